@@ -1,0 +1,1 @@
+"""suptui: a live OTP-style supervision tree in the terminal."""

@@ -1,0 +1,119 @@
+"""DynamicSupervisor (Elixir): one_for_one over anonymous children added at run time (R9.8).
+
+It reuses the static supervisor's rules (restart table, intensity, shutdown protocol) and differs
+where Elixir's does: children are found by pid, not id; ``max_children`` caps them; a restart that
+returns ignore drops the child; and shutdown signals every child at once, then collects them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .actor import TIMEOUT
+from .pid import Pid
+from .reasons import KILL, SHUTDOWN, Reason
+from .specs import ChildSpec, SupFlags, check_child_spec, check_flags
+from .supervisor import RESTARTING, Child, Gen, Supervisor, _down_for
+
+
+class DynamicSupervisor(Supervisor):
+    """Starts with no children (or the given initial ones) and grows with ``start_child``."""
+
+    def __init__(self, flags: SupFlags | None = None, children: Sequence[ChildSpec] = (),
+                 max_children: int | None = None) -> None:
+        super().__init__(flags, children)
+        self.max_children = max_children
+
+    def init(self) -> Gen:
+        error = check_flags(self.flags)
+        if error is None and self.flags.strategy != "one_for_one":
+            error = ("invalid_strategy", self.flags.strategy)
+        if error is None and self.flags.auto_shutdown != "never":
+            error = ("invalid_auto_shutdown", self.flags.auto_shutdown)
+        if error is not None:
+            self.stop(("supervisor_data", error))
+        for spec in self.specs:
+            reply = yield from self._add(spec)
+            if reply[0] == "error":
+                yield from self.terminate(SHUTDOWN)
+                self.stop(("shutdown", ("failed_to_start_child", spec.id, reply[1])))
+
+    def _child_path(self, spec: ChildSpec) -> str:
+        base = f"{self.path}/{spec.id}"
+        taken = {c.path for c in self.children}
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base}.{n}" in taken:
+            n += 1
+        return f"{base}.{n}"
+
+    def _call_start_child(self, spec: ChildSpec) -> Gen | Any:
+        if not isinstance(spec, ChildSpec):
+            return ("error", ("invalid_child_spec", spec))
+        error = check_child_spec(spec, "never")
+        if error is not None:
+            return ("error", error)
+        if self.max_children is not None and len(self.children) >= self.max_children:
+            return ("error", "max_children")
+        return self._add(spec)
+
+    def _add(self, spec: ChildSpec) -> Gen:
+        child = self._new_child(spec)
+        self.children.append(child)
+        result = yield from self._start(child, {"restart": False, "why": "api"})
+        if result.status != "ok":
+            self.children.remove(child)
+        if result.status == "error":
+            return ("error", result.reason)
+        return ("ok", result.pid)
+
+    def _ignored_on_restart(self, child: Child) -> None:
+        self.children.remove(child)
+
+    def _call_terminate_child(self, pid: Any) -> Gen | Any:
+        child = self._by_pid(pid) if isinstance(pid, Pid) else None
+        if child is None:
+            return ("error", "not_found")
+        return self._terminate_child(child)
+
+    def _call_restart_child(self, _child: Any) -> Any:
+        return ("error", "dynamic_supervisor")
+
+    def _call_delete_child(self, _child: Any) -> Any:
+        return ("error", "dynamic_supervisor")
+
+    def _call_which_children(self) -> list[tuple[Any, Any, str]]:
+        return [(None, c.pid, c.spec.child_type) for c in self.children]
+
+    def _call_set_strategy(self, strategy: str) -> Any:
+        if strategy != "one_for_one":
+            return ("error", ("invalid_strategy", strategy))
+        return super()._call_set_strategy(strategy)
+
+    def terminate(self, reason: Reason) -> Gen:
+        """Signal every child at once, then collect them in order (each within its own timeout)."""
+        started = self.now_ms()
+        pending: list[tuple[Child, Any, Any, bool]] = []
+        for child in self.children:
+            if child.pid == RESTARTING:
+                child.pid = None
+            if not child.running:
+                continue
+            pid = child.pid
+            told = self.runtime._request_stop(pid)
+            ref = self.monitor(pid)
+            shutdown = child.spec.shutdown_spec
+            self.exit(pid, KILL if shutdown == "brutal_kill" else SHUTDOWN)
+            pending.append((child, ref, shutdown, told))
+        for child, ref, shutdown, told in pending:
+            timeout = None
+            if isinstance(shutdown, int):
+                timeout = max(0.0, started + shutdown - self.now_ms())
+            down = yield self.receive(_down_for(ref), timeout)
+            if down is TIMEOUT:
+                self.exit(child.pid, KILL)
+                down = yield self.receive(_down_for(ref))
+            yield from self._finish_stop(child, down, shutdown, told, "shutdown", None)
+        self.children = []

@@ -1,0 +1,144 @@
+"""Child specs and supervisor flags, with OTP's defaults and validation (SUPERVISION.md §1).
+
+Defaults follow Elixir: max_restarts 3 in max_seconds 5; shutdown 5000 ms for workers and
+``infinity`` for supervisors. Validation returns OTP's error terms instead of raising, because a
+supervisor reports them as values (``{start_spec, Err}`` at init, ``{error, Err}`` from start_child).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .actor import Actor
+
+Strategy = Literal["one_for_one", "one_for_all", "rest_for_one"]
+RestartType = Literal["permanent", "transient", "temporary"]
+Shutdown = int | Literal["brutal_kill", "infinity"]
+
+STRATEGIES: tuple[str, ...] = ("one_for_one", "one_for_all", "rest_for_one")
+RESTART_TYPES: tuple[str, ...] = ("permanent", "transient", "temporary")
+AUTO_SHUTDOWNS: tuple[str, ...] = ("never", "any_significant", "all_significant")
+CHILD_TYPES: tuple[str, ...] = ("worker", "supervisor")
+
+DEFAULT_MAX_RESTARTS = 3
+DEFAULT_MAX_SECONDS = 5
+DEFAULT_WORKER_SHUTDOWN = 5000
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    """How to start, restart and stop one child. ``shutdown``/``type`` left as None get defaults."""
+
+    id: str
+    actor: type[Actor]
+    args: Mapping[str, Any] = field(default_factory=dict)
+    restart: str = "permanent"
+    shutdown: Shutdown | None = None
+    type: str | None = None
+    significant: bool = False
+
+    @property
+    def child_type(self) -> str:
+        if self.type is not None:
+            return self.type
+        from .supervisor import Supervisor
+
+        is_sup = isinstance(self.actor, type) and issubclass(self.actor, Supervisor)
+        return "supervisor" if is_sup else "worker"
+
+    @property
+    def shutdown_spec(self) -> Shutdown:
+        if self.shutdown is not None:
+            return self.shutdown
+        return "infinity" if self.child_type == "supervisor" else DEFAULT_WORKER_SHUTDOWN
+
+    def describe(self) -> dict[str, Any]:
+        """The spec with every default filled in (OTP's ``get_childspec``)."""
+        return {
+            "id": self.id,
+            "actor": self.actor.__name__ if isinstance(self.actor, type) else repr(self.actor),
+            "args": dict(self.args),
+            "restart": self.restart,
+            "shutdown": self.shutdown_spec,
+            "type": self.child_type,
+            "significant": self.significant,
+        }
+
+
+@dataclass(frozen=True)
+class SupFlags:
+    """A supervisor's strategy and restart intensity (``max_restarts`` in ``max_seconds``)."""
+
+    strategy: str = "one_for_one"
+    max_restarts: int = DEFAULT_MAX_RESTARTS
+    max_seconds: int = DEFAULT_MAX_SECONDS
+    auto_shutdown: str = "never"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_flags(flags: SupFlags) -> tuple | None:
+    """OTP's ``{invalid_*, Value}`` for the first bad flag, or None."""
+    if flags.strategy not in STRATEGIES:
+        return ("invalid_strategy", flags.strategy)
+    if not _is_int(flags.max_restarts) or flags.max_restarts < 0:
+        return ("invalid_intensity", flags.max_restarts)
+    if not _is_int(flags.max_seconds) or flags.max_seconds < 1:
+        return ("invalid_period", flags.max_seconds)
+    if flags.auto_shutdown not in AUTO_SHUTDOWNS:
+        return ("invalid_auto_shutdown", flags.auto_shutdown)
+    return None
+
+
+def check_child_spec(spec: ChildSpec, auto_shutdown: str = "never") -> Any:
+    """OTP's validation error for one spec (``missing_id``, ``{invalid_restart_type, R}``…) or None."""
+    if spec.id is None or spec.id == "":
+        return "missing_id"
+    if spec.actor is None:
+        return "missing_start"
+    if not (isinstance(spec.actor, type) and issubclass(spec.actor, Actor)):
+        return ("invalid_mfa", spec.actor)
+    if spec.restart not in RESTART_TYPES:
+        return ("invalid_restart_type", spec.restart)
+    shutdown = spec.shutdown
+    if shutdown is not None and shutdown not in ("brutal_kill", "infinity") and not (
+        _is_int(shutdown) and shutdown >= 0
+    ):
+        return ("invalid_shutdown", shutdown)
+    if spec.type is not None and spec.type not in CHILD_TYPES:
+        return ("invalid_child_type", spec.type)
+    if not isinstance(spec.significant, bool):
+        return ("invalid_significant", spec.significant)
+    if spec.significant and (spec.restart == "permanent" or auto_shutdown == "never"):
+        return ("bad_combination", {"restart": spec.restart, "significant": True,
+                                    "auto_shutdown": auto_shutdown})
+    return None
+
+
+def check_child_specs(specs: Sequence[ChildSpec], auto_shutdown: str = "never") -> Any:
+    """Validate a child list at init: the first error, including ``{duplicate_child_name, Id}``."""
+    seen: set[str] = set()
+    for spec in specs:
+        error = check_child_spec(spec, auto_shutdown)
+        if error is not None:
+            return error
+        if spec.id in seen:
+            return ("duplicate_child_name", spec.id)
+        seen.add(spec.id)
+    return None
+
+
+def supervisor_spec(id: str, children: Sequence[ChildSpec], *, strategy: str = "one_for_one",
+                    max_restarts: int = DEFAULT_MAX_RESTARTS, max_seconds: int = DEFAULT_MAX_SECONDS,
+                    auto_shutdown: str = "never", restart: str = "permanent",
+                    shutdown: Shutdown | None = None, significant: bool = False) -> ChildSpec:
+    """A child spec for a nested (static) supervisor."""
+    from .supervisor import Supervisor
+
+    flags = SupFlags(strategy, max_restarts, max_seconds, auto_shutdown)
+    return ChildSpec(id, Supervisor, {"flags": flags, "children": list(children)}, restart, shutdown,
+                     "supervisor", significant)

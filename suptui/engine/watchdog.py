@@ -1,0 +1,79 @@
+"""Honest killing of callbacks that keep running after their process died (SUPERVISION.md §12).
+
+Death itself is logical and instant. What is left is the thread: a callback still running for a dead
+process first gets ``ProcessKilled`` thrown in asynchronously (it lands between bytecodes, so it
+reaches pure-Python loops); a thread still stuck after that (blocked inside C) is abandoned, told on
+the event stream as a ``zombie``, and a scheduler thread lost that way is replaced.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from .actor import ProcessKilled
+
+if TYPE_CHECKING:
+    from .runtime import Runtime, _Process
+
+
+def _throw_into(thread_id: int, exc_type: type[BaseException] | None) -> int:
+    target = ctypes.py_object(exc_type) if exc_type is not None else None
+    return ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), target)
+
+
+class Watchdog:
+    """Watches dead processes whose callback is still on a thread. Created and used by the runtime."""
+
+    def __init__(self, runtime: Runtime, grace_s: float, zombie_after_s: float) -> None:
+        self._runtime = runtime
+        self._grace = grace_s
+        self._zombie_after = zombie_after_s
+        self._watched: dict[int, tuple[Any, int, float, bool]] = {}
+        self._cond = threading.Condition(runtime._lock)
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def watch(self, proc: _Process, thread_id: int) -> None:
+        """Called with the runtime lock held when a process dies while one of its callbacks runs."""
+        if thread_id == threading.get_ident():
+            return  # it is dying from inside its own callback, which will return by itself
+        self._watched[id(proc)] = (proc, thread_id, time.monotonic(), False)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="suptui-watchdog", daemon=True)
+            self._runtime._threads.append(self._thread)
+            self._thread.start()
+        self._cond.notify()
+
+    def clear_pending(self, proc: _Process) -> None:
+        """Called with the lock held by the thread whose callback just returned."""
+        proc.thread = None
+        self._watched.pop(id(proc), None)
+        if proc.async_sent:
+            proc.async_sent = False
+            _throw_into(threading.get_ident(), None)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=1.0)
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._closed:
+                now = time.monotonic()
+                for key, (proc, thread_id, since, zombie) in list(self._watched.items()):
+                    if proc.thread != thread_id:
+                        del self._watched[key]
+                        continue
+                    age = now - since
+                    if age >= self._grace and not proc.async_sent:
+                        proc.async_sent = _throw_into(thread_id, ProcessKilled) == 1
+                    if age >= self._zombie_after and not zombie:
+                        self._watched[key] = (proc, thread_id, since, True)
+                        self._runtime._zombie(proc, thread_id)
+                self._cond.wait(self._grace / 2 if self._watched else None)
