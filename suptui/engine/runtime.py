@@ -199,13 +199,16 @@ class Runtime:
     Thread-safe: its public methods may be called from any thread (the app, tests, scripts).
     """
 
-    def __init__(self, clock: Clock | None = None, schedulers: int = 2, *, intensity_phase: float = 0.0,
-                 kill_grace_ms: float = 50.0, zombie_after_ms: float = 1000.0) -> None:
+    def __init__(self, clock: Clock | None = None, schedulers: int = 2, *, seed: int = 0,
+                 intensity_phase: float = 0.0, kill_grace_ms: float = 50.0,
+                 zombie_after_ms: float = 1000.0) -> None:
         if schedulers < 1:
             raise ValueError("a runtime needs at least one scheduler thread")
         self.clock: Clock = clock if clock is not None else VirtualClock()
         self.events = EventBus()
         self.intensity_phase = intensity_phase
+        self.seed = seed
+        """Run seed: actors that use randomness derive their generators from it, so runs replay."""
         self._lock = threading.RLock()
         self._work = threading.Condition(self._lock)
         self._idle = threading.Condition(self._lock)
