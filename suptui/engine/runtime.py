@@ -220,6 +220,7 @@ class Runtime:
         self._refs = itertools.count(1)
         self._calls: dict[Ref, tuple[Future, Pid]] = {}
         self._init_futures: dict[Pid, Future] = {}
+        self._started_paths: set[str] = set()
         self._closed = False
         self._threads: list[threading.Thread] = []
         self._retired: set[int] = set()
@@ -801,7 +802,11 @@ class Runtime:
                     self._die(proc, NORMAL, phase="ignore")
                     return
                 self._paths[proc.path] = proc.pid
-                self._emit("start", proc, **proc.start_info)
+                info = proc.start_info
+                if proc.path in self._started_paths and not info.get("restart"):
+                    info = {**info, "restart": True}  # e.g. the children of a restarted supervisor
+                self._started_paths.add(proc.path)
+                self._emit("start", proc, **info)
                 self._finish_init(proc, StartResult("ok", proc.pid))
             elif kind == "call":
                 if result is not NOREPLY:
