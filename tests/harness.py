@@ -124,3 +124,32 @@ def bombs(*order: tuple[str, int]) -> list[ChildSpec]:
 
 
 LESSON = (("bomb1", 2000), ("bomb2", 3000), ("bomb3", 5000))
+
+
+class Flaky(Actor):
+    """Init takes ``start_time`` ms (if any), then fails while ``plan`` says so.
+
+    ``plan`` is a shared list of booleans, one per start attempt (True = fail); once it runs out,
+    starts succeed. ``attempts`` records the clock time of each attempt.
+    """
+
+    def __init__(self, plan: list[bool], attempts: list[float] | None = None, start_time: int = 0,
+                 exit_after: int | None = None) -> None:
+        self.plan = plan
+        self.attempts = attempts
+        self.start_time = start_time
+        self.exit_after = exit_after
+
+    def init(self):
+        if self.attempts is not None:
+            self.attempts.append(self.now_ms())
+        if self.start_time:
+            yield self.sleep(self.start_time)
+        if self.plan and self.plan.pop(0):
+            raise RuntimeError("start failed")
+        if self.exit_after is not None:
+            self.send_after(self.exit_after, "quit")
+
+    def handle_info(self, msg: Any) -> None:
+        if msg == "quit":
+            raise RuntimeError("quit badly")

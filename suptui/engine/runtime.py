@@ -346,18 +346,32 @@ class Runtime:
         with self._lock:
             return sum(1 for proc in self._procs.values() if proc.alive)
 
-    def wait_idle(self) -> None:
-        """Block until no scheduler has work (used by the virtual clock between timers)."""
+    def _busy_threads(self) -> int:
+        """How many processes (dead or alive) are running a callback on a thread right now."""
         with self._lock:
-            while self._busy > 0:
+            return sum(1 for proc in self._procs.values() if proc.thread is not None)
+
+    def wait_idle(self, until_done: Future | None = None) -> None:
+        """Block until no scheduler has work (or until ``until_done`` is done, if given).
+
+        The virtual clock calls this between timers: time must not move while anything can still run.
+        """
+        if until_done is not None:
+            until_done.add_done_callback(self._wake_idle_waiters)
+        with self._lock:
+            while self._busy > 0 and not (until_done is not None and until_done.done()):
                 self._idle.wait()
+
+    def _wake_idle_waiters(self, _future: Future) -> None:
+        with self._lock:
+            self._idle.notify_all()
 
     def wait(self, future: Future, timeout: float | None = None) -> Any:
         """Wait for a future. On an unpaced virtual clock, fire timers until it is done."""
         clock = self.clock
         if isinstance(clock, VirtualClock) and not clock.paced:
             while not future.done():
-                self.wait_idle()
+                self.wait_idle(until_done=future)
                 if future.done():
                     break
                 if not clock.step():

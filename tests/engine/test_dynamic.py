@@ -1,0 +1,67 @@
+"""DynamicSupervisor (SUPERVISION.md R9.8)."""
+
+from __future__ import annotations
+
+import pytest
+from harness import Bomb, Failing, Harness, Sleeper, SlowStop
+
+from suptui.engine import ChildSpec, DynamicSupervisor, SupervisorError, SupFlags
+
+
+@pytest.fixture
+def dyn(h: Harness):
+    return h.start([], cls=DynamicSupervisor, max_children=3)
+
+
+def test_children_are_anonymous_and_found_by_pid(h: Harness, dyn) -> None:
+    a = dyn.start_child(ChildSpec("w", Sleeper))
+    b = dyn.start_child(ChildSpec("w", Sleeper))
+    assert dyn.which_children() == [(None, a, "worker"), (None, b, "worker")]
+    assert [e.path for e in h.events if e.kind == "start"][-2:] == ["root/w", "root/w.2"]
+    dyn.terminate_child(a)
+    assert not h.rt.is_alive(a)
+    with pytest.raises(SupervisorError, match="not_found"):
+        dyn.terminate_child(a)
+    with pytest.raises(SupervisorError):
+        dyn.restart_child("w")
+
+
+def test_max_children_counts_every_tracked_child(h: Harness, dyn) -> None:
+    for _ in range(3):
+        dyn.start_child(ChildSpec("w", Sleeper))
+    with pytest.raises(SupervisorError, match="max_children"):
+        dyn.start_child(ChildSpec("w", Sleeper))
+
+
+def test_ignore_stores_nothing_and_failure_returns_the_reason(h: Harness, dyn) -> None:
+    assert dyn.start_child(ChildSpec("i", Failing, {"mode": "ignore"})) is None
+    with pytest.raises(SupervisorError, match="cannot start"):
+        dyn.start_child(ChildSpec("f", Failing))
+    assert dyn.which_children() == []
+
+
+def test_restarts_follow_the_same_rules_and_intensity(h: Harness, dyn) -> None:
+    dyn.start_child(ChildSpec("bomb", Bomb, {"bomb_time": 1000}))
+    h.advance_to(3000)
+    assert dyn.flags()["stamps"] == [3, 2, 1]
+    h.advance_to(4000)
+    assert not h.rt.is_alive(h.root)
+    assert next(e for e in h.events if e.kind == "give_up").get("restarts") == [4, 3, 2, 1]
+
+
+def test_significant_children_are_rejected(h: Harness, dyn) -> None:
+    with pytest.raises(SupervisorError, match="bad_combination"):
+        dyn.start_child(ChildSpec("s", Sleeper, restart="transient", significant=True))
+
+
+def test_shutdown_signals_every_child_at_once(h: Harness, dyn) -> None:
+    for n in range(3):
+        dyn.start_child(ChildSpec(f"s{n}", SlowStop, {"stop_time": 300 * (n + 1)}, shutdown=700))
+    h.rt.wait(h.rt.stop(h.root, "shutdown"))
+    assert h.lines(kinds=("terminate",)) == [
+        "300 terminate root/s0 shutdown", "600 terminate root/s1 shutdown", "700 terminate root/s2 killed"]
+
+
+def test_only_one_for_one(h: Harness) -> None:
+    result = h.rt.wait(h.rt.spawn(DynamicSupervisor, {"flags": SupFlags("one_for_all")}, path="d"))
+    assert result.reason == ("supervisor_data", ("invalid_strategy", "one_for_all"))

@@ -1,0 +1,208 @@
+"""The process runtime: links, monitors, exit signals, timers, calls, honest kills, threads (§5, §12)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from harness import Harness, Sleeper
+
+from suptui.engine import (
+    Actor,
+    ChildSpec,
+    DownMsg,
+    ExitMsg,
+    NoProcess,
+    RealClock,
+    Runtime,
+    VirtualClock,
+)
+
+
+class Recorder(Actor):
+    """Keeps every message it gets in a shared list; links/monitors on request."""
+
+    trap_exit = True
+
+    def __init__(self, inbox: list, trap: bool = True) -> None:
+        self.inbox = inbox
+        self.trap_exit = trap
+
+    def handle_info(self, msg: Any) -> None:
+        if isinstance(msg, tuple) and msg[:1] == ("link",):
+            self.link(msg[1])
+        elif isinstance(msg, tuple) and msg[:1] == ("monitor",):
+            self.inbox.append(("ref", self.monitor(msg[1])))
+        else:
+            self.inbox.append(msg)
+
+    def handle_call(self, request: Any, caller: Any) -> Any:
+        return ("echo", request)
+
+
+def spawn(rt: Runtime, cls: type[Actor], **args: Any):
+    return rt.start(cls, args, path=f"p{len(args)}")
+
+
+def test_a_trapping_linked_process_gets_the_exit_as_a_message(h: Harness) -> None:
+    inbox: list = []
+    watcher = spawn(h.rt, Recorder, inbox=inbox)
+    worker = spawn(h.rt, Sleeper, exit_after=100, reason="boom")
+    h.rt.send(watcher, ("link", worker))
+    h.advance_to(100)
+    assert inbox == [ExitMsg(worker, "boom")]
+
+
+def test_a_non_trapping_linked_process_dies_with_the_same_reason(h: Harness) -> None:
+    inbox: list = []
+    bystander = spawn(h.rt, Recorder, inbox=inbox, trap=False)
+    worker = spawn(h.rt, Sleeper, exit_after=100, reason="boom")
+    h.rt.send(bystander, ("link", worker))
+    h.advance_to(100)
+    assert h.rt.wait(h.rt.when_dead(bystander)) == "boom"
+
+
+def test_a_normal_exit_does_not_take_linked_processes_down(h: Harness) -> None:
+    bystander = spawn(h.rt, Recorder, inbox=[], trap=False)
+    worker = spawn(h.rt, Sleeper, exit_after=100)
+    h.rt.send(bystander, ("link", worker))
+    h.advance_to(200)
+    assert h.rt.is_alive(bystander)
+
+
+def test_kill_cannot_be_trapped_and_links_see_killed(h: Harness) -> None:
+    inbox: list = []
+    watcher = spawn(h.rt, Recorder, inbox=inbox)
+    victim = spawn(h.rt, Recorder, inbox=[], trap=True)
+    h.rt.send(watcher, ("link", victim))
+    h.advance_to(0)
+    h.rt.exit(victim, "kill")
+    h.advance_to(0)
+    assert not h.rt.is_alive(victim)
+    assert inbox == [ExitMsg(victim, "killed")]
+
+
+def test_monitors_report_down_and_noproc_for_the_already_dead(h: Harness) -> None:
+    inbox: list = []
+    watcher = spawn(h.rt, Recorder, inbox=inbox)
+    worker = spawn(h.rt, Sleeper, exit_after=100, reason="boom")
+    h.rt.send(watcher, ("monitor", worker))
+    h.advance_to(100)
+    h.rt.send(watcher, ("monitor", worker))
+    h.advance_to(100)
+    (_, ref1), down1, (_, ref2), down2 = inbox
+    assert down1 == DownMsg(ref1, worker, "boom")
+    assert down2 == DownMsg(ref2, worker, "noproc")
+
+
+def test_timers_die_with_their_process(h: Harness) -> None:
+    sup = h.start([ChildSpec("w", Sleeper, {"exit_after": 1000, "reason": "boom"})], max_restarts=10)
+    h.advance_to(500)
+    sup.terminate_child("w")
+    sup.restart_child("w")  # the new process schedules its own timer for 1500
+    h.advance_to(1400)
+    assert not any(e.kind == "crash" for e in h.events)
+    h.advance_to(1500)
+    assert [e.t for e in h.events if e.kind == "crash"] == [1500]
+
+
+def test_calls_get_replies_and_fail_cleanly_on_dead_processes(h: Harness) -> None:
+    echo = spawn(h.rt, Recorder, inbox=[])
+    assert h.rt.call_sync(echo, "hi") == ("echo", "hi")
+    h.rt.exit(echo, "kill")
+    with pytest.raises(NoProcess):
+        h.rt.call_sync(echo, "hi")
+
+
+def test_a_crashing_subscriber_never_stops_the_engine(h: Harness) -> None:
+    def broken(_event: Any) -> None:
+        raise RuntimeError("subscriber bug")
+
+    h.rt.events.subscribe(broken)
+    h.start([ChildSpec("w", Sleeper, {"exit_after": 100, "reason": "boom"})])
+    h.advance_to(100)
+    assert h.lines(since=100) == ["100 crash root/w boom", "100 start root/w restart"]
+    assert h.rt.events.subscriber_errors == len(h.events)
+
+
+class Spinner(Actor):
+    """A hostile worker: its callback loops forever in pure Python and swallows Exception."""
+
+    def init(self) -> None:
+        self.send(self.pid, "spin")
+
+    def handle_info(self, msg: Any) -> None:
+        while True:
+            try:
+                sum(range(100))
+            except Exception:
+                pass
+
+
+class CBlocker(Actor):
+    """A hostile worker on its own thread that blocks inside C (time.sleep)."""
+
+    dedicated_thread = True
+
+    def init(self) -> None:
+        self.send(self.pid, "block")
+
+    def handle_info(self, msg: Any) -> None:
+        time.sleep(30)
+
+
+def test_a_callback_spinning_in_python_is_interrupted_after_a_kill() -> None:
+    rt = Runtime(VirtualClock(), schedulers=2, kill_grace_ms=10, zombie_after_ms=5000)
+    try:
+        pid = rt.start(Spinner, path="spinner")
+        time.sleep(0.05)  # let it start spinning on a real scheduler thread
+        rt.kill(pid)
+        deadline = time.monotonic() + 5
+        while rt._busy_threads() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert rt._busy_threads() == 0
+        assert rt.call_sync(rt.start(Recorder, {"inbox": []}, path="r"), "still works") == ("echo", "still works")
+    finally:
+        rt.shutdown()
+
+
+def test_a_thread_stuck_in_c_is_abandoned_and_reported_as_a_zombie() -> None:
+    rt = Runtime(VirtualClock(), schedulers=1, kill_grace_ms=10, zombie_after_ms=100)
+    events: list = []
+    rt.events.subscribe(events.append)
+    try:
+        pid = rt.start(CBlocker, path="blocker")
+        time.sleep(0.05)
+        rt.kill(pid)
+        deadline = time.monotonic() + 5
+        while not any(e.kind == "zombie" for e in events) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [e.kind for e in events] == ["start", "kill", "crash", "zombie"]
+        assert not rt.is_alive(pid)
+    finally:
+        rt.shutdown()
+
+
+def test_no_thread_of_ours_is_left_after_shutdown() -> None:
+    before = set(threading.enumerate())
+    h = Harness(schedulers=3)
+    h.start([ChildSpec("w", Sleeper)])
+    h.close()
+    assert set(threading.enumerate()) - before == set()
+    assert h.rt.process_count() == 0
+
+
+def test_real_clock_timers_fire_in_wall_time() -> None:
+    rt = Runtime(RealClock())
+    events: list = []
+    rt.events.subscribe(events.append)
+    try:
+        started = time.monotonic()
+        pid = rt.start(Sleeper, {"exit_after": 50, "reason": "boom"}, path="w")
+        assert rt.when_dead(pid).result(timeout=5) == "boom"
+        assert 0.04 <= time.monotonic() - started < 3.0
+        assert 40 <= events[-1].t < 3000
+    finally:
+        rt.shutdown()
