@@ -15,6 +15,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Generator
 from concurrent.futures import Future
+from concurrent.futures import wait as futures_wait
 from types import GeneratorType
 from typing import Any, NamedTuple
 
@@ -346,6 +347,11 @@ class Runtime:
         with self._lock:
             return sum(1 for proc in self._procs.values() if proc.alive)
 
+    def _dedicated_active(self) -> bool:
+        """Whether a live process on its own thread has work (such threads are outside quiescence)."""
+        with self._lock:
+            return any(p.alive and p.dedicated and p.sched != _IDLE for p in self._procs.values())
+
     def _busy_threads(self) -> int:
         """How many processes (dead or alive) are running a callback on a thread right now."""
         with self._lock:
@@ -374,8 +380,11 @@ class Runtime:
                 self.wait_idle(until_done=future)
                 if future.done():
                     break
-                if not clock.step():
+                if clock.step():
+                    continue
+                if not self._dedicated_active():
                     raise Deadlock("waiting on a result that can never come: no timer is scheduled")
+                futures_wait([future], timeout=0.05)  # a process on its own thread lives in real time
         return future.result(timeout)
 
     def shutdown(self, timeout: float = 10.0) -> None:

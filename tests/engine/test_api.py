@@ -48,7 +48,8 @@ def test_start_child_appends_to_the_start_order(h: Harness) -> None:
     sup.start_child(ChildSpec("late", Sleeper))
     assert [c[0] for c in sup.which_children()] == ["late", "b", "a"]
     h.advance_to(1000)
-    assert h.lines(kinds=("terminate",)) == ["1000 terminate root/late shutdown", "1000 terminate root/b shutdown"]
+    assert h.lines(kinds=("terminate",)) == [
+        "1000 terminate root/late shutdown", "1000 terminate root/b shutdown"]
 
 
 def test_start_child_results_for_ignore_and_failure(h: Harness) -> None:

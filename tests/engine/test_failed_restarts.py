@@ -51,7 +51,8 @@ def test_one_for_all_stops_everything_again_when_a_later_child_fails_to_restart(
 def test_rest_for_one_redoes_only_the_failing_child_and_later_ones(h: Harness) -> None:
     plan_b = [False, True]
     h.start([ChildSpec("a", Sleeper, {"exit_after": 1000, "reason": "boom"}),
-             ChildSpec("b", Flaky, {"plan": plan_b}), ChildSpec("c", Sleeper)], "rest_for_one", max_restarts=5)
+             ChildSpec("b", Flaky, {"plan": plan_b}), ChildSpec("c", Sleeper)],
+            "rest_for_one", max_restarts=5)
     h.advance_to(1000)
     assert h.lines(since=1) == [
         "1000 crash root/a boom",
@@ -82,8 +83,8 @@ def test_restarting_child_refuses_restart_and_delete(h: Harness) -> None:
     sup = h.start([ChildSpec("w", Flaky, {"plan": plan, "start_time": 100, "exit_after": 1000})],
                   max_restarts=10)
     h.advance_to(1150)
-    calls = [sup.request("which_children"), sup.request("restart_child", "w"), sup.request("delete_child", "w"),
-             sup.request("count_children")]
+    calls = [sup.request("which_children"), sup.request("restart_child", "w"),
+             sup.request("delete_child", "w"), sup.request("count_children")]
     h.advance_to(1200)
     which, restart, delete, counts = (h.rt.wait(c) for c in calls)
     assert which == [("w", RESTARTING, "worker")]

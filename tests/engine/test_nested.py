@@ -64,7 +64,8 @@ def test_one_for_all_restarts_a_terminated_transient_sub_supervisor(h: Harness) 
     assert h.rt.whereis("root/sub") is not None and h.rt.whereis("root/sub/x") is not None
 
 
-@pytest.mark.parametrize(("mode", "alive_after_first"), [("any_significant", False), ("all_significant", True)])
+@pytest.mark.parametrize(("mode", "alive_after_first"),
+                         [("any_significant", False), ("all_significant", True)])
 def test_auto_shutdown_on_significant_children(h: Harness, mode: str, alive_after_first: bool) -> None:
     h.start([ChildSpec("a", Sleeper, {"exit_after": 1000}, restart="transient", significant=True),
              ChildSpec("b", Sleeper, {"exit_after": 2000}, restart="temporary", significant=True),

@@ -48,9 +48,11 @@ def test_infinity_waits_as_long_as_it_takes(h: Harness) -> None:
 
 
 def test_zero_timeout_still_sends_shutdown_first_then_kills(h: Harness) -> None:
-    h.start([ChildSpec("slow", SlowStop, {"stop_time": 10}, shutdown=0), ChildSpec("plain", Sleeper, shutdown=0)])
+    h.start([ChildSpec("slow", SlowStop, {"stop_time": 10}, shutdown=0),
+             ChildSpec("plain", Sleeper, shutdown=0)])
     _stop_root(h)
-    assert h.lines(kinds=("terminate",)) == ["0 terminate root/plain shutdown", "0 terminate root/slow killed"]
+    assert h.lines(kinds=("terminate",)) == [
+        "0 terminate root/plain shutdown", "0 terminate root/slow killed"]
 
 
 def test_shutdown_time_is_the_sum_of_sequential_timeouts(h: Harness) -> None:

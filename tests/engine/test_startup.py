@@ -75,9 +75,8 @@ def test_bad_child_specs_fail_the_start_with_start_spec(h: Harness, spec: ChildS
 
 
 def test_duplicate_child_ids_are_rejected(h: Harness) -> None:
-    result = h.rt.wait(h.rt.spawn(Supervisor, {"flags": SupFlags(),
-                                               "children": [ChildSpec("x", Sleeper), ChildSpec("x", Sleeper)]},
-                                  path="root"))
+    twins = [ChildSpec("x", Sleeper), ChildSpec("x", Sleeper)]
+    result = h.rt.wait(h.rt.spawn(Supervisor, {"flags": SupFlags(), "children": twins}, path="root"))
     assert result.reason == ("start_spec", ("duplicate_child_name", "x"))
 
 
