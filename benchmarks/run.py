@@ -218,10 +218,12 @@ def main() -> int:
     results: dict[str, dict[str, Any]] = {}
     for name in names:
         results[name] = run_isolated(name, args.quick)
-        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in results[name].items())
+        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                          for k, v in results[name].items())
         print(f"{name:<28} {shown}", flush=True)
     if args.json:
-        Path(args.json).write_text(json.dumps({"machine": machine(), **summary(results), "raw": results}, indent=2))
+        report = {"machine": machine(), **summary(results), "raw": results}
+        Path(args.json).write_text(json.dumps(report, indent=2))
     return 0
 
 
