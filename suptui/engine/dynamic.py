@@ -64,13 +64,13 @@ class DynamicSupervisor(Supervisor):
         self.children.append(child)
         result = yield from self._start(child, {"restart": False, "why": "api"})
         if result.status != "ok":
-            self.children.remove(child)
+            self._drop(child)
         if result.status == "error":
             return ("error", result.reason)
         return ("ok", result.pid)
 
     def _ignored_on_restart(self, child: Child) -> None:
-        self.children.remove(child)
+        self._drop(child)
 
     def _call_terminate_child(self, pid: Any) -> Gen | Any:
         child = self._by_pid(pid) if isinstance(pid, Pid) else None

@@ -10,7 +10,6 @@ message meanwhile, exactly as in OTP.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from .actor import TIMEOUT, Actor, Caller, DownMsg, ExitMsg, Receive
@@ -26,14 +25,36 @@ RESTARTING = "restarting"
 Gen = Generator[Receive, Any, Any]
 
 
-@dataclass
 class Child:
-    """A supervisor's record of one child: its spec and its current pid (None = not running)."""
+    """A supervisor's record of one child: its spec and its current pid (None = not running).
 
-    spec: ChildSpec
-    path: str
-    pid: Pid | str | None = None
-    serial: int = 0
+    Setting ``pid`` keeps the supervisor's pid index current, so an exit is matched to its child in
+    constant time however many siblings there are.
+    """
+
+    __slots__ = ("_pid", "index", "path", "serial", "spec")
+
+    def __init__(self, spec: ChildSpec, path: str, index: dict[Pid, Child], serial: int = 0) -> None:
+        self.spec = spec
+        self.path = path
+        self.index = index
+        self.serial = serial
+        self._pid: Pid | str | None = None
+
+    @property
+    def pid(self) -> Pid | str | None:
+        return self._pid
+
+    @pid.setter
+    def pid(self, pid: Pid | str | None) -> None:
+        if isinstance(self._pid, Pid) and self.index.get(self._pid) is self:
+            del self.index[self._pid]
+        self._pid = pid
+        if isinstance(pid, Pid):
+            self.index[pid] = self
+
+    def __repr__(self) -> str:
+        return f"Child({self.spec.id!r}, {self._pid})"
 
     @property
     def running(self) -> bool:
@@ -60,10 +81,11 @@ class Supervisor(Actor):
         self.children: list[Child] = []
         self.stamps: tuple[int, ...] = ()
         self._serials = 0
+        self._pid_index: dict[Pid, Child] = {}
 
     def _new_child(self, spec: ChildSpec) -> Child:
         self._serials += 1
-        return Child(spec, self._child_path(spec), serial=self._serials)
+        return Child(spec, self._child_path(spec), self._pid_index, serial=self._serials)
 
     # ---------------------------------------------------------------- start-up (R2)
 
@@ -82,7 +104,7 @@ class Supervisor(Actor):
                 yield from self._stop_all(reversed(started), "shutdown")
                 self.stop(("shutdown", ("failed_to_start_child", child.spec.id, result.reason)))
             if result.status == "ignore" and child.temporary:
-                self.children.remove(child)
+                self._drop(child)
 
     def _child_path(self, spec: ChildSpec) -> str:
         return f"{self.path}/{spec.id}"
@@ -117,7 +139,7 @@ class Supervisor(Actor):
         if restart == "transient":
             child.pid = None
         else:
-            self.children.remove(child)
+            self._drop(child)
         self._check_auto_shutdown(child)
 
     def _check_auto_shutdown(self, child: Child) -> None:
@@ -141,7 +163,7 @@ class Supervisor(Actor):
                             restarts=list(self.stamps), max_restarts=self.flags.max_restarts,
                             max_seconds=self.flags.max_seconds)
             if child.temporary:
-                self.children.remove(child)
+                self._drop(child)
             else:
                 child.pid = None
             self.stop(SHUTDOWN)
@@ -162,7 +184,7 @@ class Supervisor(Actor):
         yield from self._stop_all(reversed(group), "strategy", cause)
         for member in list(group):
             if member.temporary:
-                self.children.remove(member)
+                self._drop(member)
         for member in [m for m in group if not m.temporary]:
             result = yield from self._start(member, info)
             if result.status == "error":
@@ -305,7 +327,7 @@ class Supervisor(Actor):
             yield from self._stop_child(child, "api")
         child.pid = None
         if child.temporary:
-            self.children.remove(child)
+            self._drop(child)
         return "ok"
 
     def _call_restart_child(self, child_id: str) -> Gen | Any:
@@ -332,16 +354,18 @@ class Supervisor(Actor):
             return ("error", "running")
         if child.pid == RESTARTING:
             return ("error", "restarting")
-        self.children.remove(child)
+        self._drop(child)
         return "ok"
 
     # ---------------------------------------------------------------- helpers
 
     def _by_pid(self, pid: Pid) -> Child | None:
-        for child in self.children:
-            if child.pid == pid:
-                return child
-        return None
+        return self._pid_index.get(pid)
+
+    def _drop(self, child: Child) -> None:
+        """Forget a child record entirely (temporary children, delete_child)."""
+        child.pid = None
+        self.children.remove(child)
 
     def _by_id(self, child_id: Any) -> Child | None:
         for child in self.children:
