@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator
 from concurrent.futures import Future
@@ -121,6 +122,7 @@ class _Process:
         "cls",
         "cond",
         "dedicated",
+        "detached",
         "exit_futures",
         "init_async",
         "init_done",
@@ -169,6 +171,7 @@ class _Process:
         self.reason: Reason = None
         self.thread: int | None = None
         self.async_sent = False
+        self.detached = False
         self.cond: threading.Condition | None = None
         self.exit_futures: list[Future] = []
 
@@ -202,7 +205,8 @@ class Runtime:
 
     def __init__(self, clock: Clock | None = None, schedulers: int = 2, *, seed: int = 0,
                  intensity_phase: float = 0.0, kill_grace_ms: float = 50.0,
-                 zombie_after_ms: float = 1000.0) -> None:
+                 zombie_after_ms: float = 1000.0, runaway_ms: float = 2000.0,
+                 max_mailbox: int = 100_000) -> None:
         if schedulers < 1:
             raise ValueError("a runtime needs at least one scheduler thread")
         self.clock: Clock = clock if clock is not None else VirtualClock()
@@ -225,8 +229,13 @@ class Runtime:
         self._closed = False
         self._threads: list[threading.Thread] = []
         self._retired: set[int] = set()
+        self._abandoned: set[int] = set()
         self.clock.attach(self)
-        self._watchdog = Watchdog(self, kill_grace_ms / 1000.0, zombie_after_ms / 1000.0)
+        self.max_mailbox = max_mailbox
+        """A process whose mailbox grows past this is killed with ``("mailbox_overflow", n)``."""
+        self._running: dict[int, tuple[_Process, float]] = {}
+        self._watchdog = Watchdog(self, kill_grace_ms / 1000.0, zombie_after_ms / 1000.0,
+                                  runaway_ms / 1000.0)
         for _ in range(schedulers):
             self._add_scheduler()
 
@@ -407,7 +416,7 @@ class Runtime:
             self._work.notify_all()
         self._watchdog.close()
         for thread in list(self._threads):
-            if thread is not threading.current_thread():
+            if thread is not threading.current_thread() and thread.ident not in self._abandoned:
                 thread.join(timeout=1.0)
         self.clock.close()
 
@@ -569,6 +578,9 @@ class Runtime:
         if not proc.alive:
             return
         proc.mailbox.append(msg)
+        if len(proc.mailbox) > self.max_mailbox:
+            self._die(proc, ("mailbox_overflow", len(proc.mailbox)))
+            return
         if proc.sched == _IDLE and (proc.waiting is None or proc.waiting(msg)):
             self._make_runnable(proc)
 
@@ -606,14 +618,19 @@ class Runtime:
         proc.thread = None
         if not proc.alive:
             return
+        counted = not proc.dedicated and not proc.detached
+        if proc.detached:
+            proc.detached = False
         if self._has_work(proc):
             proc.sched = _QUEUED
             if not proc.dedicated:
+                if not counted:
+                    self._busy += 1
                 self._run_queue.append(proc)
                 self._work.notify()
         else:
             proc.sched = _IDLE
-            if not proc.dedicated:
+            if counted:
                 self._busy -= 1
                 if self._busy == 0:
                     self._idle.notify_all()
@@ -656,7 +673,7 @@ class Runtime:
             return
         proc.alive = False
         proc.reason = reason
-        if proc.sched in (_QUEUED, _RUNNING) and not proc.dedicated:
+        if proc.sched in (_QUEUED, _RUNNING) and not proc.dedicated and not proc.detached:
             self._busy -= 1
         if proc.thread is not None:
             self._watchdog.watch(proc, proc.thread)
@@ -850,10 +867,27 @@ class Runtime:
             assert actor is not None
             self._invoke(proc, "terminate", reason, actor.terminate, reason)
 
+    def _detach_runaway(self, proc: _Process, thread_id: int) -> None:
+        """A callback has held a scheduler too long: let virtual time and other processes go on.
+
+        Like a BEAM dirty scheduler: the process keeps its thread (a fresh scheduler replaces it in
+        the pool) and stops counting for quiescence, so shutdown timeouts can expire and kill it.
+        """
+        if proc.detached or proc.dedicated or not proc.alive:
+            return
+        log.warning("%s (%s) has run one callback for too long; detaching it", proc.path, proc.pid)
+        proc.detached = True
+        self._busy -= 1
+        if self._busy == 0:
+            self._idle.notify_all()
+        self._retired.add(thread_id)
+        self._add_scheduler()
+
     def _zombie(self, proc: _Process, thread_id: int) -> None:
         """A dead process's thread could not be stopped: abandon it, and replace a lost scheduler."""
         names = {t.ident: t.name for t in self._threads}
         name = names.get(thread_id, str(thread_id))
+        self._abandoned.add(thread_id)
         self._emit("zombie", proc, thread=name)
         if name.startswith("suptui-sched-"):
             self._retired.add(thread_id)
@@ -884,8 +918,10 @@ class Runtime:
                     continue
                 proc.sched = _RUNNING
                 proc.thread = me
+                self._running[me] = (proc, time.monotonic())
             self._run_guarded(proc, msg)
             with self._lock:
+                del self._running[me]
                 self._after_run(proc)
                 if me in self._retired:
                     return

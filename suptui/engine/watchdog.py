@@ -1,5 +1,8 @@
 """Honest killing of callbacks that keep running after their process died (SUPERVISION.md §12).
 
+It also watches for runaway callbacks: one that holds a scheduler thread for too long in real time
+is detached (see ``Runtime._detach_runaway``), so a hostile worker cannot freeze virtual time.
+
 Death itself is logical and instant. What is left is the thread: a callback still running for a dead
 process first gets ``ProcessKilled`` thrown in asynchronously (it lands between bytecodes, so it
 reaches pure-Python loops); a thread still stuck after that (blocked inside C) is abandoned, told on
@@ -27,24 +30,24 @@ def _throw_into(thread_id: int, exc_type: type[BaseException] | None) -> int:
 class Watchdog:
     """Watches dead processes whose callback is still on a thread. Created and used by the runtime."""
 
-    def __init__(self, runtime: Runtime, grace_s: float, zombie_after_s: float) -> None:
+    def __init__(self, runtime: Runtime, grace_s: float, zombie_after_s: float, runaway_s: float) -> None:
         self._runtime = runtime
         self._grace = grace_s
         self._zombie_after = zombie_after_s
+        self._runaway = runaway_s
+        self._poll = min(0.1, grace_s / 2, runaway_s / 4)
         self._watched: dict[int, tuple[Any, int, float, bool]] = {}
         self._cond = threading.Condition(runtime._lock)
         self._closed = False
-        self._thread: threading.Thread | None = None
+        self._thread = threading.Thread(target=self._run, name="suptui-watchdog", daemon=True)
+        runtime._threads.append(self._thread)
+        self._thread.start()
 
     def watch(self, proc: _Process, thread_id: int) -> None:
         """Called with the runtime lock held when a process dies while one of its callbacks runs."""
         if thread_id == threading.get_ident():
             return  # it is dying from inside its own callback, which will return by itself
         self._watched[id(proc)] = (proc, thread_id, time.monotonic(), False)
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="suptui-watchdog", daemon=True)
-            self._runtime._threads.append(self._thread)
-            self._thread.start()
         self._cond.notify()
 
     def clear_pending(self, proc: _Process) -> None:
@@ -59,8 +62,7 @@ class Watchdog:
         with self._cond:
             self._closed = True
             self._cond.notify()
-        if self._thread is not None:
-            self._thread.join(timeout=1.0)
+        self._thread.join(timeout=1.0)
 
     def _run(self) -> None:
         with self._cond:
@@ -76,4 +78,7 @@ class Watchdog:
                     if age >= self._zombie_after and not zombie:
                         self._watched[key] = (proc, thread_id, since, True)
                         self._runtime._zombie(proc, thread_id)
-                self._cond.wait(self._grace / 2 if self._watched else None)
+                for thread_id, (proc, since) in list(self._runtime._running.items()):
+                    if now - since >= self._runaway:
+                        self._runtime._detach_runaway(proc, thread_id)
+                self._cond.wait(self._poll)
