@@ -119,7 +119,8 @@ def test_a_worker_ignoring_shutdown_is_killed_at_its_timeout_without_freezing_ti
             ChildSpec("stubborn", IgnoresShutdown, shutdown=1000), ChildSpec("b", Sleeper)]}, path="root")
         rt.wait(rt.stop(root, "shutdown"), timeout=10)
         terminate = next(e for e in events if e.path == "root/stubborn" and e.kind == "terminate")
-        assert (terminate.t, terminate.get("reason"), terminate.get("shutdown_error")) == (1000, "killed", True)
+        outcome = (terminate.t, terminate.get("reason"), terminate.get("shutdown_error"))
+        assert outcome == (1000, "killed", True)
         assert [e.path for e in events if e.kind == "terminate"] == ["root/b", "root/stubborn"]
         deadline = time.monotonic() + 5
         while rt._busy_threads() and time.monotonic() < deadline:
