@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from harness import Bomb, Harness, Sleeper, SlowStop
 
 from suptui.engine import ChildSpec, supervisor_spec
+
+from harness import Bomb, Harness, Sleeper, SlowStop
 
 REFERENCE = Path(__file__).parents[2] / "reference" / "otp" / "out"
 COMPARED = ("start", "crash", "exit", "terminate", "give_up")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from harness import Bomb, Failing, Harness, Sleeper
 
 from suptui.engine import ChildSpec, SupervisorError
+
+from harness import Bomb, Failing, Harness, Sleeper
 
 
 def _errors(call) -> object:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from harness import Bomb, Failing, Harness, Sleeper, SlowStop
 
 from suptui.engine import ChildSpec, DynamicSupervisor, SupervisorError, SupFlags
+
+from harness import Bomb, Failing, Harness, Sleeper, SlowStop
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from harness import Flaky, Harness, Sleeper
 
 from suptui.engine import RESTARTING, ChildSpec
+
+from harness import Flaky, Harness, Sleeper
 
 
 def test_one_for_one_retries_at_once_and_each_retry_counts(h: Harness) -> None:

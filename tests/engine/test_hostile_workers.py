@@ -6,9 +6,10 @@ import time
 from typing import Any
 
 import pytest
-from harness import Harness, Sleeper
 
 from suptui.engine import Actor, ChildSpec, Pid, Runtime, Supervisor, SupFlags, VirtualClock
+
+from harness import Harness, Sleeper
 
 
 class RaisesInTerminate(Actor):

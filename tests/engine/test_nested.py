@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from harness import Bomb, Harness, Sleeper
 
 from suptui.engine import ChildSpec, SupervisorClient, supervisor_spec
+
+from harness import Bomb, Harness, Sleeper
 
 
 def test_a_sub_supervisor_giving_up_counts_once_in_its_parent(h: Harness) -> None:

@@ -11,12 +11,13 @@ import threading
 from collections import Counter
 from typing import Any
 
-from harness import Bomb, Harness, Sleeper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from suptui.engine import RESTARTING, ChildSpec, Event, SupervisorClient, supervisor_spec
 from suptui.engine.specs import STRATEGIES
+
+from harness import Bomb, Harness, Sleeper
 
 REASONS = ("normal", "shutdown", "boom", "kill")
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from harness import Bomb, Harness, Sleeper
 
 from suptui.engine import ChildSpec
+
+from harness import Bomb, Harness, Sleeper
 
 ORDERLY = ["normal", "shutdown", ("shutdown", "bye")]
 ALL_REASONS = [*ORDERLY, "boom"]

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 import pytest
-from harness import Harness, Sleeper
 
 from suptui.engine import (
     Actor,
@@ -19,6 +18,8 @@ from suptui.engine import (
     Runtime,
     VirtualClock,
 )
+
+from harness import Harness, Sleeper
 
 
 class Recorder(Actor):

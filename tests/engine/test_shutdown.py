@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from harness import Harness, Sleeper, SlowStop
-
 from suptui.engine import ChildSpec
+
+from harness import Harness, Sleeper, SlowStop
 
 
 def _stop_root(h: Harness) -> None:

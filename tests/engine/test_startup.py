@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from harness import Failing, Harness, Sleeper
 
 from suptui.engine import ChildSpec, StartError, Supervisor, SupFlags
+
+from harness import Failing, Harness, Sleeper
 
 
 def test_children_start_in_order_and_are_listed_in_reverse(h: Harness) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from harness import Bomb, Flaky, Harness, Sleeper
-
 from suptui.engine import Actor, ChildSpec, DynamicSupervisor, Pacer, Runtime, VirtualClock
+
+from harness import Bomb, Flaky, Harness, Sleeper
 
 
 class Unlinker(Actor):
