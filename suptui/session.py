@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .engine import Clock, Crash, EventRecorder, Runtime, StartResult, SupervisorClient, VirtualClock
+from .engine.client import unwrap
 from .engine.pid import Pid
 from .treefile.model import NodeDef, ScriptStep, Tree
 
@@ -153,27 +154,40 @@ class Session:
         except Exception as exc:  # a script step must never take the run down
             log.exception("script step failed: %r", step)
             outcome = ActionOutcome(False, f"failed: {exc}")
+        if isinstance(outcome, Future):
+            outcome.add_done_callback(lambda done, step=step: self._log_reply(step, done))
+        else:
+            self._log_step(step, outcome)
+
+    def _log_step(self, step: ScriptStep, outcome: ActionOutcome) -> None:
         self.script_log.append((int(self.clock.now_ms()), step, outcome))
 
-    def _apply(self, step: ScriptStep) -> ActionOutcome:
+    def _log_reply(self, step: ScriptStep, done: Future) -> None:
+        """A supervisor answered a script step: log what it said (``ok`` or its OTP error)."""
+        try:
+            unwrap(done.result())
+            outcome = ActionOutcome(True, f"{step.action} {step.target}")
+        except Exception as exc:
+            outcome = ActionOutcome(False, f"{step.action} {step.target}: {exc}")
+        self._log_step(step, outcome)
+
+    def _apply(self, step: ScriptStep) -> ActionOutcome | Future:
         if step.action == "kill":
             return self.kill(step.target, by="script")
         if step.action == "exit":
             return self.exit(step.target, step.reason or "normal", by="script")
         if step.action == "set_strategy":
-            self.set_strategy(step.target, step.strategy or "one_for_one")
-        elif step.action == "start_child":
+            return self.set_strategy(step.target, step.strategy or "one_for_one")
+        if step.action == "start_child":
             assert step.child is not None
-            self.start_child(step.target, step.child)
-        elif step.action == "terminate_child":
-            self.terminate_child(step.target)
-        elif step.action == "restart_child":
-            self.restart_child(step.target)
-        elif step.action == "delete_child":
-            self.delete_child(step.target)
-        else:
-            return ActionOutcome(False, f"unknown action {step.action!r}")
-        return ActionOutcome(True, f"{step.action} {step.target}")
+            return self.start_child(step.target, step.child)
+        if step.action == "terminate_child":
+            return self.terminate_child(step.target)
+        if step.action == "restart_child":
+            return self.restart_child(step.target)
+        if step.action == "delete_child":
+            return self.delete_child(step.target)
+        return ActionOutcome(False, f"unknown action {step.action!r}")
 
 
 def _parent(path: str) -> str:

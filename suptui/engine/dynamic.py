@@ -69,6 +69,10 @@ class DynamicSupervisor(Supervisor):
             return ("error", result.reason)
         return ("ok", result.pid)
 
+    def _not_restarted(self, child: Child) -> None:
+        """Anonymous children have nothing worth keeping: any child not restarted is forgotten."""
+        self._drop(child)
+
     def _ignored_on_restart(self, child: Child) -> None:
         self._drop(child)
 

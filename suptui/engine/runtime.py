@@ -391,7 +391,11 @@ class Runtime:
                     break
                 if clock.step():
                     continue
-                if not self._dedicated_active():
+                with self._lock:
+                    runnable, on_own_thread = self._busy > 0, self._dedicated_active()
+                if runnable:
+                    continue
+                if not on_own_thread:
                     raise Deadlock("waiting on a result that can never come: no timer is scheduled")
                 futures_wait([future], timeout=0.05)  # a process on its own thread lives in real time
         return future.result(timeout)

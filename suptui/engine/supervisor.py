@@ -136,11 +136,15 @@ class Supervisor(Actor):
         if restart == "permanent" or (restart == "transient" and not is_orderly(reason)):
             yield from self._restart(child)
             return
-        if restart == "transient":
+        self._not_restarted(child)
+        self._check_auto_shutdown(child)
+
+    def _not_restarted(self, child: Child) -> None:
+        """A static supervisor keeps a transient child's spec (pid undefined) and forgets a temporary one."""
+        if child.spec.restart == "transient":
             child.pid = None
         else:
             self._drop(child)
-        self._check_auto_shutdown(child)
 
     def _check_auto_shutdown(self, child: Child) -> None:
         """§8: a significant child that will not be restarted may end its supervisor."""
@@ -167,7 +171,7 @@ class Supervisor(Actor):
             else:
                 child.pid = None
             self.stop(SHUTDOWN)
-        info = {"restart": True, "cause": child.path, "strategy": self.strategy,
+        info = {"restart": True, "cause": child.path, "by_strategy": self.strategy,
                 "stamps": list(self.stamps)}
         if self.strategy == "one_for_one":
             child.pid = None
@@ -180,7 +184,7 @@ class Supervisor(Actor):
         child.pid = None
         first = 0 if self.strategy == "one_for_all" else self.children.index(child)
         group = self.children[first:]
-        cause = {"cause": child.path, "strategy": self.strategy}
+        cause = {"cause": child.path, "by_strategy": self.strategy}
         yield from self._stop_all(reversed(group), "strategy", cause)
         for member in list(group):
             if member.temporary:

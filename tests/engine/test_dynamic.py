@@ -66,3 +66,11 @@ def test_shutdown_signals_every_child_at_once(h: Harness, dyn) -> None:
 def test_only_one_for_one(h: Harness) -> None:
     result = h.rt.wait(h.rt.spawn(DynamicSupervisor, {"flags": SupFlags("one_for_all")}, path="d"))
     assert result.reason == ("supervisor_data", ("invalid_strategy", "one_for_all"))
+
+
+def test_a_transient_child_that_exits_normally_is_forgotten_and_frees_its_slot(h: Harness) -> None:
+    dyn = h.start([], cls=DynamicSupervisor, max_children=1)
+    dyn.start_child(ChildSpec("q", Sleeper, {"exit_after": 100}, restart="transient"))
+    h.advance_to(200)
+    assert dyn.which_children() == []
+    assert dyn.start_child(ChildSpec("s", Sleeper)) is not None

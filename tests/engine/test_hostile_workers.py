@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -63,12 +64,16 @@ class IgnoresShutdown(Actor):
 
 
 class BlocksInC(Actor):
-    """On its own thread, blocks inside C in terminate."""
+    """On its own thread, blocks inside C in terminate (and says when it got there)."""
 
     trap_exit = True
     dedicated_thread = True
 
+    def __init__(self, entered: threading.Event) -> None:
+        self.entered = entered
+
     def terminate(self, reason: Any) -> None:
+        self.entered.set()
         time.sleep(3600)
 
 
@@ -137,9 +142,13 @@ def test_a_worker_blocked_in_c_is_abandoned_as_a_zombie_and_never_blocks_its_sup
     events: list = []
     rt.events.subscribe(events.append)
     try:
+        entered = threading.Event()
         root = rt.start(Supervisor, {"flags": SupFlags(), "children": [
-            ChildSpec("stuck", BlocksInC, shutdown=shutdown)]}, path="root")
-        rt.wait(rt.stop(root, "shutdown"), timeout=10)
+            ChildSpec("stuck", BlocksInC, {"entered": entered}, shutdown=shutdown)]}, path="root")
+        stopped = rt.stop(root, "shutdown")
+        if shutdown != "brutal_kill":
+            assert entered.wait(5)  # virtual time waits for nobody on a thread of its own
+        rt.wait(stopped, timeout=10)
         assert not rt.is_alive(root)
         if shutdown == "brutal_kill":  # killed before terminate ever ran: nothing to abandon
             assert [e.kind for e in events if e.path == "root/stuck"] == ["start", "terminate"]

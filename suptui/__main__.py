@@ -1,0 +1,5 @@
+"""``python -m suptui``: the same command as the ``suptui`` console script."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""The ``suptui`` command: open a tree in the app, or run it headless and print its timeline.
+
+Everything a user can get wrong on the command line ends in one ``suptui: error: ...`` line on stderr
+and exit code 2, never a traceback; a bad tree file prints the loader's ``FILE:LINE: message`` lines.
+The app, and with it Textual, is imported only when it is about to run, so the headless path starts
+fast and works where Textual cannot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from .engine.pacer import MAX_SPEED, MIN_SPEED
+from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
+from .treefile import TreeFileError, list_bundled, load_tree
+from .treefile.model import Tree
+
+MAX_TREE_BYTES = 5 * 1024 * 1024
+"""Tree files are hand-written; anything bigger is a mistake (a log, a binary), refused before reading."""
+
+HEADLESS_ONLY = ("until", "format", "realtime")
+APP_ONLY = ("speed", "paused")
+
+
+class UsageError(Exception):
+    """A bad command line, reported as one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its errors become :class:`UsageError` instead of a usage dump and ``exit(2)``."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 run failed, 2 bad input, 130 interrupted)."""
+    try:
+        args = parse_args(argv)
+        if args.list:
+            return _list_trees()
+        if args.tree is None:
+            return _run_app(None, None, args)
+        check_tree_file(args.tree)
+        tree = load_tree(args.tree)
+        if args.headless:
+            return _run_headless(tree, args)
+        return _run_app(tree, args.tree, args)
+    except UsageError as exc:
+        print(f"suptui: error: {exc}", file=sys.stderr)
+        return 2
+    except TreeFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        print("suptui: interrupted", file=sys.stderr)
+        return 130
+
+
+# ---------------------------------------------------------------------------- arguments
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse and cross-check the arguments; raises :class:`UsageError`."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    given = {name for name in (*HEADLESS_ONLY, *APP_ONLY) if getattr(args, name) not in (None, False)}
+    if args.list:
+        if args.tree is not None:
+            raise UsageError("--list takes no TREE")
+        return args
+    if args.headless:
+        if args.tree is None:
+            raise UsageError("--headless needs a TREE: a tree file or a bundled name (see suptui --list)")
+        for name in APP_ONLY:
+            if name in given:
+                raise UsageError(f"--{name} is for the app; it has no effect with --headless")
+    else:
+        for name in HEADLESS_ONLY:
+            if name in given:
+                raise UsageError(f"--{name} only applies with --headless")
+    return args
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(
+        prog="suptui",
+        description="A live OTP-style supervision tree in the terminal.",
+        epilog="Without TREE, the app opens on its picker of bundled trees.",
+    )
+    parser.add_argument("tree", nargs="?", metavar="TREE",
+                        help="a tree file (TOML) or the name of a bundled tree, e.g. bombs")
+    parser.add_argument("--list", action="store_true", help="list the bundled trees and exit")
+    parser.add_argument("--seed", type=int, default=0, metavar="N",
+                        help="seed for workers that use randomness (default 0)")
+    headless = parser.add_argument_group("headless mode")
+    headless.add_argument("--headless", action="store_true",
+                          help="run without the app and print the timeline")
+    headless.add_argument("--until", type=_until, metavar="MS",
+                          help=f"stop after MS milliseconds of tree time (default {DEFAULT_UNTIL_MS})")
+    headless.add_argument("--format", choices=tuple(FORMATS),
+                          help="text (default): one line per event; jsonl: one JSON object per event; "
+                               "summary: one line per moment, as the lesson tells it")
+    headless.add_argument("--realtime", action="store_true",
+                          help="follow the wall clock instead of the instant virtual one")
+    app = parser.add_argument_group("app")
+    app.add_argument("--speed", type=_speed, metavar="X",
+                     help=f"start at X times real speed ({_number(MIN_SPEED)} to {_number(MAX_SPEED)})")
+    app.add_argument("--paused", action="store_true", help="start with the clock paused")
+    return parser
+
+
+def _until(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number of milliseconds, got {text!r}")
+    return value
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not MIN_SPEED <= value <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(
+            f"expected a number from {_number(MIN_SPEED)} to {_number(MAX_SPEED)}, got {text!r}")
+    return value
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+# ---------------------------------------------------------------------------- the tree argument
+
+
+def check_tree_file(arg: str) -> None:
+    """Refuse a tree file too big to be one, before anything reads it. Raises :class:`UsageError`.
+
+    Everything else about TREE (a bundled name, a missing file, a directory, a device, bad bytes)
+    is the loader's business: it reports those as ``TreeFileError`` with a "did you mean".
+    """
+    path = Path(arg)
+    if path.is_file() and (size := path.stat().st_size) > MAX_TREE_BYTES:
+        raise UsageError(f"{arg} is {size:,} bytes; a tree file may be at most "
+                         f"{MAX_TREE_BYTES // 1024 // 1024} MB")
+
+
+def _list_trees() -> int:
+    entries = list(list_bundled())
+    width = max((len(entry.name) for entry in entries), default=0)
+    for entry in entries:
+        _write(f"{entry.name:<{width}}  {entry.title}\n")
+    return 0
+
+
+# ---------------------------------------------------------------------------- running
+
+
+def _run_headless(tree: Tree, args: argparse.Namespace) -> int:
+    until = args.until if args.until is not None else DEFAULT_UNTIL_MS
+    try:
+        events = run_headless(tree, until, seed=args.seed, realtime=args.realtime)
+    except Exception as exc:  # an engine or worker bug: one line, not a traceback
+        print(f"suptui: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    _write(render(events, args.format or "text"))
+    return 0
+
+
+def _run_app(tree: Tree | None, source: str | None, args: argparse.Namespace) -> int:
+    """Import the app only now: the headless path must never load Textual."""
+    try:
+        from .tui.app import run_app
+    except ImportError as exc:
+        if (exc.name or "").startswith("suptui.tui"):
+            print("suptui: the terminal app is not available in this build; "
+                  "use --headless to run a tree without it", file=sys.stderr)
+        else:
+            print(f"suptui: the terminal app cannot start: {exc}", file=sys.stderr)
+        return 1
+    speed = args.speed if args.speed is not None else 1.0
+    return run_app(tree, source, speed=speed, paused=args.paused, seed=args.seed)
+
+
+def _write(text: str) -> None:
+    """Write to stdout; a reader that goes away (``| head``) ends the output quietly."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except UnicodeEncodeError:  # a terminal that cannot show "←": degrade, do not fail
+        encoding = sys.stdout.encoding or "ascii"
+        sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
+    except BrokenPipeError:
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,48 @@
+"""Run a tree without the app and collect its events.
+
+The unpaced virtual clock makes a headless run instant and byte-for-byte replayable, which is what
+tests, CI and the lesson's timelines need; ``realtime`` exists for watching real pacing from a shell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from ..engine import Event, RealClock, VirtualClock
+from ..session import Session
+from ..treefile.model import Tree
+
+DEFAULT_UNTIL_MS = 20_000
+
+
+def run_headless(tree: Tree, until: int = DEFAULT_UNTIL_MS, *, seed: int = 0,
+                 realtime: bool = False) -> list[Event]:
+    """Run ``tree`` until ``until`` ms or until its root supervisor ends; return the events before ``until``.
+
+    The tree is always shut down before returning. Shutdown happens at ``until`` (or later on the
+    wall clock), so its events fall outside the window unless the root had already ended by itself.
+    """
+    session = Session(tree, RealClock() if realtime else VirtualClock(), seed=seed)
+    try:
+        session.start()
+        if realtime:
+            _wait_wall_clock(session, until)
+        else:
+            session.run_until(until)
+    finally:
+        session.stop()
+    assert session.recorder is not None
+    return [event for event in session.recorder.snapshot() if event.t < until]
+
+
+def _wait_wall_clock(session: Session, until: int) -> None:
+    """Block until the root ends or the clock reaches ``until``.
+
+    Ctrl-C ends the run early (what happened so far is still printed), not the program.
+    """
+    if session.root_pid is None:
+        return
+    done = session.runtime.when_dead(session.root_pid)
+    remaining_s = max(0.0, (until - session.clock.now_ms()) / 1000.0)
+    with contextlib.suppress(TimeoutError, KeyboardInterrupt):
+        done.result(timeout=remaining_s)

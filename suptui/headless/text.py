@@ -1,0 +1,112 @@
+"""``--format text``: one aligned line per event, for reading a run in a terminal.
+
+Columns: seconds (3 decimals), event kind, path, pid, then a short detail. Tracebacks are left to
+``jsonl``; here a crash shows its one-line reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..engine import EVENT_KINDS, Event
+
+_KIND_WIDTH = max(len(kind) for kind in EVENT_KINDS)
+
+
+def text_lines(events: Sequence[Event]) -> list[str]:
+    """Every event as ``time kind path pid detail``, columns padded to the widest entry of the run."""
+    if not events:
+        return []
+    times = [f"{event.t / 1000:.3f}" for event in events]
+    time_width = max(len(t) for t in times)
+    path_width = max(len(event.path) for event in events)
+    pid_width = max(len(event.pid) for event in events)
+    lines = []
+    for t, event in zip(times, events, strict=True):
+        line = (f"{t:>{time_width}}  {event.kind:<{_KIND_WIDTH}}  {event.path:<{path_width}}  "
+                f"{event.pid:<{pid_width}}  {detail(event)}")
+        lines.append(line.rstrip())
+    return lines
+
+
+def detail(event: Event) -> str:
+    """The one-line gist of an event's own fields."""
+    text = _DETAILS.get(event.kind, _no_detail)(event)
+    return " ".join(text.split())
+
+
+def _start(event: Event) -> str:
+    supervisor = event.get("type") == "supervisor"
+    if event.get("cause") is not None:
+        return f"restart ← {event.get('cause')} ({event.get('by_strategy')})"
+    if event.get("restart"):
+        return "restart (api)" if event.get("why") == "api" else "restart"
+    what = str(event.get("actor", ""))
+    if supervisor and event.get("strategy"):
+        limit = event.get("max_restarts")
+        what += f" {event.get('strategy')}, max {_plural(limit, 'restart')} in {event.get('max_seconds')} s"
+    if event.get("why") == "api":
+        what += " (api)"
+    return what
+
+
+def _plural(count: object, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _death(event: Event) -> str:
+    phase = event.get("phase")
+    return f"{event.get('reason')} (in {phase})" if phase else str(event.get("reason"))
+
+
+def _terminate(event: Event) -> str:
+    why = event.get("why")
+    text = str(event.get("reason"))
+    if why == "strategy":
+        text += f" ← {event.get('cause')} ({event.get('by_strategy')})"
+    elif why:
+        text += f" ({_WHY.get(why, why)})"
+    if event.get("shutdown_error"):
+        text += ", shutdown error"
+    return text
+
+
+_WHY = {"shutdown": "its supervisor is stopping", "api": "terminate_child"}
+
+
+def _give_up(event: Event) -> str:
+    return f"{intensity(event)} ← {event.get('child')}"
+
+
+def intensity(event: Event) -> str:
+    """A give_up's restarts against its limit, e.g. "6 restarts in 5 s > 5"."""
+    restarts = _plural(len(event.get("restarts") or []), "restart")
+    return f"{restarts} in {event.get('max_seconds')} s > {event.get('max_restarts')}"
+
+
+def _strategy(event: Event) -> str:
+    return f"{event.get('previous')} → {event.get('strategy')}"
+
+
+def _kill(event: Event) -> str:
+    return f"by {event.get('by')}"
+
+
+def _zombie(event: Event) -> str:
+    return f"thread {event.get('thread')}"
+
+
+def _no_detail(event: Event) -> str:
+    return ""
+
+
+_DETAILS = {
+    "start": _start,
+    "crash": _death,
+    "exit": _death,
+    "terminate": _terminate,
+    "give_up": _give_up,
+    "strategy": _strategy,
+    "kill": _kill,
+    "zombie": _zombie,
+}

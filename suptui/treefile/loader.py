@@ -1,0 +1,95 @@
+"""Loading a tree file: find it (a path or a bundled name), parse it, check all of it, build a Tree.
+
+Every mistake becomes a :class:`Problem` with a position, collected and raised together as one
+:class:`TreeFileError`; nothing here lets a traceback reach the user. The checks themselves live in
+``nodes`` (the tree), ``actors`` (workers and their args) and ``script`` (timed actions).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from .bundled import BundledTree, bundled_names, find_bundled, list_bundled
+from .errors import Problem, TreeFileError
+from .fields import Problems, Table, did_you_mean
+from .model import Tree
+from .nodes import NodeBuilder
+from .script import build_script
+
+__all__ = ["BundledTree", "list_bundled", "load_tree", "parse_tree"]
+
+TOP_KEYS = ("title", "description", "script")
+EMPTY_MESSAGE = ("the file is empty: a tree file describes the root supervisor and its [[children]], "
+                 'e.g. [[children]] with id = "bomb1" and worker = "bomb"')
+_SYNTAX_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_SYNTAX_END = re.compile(r"\s*\(at end of document\)$")
+
+
+def load_tree(source: str | Path) -> Tree:
+    """Load a tree from a file path, or a bundled tree by name (``"bombs"`` or ``"bombs.toml"``).
+
+    An existing file wins over a bundled tree of the same name. Raises :class:`TreeFileError`.
+    """
+    name = str(source)
+    path = Path(source)
+    if path.is_file():
+        return parse_tree(_read(path, name), name, base_dir=path.parent.resolve())
+    bundled = find_bundled(name)
+    if bundled is not None:
+        return parse_tree(bundled.read_text(encoding="utf-8"), bundled.name)
+    if path.exists():
+        raise TreeFileError([Problem(name, None, "", "is not a file")])
+    if "/" in name or "\\" in name:
+        raise TreeFileError([Problem(name, None, "", "no such file")])
+    stem = name[:-5] if name.endswith(".toml") else name
+    hint = did_you_mean(stem, bundled_names())
+    raise TreeFileError([Problem(name, None, "", f"no such file, and no bundled tree of that name{hint} "
+                                                 f"(bundled: {', '.join(bundled_names())})")])
+
+
+def _read(path: Path, name: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise TreeFileError([Problem(name, None, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})")]
+                            ) from None
+    except OSError as exc:
+        raise TreeFileError([Problem(name, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+
+
+def parse_tree(text: str, file: str = "<tree>", *, base_dir: Path | None = None) -> Tree:
+    """Check a tree file's text and build its Tree; ``file`` names it in problems and ``Tree.source``.
+
+    ``base_dir`` is the file's folder, where ``module:Class`` workers are also looked for.
+    """
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TreeFileError([_syntax_problem(file, text, exc)]) from None
+    if not doc:
+        raise TreeFileError([Problem(file, None, "", EMPTY_MESSAGE)])
+    problems = Problems(file, text)
+    top = Table(doc, "", problems)
+    title = top.string("title")
+    description = top.string("description")
+    builder = NodeBuilder(problems, base_dir)
+    root = builder.root(top, TOP_KEYS)
+    script = build_script(top, root, builder)
+    problems.raise_if_any()
+    return Tree(file, root, title, description, script)
+
+
+def _syntax_problem(file: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    """tomllib puts the position at the end of its message; move it to the front, editor-style."""
+    message = str(exc)
+    line: int | None = None
+    match = _SYNTAX_POSITION.search(message)
+    if match is not None:
+        line = int(match.group(1))
+        message = f"{message[: match.start()]} (column {match.group(2)})"
+    elif _SYNTAX_END.search(message):
+        line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+        message = f"{_SYNTAX_END.sub('', message)} (at end of file)"
+    return Problem(file, line, "", f"TOML syntax error: {message[:1].lower()}{message[1:]}")

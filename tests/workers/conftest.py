@@ -1,0 +1,14 @@
+"""A fresh virtual-clock runtime per test, recording every event."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from harness import Harness
+
+
+@pytest.fixture
+def h() -> Iterator[Harness]:
+    harness = Harness()
+    yield harness
+    harness.close()
