@@ -937,9 +937,21 @@ class Runtime:
             pass
         except BaseException:
             log.exception("engine error while running %s", proc.pid)
-        finally:
-            with self._lock:
-                self._watchdog.clear_pending(proc)
+        self._end_callback(proc)
+
+    def _end_callback(self, proc: _Process) -> None:
+        """Leave a callback for good: once this returns, no ``ProcessKilled`` can land on this thread.
+
+        The watchdog may have thrown one just as the callback was returning; it can surface on any
+        bytecode up to the moment the pending one is cleared, so retry until the clearing is done.
+        """
+        while True:
+            try:
+                with self._lock:
+                    self._watchdog.clear_pending(proc)
+                return
+            except ProcessKilled:
+                continue
 
     def _start_dedicated_thread(self, proc: _Process) -> None:
         proc.cond = threading.Condition(self._lock)
