@@ -233,7 +233,8 @@ class Runtime:
         self.clock.attach(self)
         self.max_mailbox = max_mailbox
         """A process whose mailbox grows past this is killed with ``("mailbox_overflow", n)``."""
-        self._running: dict[int, tuple[_Process, float]] = {}
+        self._running: dict[int, list[tuple[_Process, float]]] = {}
+        """Per scheduler thread: the processes in its current callback (inline inits nest), since when."""
         self._watchdog = Watchdog(self, kill_grace_ms / 1000.0, zombie_after_ms / 1000.0,
                                   runaway_ms / 1000.0)
         for _ in range(schedulers):
@@ -359,7 +360,8 @@ class Runtime:
     def _dedicated_active(self) -> bool:
         """Whether a live process on its own thread has work (such threads are outside quiescence)."""
         with self._lock:
-            return any(p.alive and p.dedicated and p.sched != _IDLE for p in self._procs.values())
+            return any(p.alive and (p.dedicated or p.detached) and p.sched != _IDLE
+                       for p in self._procs.values())
 
     def _busy_threads(self) -> int:
         """How many processes (dead or alive) are running a callback on a thread right now."""
@@ -392,6 +394,8 @@ class Runtime:
                 if clock.step():
                     continue
                 with self._lock:
+                    if future.done():
+                        break
                     runnable, on_own_thread = self._busy > 0, self._dedicated_active()
                 if runnable:
                     continue
@@ -547,10 +551,13 @@ class Runtime:
                 child.sched = _RUNNING
                 self._busy += 1
         if not child.dedicated:
+            stack = self._running.get(threading.get_ident(), [])
+            stack.append((child, time.monotonic()))
             try:
                 self._dispatch(child, _INIT)
             finally:
                 with self._lock:
+                    stack.pop()
                     self._after_run(child)
         with self._lock:
             if child.init_done and not child.init_async:
@@ -871,17 +878,26 @@ class Runtime:
             assert actor is not None
             self._invoke(proc, "terminate", reason, actor.terminate, reason)
 
-    def _detach_runaway(self, proc: _Process, thread_id: int) -> None:
+    def _detach_runaway(self, stack: list[tuple[_Process, float]], thread_id: int) -> None:
         """A callback has held a scheduler too long: let virtual time and other processes go on.
 
-        Like a BEAM dirty scheduler: the process keeps its thread (a fresh scheduler replaces it in
-        the pool) and stops counting for quiescence, so shutdown timeouts can expire and kill it.
+        Like a BEAM dirty scheduler: the processes keep the thread (a fresh scheduler replaces it in
+        the pool) and stop counting for quiescence, so shutdown timeouts can expire and kill them.
+        A supervisor busy with its own work (starting 100,000 children) is left alone: that is the
+        engine's code, and time must not move in the middle of a restart.
         """
-        if proc.detached or proc.dedicated or not proc.alive:
+        innermost = stack[-1][0]
+        if getattr(innermost.actor or innermost.cls, "runaway_exempt", False):
             return
-        log.warning("%s (%s) has run one callback for too long; detaching it", proc.path, proc.pid)
-        proc.detached = True
-        self._busy -= 1
+        detached = False
+        for proc, _since in stack:
+            if proc.alive and not proc.detached and proc.sched == _RUNNING:
+                log.warning("%s (%s) has held a scheduler too long; detaching it", proc.path, proc.pid)
+                proc.detached = True
+                self._busy -= 1
+                detached = True
+        if not detached:
+            return
         if self._busy == 0:
             self._idle.notify_all()
         self._retired.add(thread_id)
@@ -922,7 +938,7 @@ class Runtime:
                     continue
                 proc.sched = _RUNNING
                 proc.thread = me
-                self._running[me] = (proc, time.monotonic())
+                self._running[me] = [(proc, time.monotonic())]
             self._run_guarded(proc, msg)
             with self._lock:
                 del self._running[me]

@@ -73,6 +73,7 @@ class Supervisor(Actor):
     """A one_for_one / one_for_all / rest_for_one supervisor over a static child list."""
 
     trap_exit = True
+    runaway_exempt = True  # long callbacks here are real work (a huge start-up), never a runaway
 
     def __init__(self, flags: SupFlags | None = None, children: Sequence[ChildSpec] = ()) -> None:
         self.flags = flags or SupFlags()

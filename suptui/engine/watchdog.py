@@ -78,7 +78,8 @@ class Watchdog:
                     if age >= self._zombie_after and not zombie:
                         self._watched[key] = (proc, thread_id, since, True)
                         self._runtime._zombie(proc, thread_id)
-                for thread_id, (proc, since) in list(self._runtime._running.items()):
-                    if now - since >= self._runaway:
-                        self._runtime._detach_runaway(proc, thread_id)
+                for thread_id, stack in list(self._runtime._running.items()):
+                    overdue = bool(stack) and now - stack[-1][1] >= self._runaway
+                    if overdue and thread_id not in self._runtime._retired:
+                        self._runtime._detach_runaway(list(stack), thread_id)
                 self._cond.wait(self._poll)
