@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from .actor import Actor
@@ -39,7 +40,7 @@ class ChildSpec:
     type: str | None = None
     significant: bool = False
 
-    @property
+    @cached_property
     def child_type(self) -> str:
         if self.type is not None:
             return self.type
@@ -48,7 +49,7 @@ class ChildSpec:
         is_sup = isinstance(self.actor, type) and issubclass(self.actor, Supervisor)
         return "supervisor" if is_sup else "worker"
 
-    @property
+    @cached_property
     def shutdown_spec(self) -> Shutdown:
         if self.shutdown is not None:
             return self.shutdown
