@@ -1,0 +1,703 @@
+"""The playground app. A key's path is short: binding → action method → one Session call → events
+→ the next drain folds them into the model → only the touched rows are redrawn.
+
+Nothing here runs on an engine thread. Engine events and supervisor replies arrive through the
+run's :class:`~suptui.tui.feed.EventFeed`, which :meth:`SuptuiApp.drain_now` empties about 30 times
+a second. Every action is guarded: an exception from the engine, a worker or user code becomes a
+red log line, never a dead app.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Footer, Input, Static
+
+from ..engine import Event
+from ..engine.client import SupervisorError, unwrap
+from ..engine.specs import STRATEGIES
+from ..treefile.model import NodeDef, Tree
+from .bindings import APP_BINDINGS
+from .commands import BindingCommands, NodeCommands
+from .details import DetailsPane, NodeFacts, describe, next_strategy
+from .dialogs import EXIT_REASONS, RESTART_CHOICES, Choice, ChoiceScreen, ConfirmScreen, HelpScreen
+from .export import export_path
+from .feed import EventFeed, FeedLogHandler, Later, Note
+from .header import HeaderState, PlaygroundHeader, header_content
+from .liverun import LiveRun, RunFactory, paced_runs
+from .logview import EventLog
+from .model import Changes, NodeView, TreeModel
+from .narrate import GLYPHS, LogLine, banner_text, format_t, narrate
+from .rules import Situation, why_not
+from .sources import builtin_workers, default_bundled, default_loader, worker_summary
+from .treeview import SupervisionTree
+
+log = logging.getLogger(__name__)
+
+Loader = Callable[[str], Tree]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(method: F) -> F:
+    """Turn any exception in an action into a red log line: the app must outlive the tree."""
+
+    @functools.wraps(method)
+    def wrapper(self: SuptuiApp, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            log.debug("action %s failed", method.__name__, exc_info=True)
+            self.note(f"{method.__name__.removeprefix('action_')} failed: {exc!r}", "error")
+            return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class FilterInput(Input):
+    """The ``/`` bar: typing filters live, Enter keeps the filter, Escape clears it."""
+
+    BINDINGS = [Binding("escape", "app.clear_filter", "Clear filter", id="filter.clear")]
+
+
+class SuptuiApp(App[int]):
+    """A live supervision tree you can kill, switch and slow down."""
+
+    CSS_PATH = "suptui.tcss"
+    TITLE = "suptui"
+    BINDINGS = APP_BINDINGS
+    COMMANDS = App.COMMANDS | {BindingCommands, NodeCommands}
+    DRAIN_HZ = 30
+    DETAILS_EVERY_TICKS = 6
+
+    def __init__(self, tree: Tree | None, source: str | None = None, *, run_factory: RunFactory | None = None,
+                 speed: float = 1.0, paused: bool = False, seed: int = 0,
+                 wall: Callable[[], float] = time.monotonic, export_dir: Path | str = "exports",
+                 log_cap: int = 5000, loader: Loader | None = None,
+                 bundled: Callable[[], list[Any]] | None = None) -> None:
+        super().__init__()
+        self.current_tree = tree
+        self.source = source
+        self.run_factory = run_factory or paced_runs(seed)
+        self.live: LiveRun | None = None
+        self.model = TreeModel(tree)
+        self.wall = wall
+        self.export_dir = Path(export_dir)
+        self.log_cap = log_cap
+        self.loader = loader or default_loader
+        self.bundled = bundled
+        self._speed, self._paused = speed, paused
+        self._header = HeaderState(speed=speed, paused=paused)
+        self._details_key: tuple[Any, ...] | None = None
+        self._ticks = 0
+        self._details_tick = 0
+        self._markers = 0
+        self._log_handler = FeedLogHandler(lambda text: self.note(text, "error"))
+        self._torn_down = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield PlaygroundHeader()
+        yield Static(id="banner", markup=False)
+        with Horizontal(id="main"):
+            yield SupervisionTree(self.model, self.budget_of, id="tree")
+            with Vertical(id="side"):
+                yield DetailsPane(id="details")
+                yield EventLog(self.log_cap, id="log")
+        yield FilterInput(placeholder="filter tree and log by path (Enter keeps, Esc clears)", id="filter")
+        yield Footer()
+
+    @property
+    def tree_view(self) -> SupervisionTree:
+        return self.query_one("#tree", SupervisionTree)
+
+    @property
+    def event_log(self) -> EventLog:
+        return self.query_one("#log", EventLog)
+
+    def on_mount(self) -> None:
+        self.query_one("#tree").border_title = "supervision tree"
+        self.query_one("#details").border_title = "details"
+        self.query_one("#log").border_title = "log"
+        logger = logging.getLogger("suptui")
+        logger.addHandler(self._log_handler)
+        self.set_interval(1 / self.DRAIN_HZ, self._tick)
+        self.tree_view.focus()
+        if self.current_tree is not None:
+            self.start_run(self.current_tree)
+        else:
+            self._open_picker()
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return header_content(title, self._header)
+
+    # ------------------------------------------------------------------ runs
+
+    def start_run(self, tree: Tree) -> None:
+        """Lay out ``tree`` and start it on a fresh run (a new clock from t = 0)."""
+        self.current_tree = tree
+        self.title = f"suptui · {tree.title or self._source_name() or tree.root.id}"
+        self.model.load(tree)
+        view = self.tree_view
+        view.collapsed.clear()
+        view.flashes.clear()
+        view.rebuild()
+        view.select(self.model.root)
+        self.live = self.run_factory(tree, self._speed, self._paused)
+        self.live.start()
+        self.drain_now()
+
+    def _source_name(self) -> str:
+        return Path(self.source).stem if self.source else ""
+
+    def teardown(self) -> None:
+        """Stop the tree and every thread of ours. Safe to call more than once."""
+        if self._torn_down:
+            return
+        self._torn_down = True
+        logging.getLogger("suptui").removeHandler(self._log_handler)
+        if self.live is not None:
+            self.live.stop()
+
+    # ------------------------------------------------------------------ the drain
+
+    def _tick(self) -> None:
+        try:
+            self.drain_now(throttle=True)
+        except Exception as exc:  # a bug of ours must not kill the playground either
+            log.debug("drain failed", exc_info=True)
+            self.note(f"display update failed: {exc!r}", "error")
+
+    def drain_now(self, throttle: bool = False) -> None:
+        """Fold everything the engine said since the last drain into the model and the screen.
+
+        The timer drains with ``throttle``: the details pane then redraws at most every few ticks.
+        Any other drain (after a key, or in a test) shows everything at once, so what is on screen
+        depends only on the engine's state, never on how many timer ticks happened to run.
+        """
+        run = self.live
+        if run is None:
+            return
+        items = run.feed.drain()
+        if items:
+            self._apply(items, run)
+        self._ticks += 1
+        self.tree_view.expire_flashes(self.wall())
+        self._update_header(run)
+        if not throttle or self._ticks - self._details_tick >= self.DETAILS_EVERY_TICKS:
+            self._update_details(run)
+
+    def _apply(self, items: list[Event | Note | Later], run: LiveRun) -> None:
+        changes = Changes()
+        lines: list[LogLine] = []
+        first_line = max(0, len(items) - self.log_cap)  # older lines would be trimmed at once
+        now = int(run.clock.now_ms())
+        run.spool.write(item for item in items if isinstance(item, Event))
+        for index, item in enumerate(items):
+            if isinstance(item, Note):
+                lines.append(LogLine(now, item.kind, f"{GLYPHS.get(item.kind, '·')} {item.text}"))
+                continue
+            if isinstance(item, Later):
+                self._run_later(item)
+                continue
+            try:
+                if index >= first_line:
+                    lines.append(narrate(item, self.model))
+                self.model.apply(item, changes)
+            except Exception as exc:  # one odd event must not cost the rest of the batch
+                log.debug("cannot show %r", item, exc_info=True)
+                lines.append(LogLine(item.t, "error", f"{GLYPHS['error']} display update failed: {exc!r}",
+                                     item.path))
+        self.tree_view.apply(changes, self.wall())
+        self.event_log.append(lines)
+        if self.model.root in changes.paths:
+            self._update_banner()
+        if self.tree_view.cursor_path is None and self.model.root is not None:
+            self.tree_view.select(self.model.root)
+
+    def _run_later(self, item: Later) -> None:
+        try:
+            item.fn()
+        except Exception as exc:
+            log.debug("deferred UI work failed", exc_info=True)
+            self.note(f"display update failed: {exc!r}", "error")
+
+    def note(self, text: str, kind: str = "note") -> None:
+        """A log line that is not an engine event. Any thread; shows at the next drain."""
+        if self.live is not None:
+            self.live.feed.note(text, kind)
+
+    # ------------------------------------------------------------------ header, banner, details
+
+    def budget_of(self, path: str) -> tuple[int, int, int] | None:
+        run = self.live
+        if run is None:
+            return None
+        return self.model.budget(path, run.clock.now_ms(), run.intensity_phase)
+
+    def _update_header(self, run: LiveRun) -> None:
+        root = self.model.nodes.get(self.model.root or "")
+        state = HeaderState(
+            t_ms=run.clock.now_ms(), speed=run.time.speed, paused=run.time.paused,
+            root=root.id if root is not None else "root",
+            budget=self.budget_of(root.path) if root is not None else None,
+            needle=self.tree_view.needle)
+        if state != self._header:
+            if int(state.t_ms // 1000) != int(self._header.t_ms // 1000):
+                self.tree_view.refresh()  # restart stamps leave the budget windows by the second
+            self._header = state
+            self.query_one(PlaygroundHeader).redraw()
+
+    @property
+    def status_text(self) -> str:
+        """The header's live part as plain text (clock, speed, PAUSED, budget, filter)."""
+        return self._header.plain()
+
+    def _update_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        text = banner_text(self.model, self.source)
+        if text is None:
+            banner.remove_class("-shown")
+        else:
+            banner.update(text)
+            banner.add_class("-shown")
+
+    def _update_details(self, run: LiveRun) -> None:
+        """Redraw the details if anything they show changed (a re-render costs a layout pass)."""
+        path = self.tree_view.cursor_path
+        node = self.model.nodes.get(path or "")
+        if node is None:
+            if self._details_key != ():
+                self.query_one("#details", DetailsPane).show("")
+                self._details_key = ()
+            return
+        state = self._state_of(run, node)
+        parent = self.model.nodes.get(node.parent or "")
+        budget = self.budget_of(node.path)
+        parent_budget = self.budget_of(parent.path) if parent is not None else None
+        now = run.clock.now_ms()
+        key = (path, node.version, budget, parent_budget, state, int(now),
+               parent.version if parent is not None else 0)
+        if key == self._details_key:
+            return
+        self._details_key = key
+        self._details_tick = self._ticks
+        facts = NodeFacts(node, budget, parent_budget, state, now)
+        self.query_one("#details", DetailsPane).show(describe(facts, self.model))
+
+    @staticmethod
+    def _state_of(run: LiveRun, node: NodeView) -> str | None:
+        if not node.running:
+            return None
+        pid = run.session.pid_of(node.path)
+        state = run.session.runtime.describe_state(pid) if pid is not None else None
+        return None if state is None else str(state)  # user code may return anything
+
+    def on_supervision_tree_selected(self, message: SupervisionTree.Selected) -> None:
+        if self.live is not None:
+            self._update_details(self.live)
+
+    def select_node(self, path: str) -> None:
+        """Select ``path``, unfolding its ancestors and dropping a filter that hides it."""
+        view = self.tree_view
+        parent = self.model.nodes[path].parent if path in self.model.nodes else None
+        while parent is not None:
+            view.collapsed.discard(parent)
+            parent = self.model.nodes[parent].parent if parent in self.model.nodes else None
+        if view.needle and view.needle.lower() not in self.model.display(path).lower():
+            self.action_clear_filter()
+        view.rebuild()
+        view.select(path)
+        view.focus()
+
+    # ------------------------------------------------------------------ helpers for actions
+
+    def _selected(self) -> NodeView | None:
+        return self.model.nodes.get(self.tree_view.cursor_path or "")
+
+    def _live(self) -> LiveRun:
+        if self.live is None:
+            raise RuntimeError("no tree is running")
+        return self.live
+
+    def _reply(self, future: Future, what: str, *, report_ok: bool = False,
+               then: Callable[[], None] | None = None) -> None:
+        """Report a supervisor's reply when it comes. The callback runs on an engine thread, so it
+        only talks to the feed; ``then`` runs on the UI thread at the next drain, after an ok."""
+        feed: EventFeed = self._live().feed
+
+        def done(f: Future) -> None:
+            try:
+                unwrap(f.result())
+            except SupervisorError as exc:
+                feed.note(f"{what}: {{error, {exc}}}", "error")
+            except Exception as exc:
+                feed.note(f"{what}: {exc}", "error")
+            else:
+                if report_ok:
+                    feed.note(f"{what}: ok", "ok")
+                if then is not None:
+                    feed.call_soon(then)
+
+        future.add_done_callback(done)
+
+    def _confirm(self, question: str, then: Callable[[], None], label: str = "Kill") -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                guarded(lambda app: then())(self)
+
+        self.push_screen(ConfirmScreen(question, label), answered)
+
+    def _why_not(self, action: str, params: tuple[Any, ...] = ()) -> str | None:
+        live = self.live
+        return why_not(action, params, Situation(self.model, self._selected(), live is not None,
+                                                 live is not None and live.time.paused,
+                                                 self.source is not None))
+
+    def _label(self, node: NodeView | None) -> str:
+        return self.model.display(node.path) if node is not None else "nothing"
+
+    def applicable(self, action: str, params: tuple[Any, ...] = ()) -> bool:
+        """For the command palette: offer only what makes sense now."""
+        return self._why_not(action, params) is None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys always run, so a key that does not apply can say why in the log (palette filters)."""
+        return True
+
+    def _refuse(self, action: str, params: tuple[Any, ...] = ()) -> bool:
+        reason = self._why_not(action, params)
+        if reason is not None:
+            self.note(reason, "note")
+            self.drain_now()
+            return True
+        return False
+
+    # ------------------------------------------------------------------ the selected node
+
+    @guarded
+    def action_kill(self) -> None:
+        if self._refuse("kill"):
+            return
+        node = self._selected()
+        assert node is not None
+        path = node.path
+        if node.is_supervisor:
+            what = "the whole tree" if node.parent is None else f"{self._label(node)} and its subtree"
+            self._confirm(f"Kill {what}? (untrappable; reason killed)", lambda: self._kill(path))
+        else:
+            self._kill(path)
+
+    def _kill(self, path: str) -> None:
+        outcome = self._live().session.kill(path)
+        if not outcome.ok:
+            self.note(outcome.message, "error")
+        self.drain_now()
+
+    @guarded
+    def action_exit_reason(self) -> None:
+        if self._refuse("exit_reason"):
+            return
+        node = self._selected()
+        assert node is not None
+        path, is_sup = node.path, node.is_supervisor
+
+        def chosen(reason: str | None) -> None:
+            if reason is None:
+                return
+            if is_sup:
+                self._confirm(f"Make {self.model.display(path)} exit ({reason})? Its subtree stops too.",
+                              lambda: self._exit_node(path, reason), label="Exit")
+            else:
+                guarded(lambda app: app._exit_node(path, reason))(self)
+
+        self.push_screen(ChoiceScreen(f"Exit {self._label(node)} with which reason?", EXIT_REASONS), chosen)
+
+    def _exit_node(self, path: str, reason: str) -> None:
+        outcome = self._live().session.exit(path, reason)
+        if not outcome.ok:
+            self.note(outcome.message, "error")
+        self.drain_now()
+
+    @guarded
+    def action_cycle_strategy(self) -> None:
+        if self._refuse("cycle_strategy"):
+            return
+        sup = self.model.supervisor_of(self.tree_view.cursor_path or "")
+        assert sup is not None
+        self._set_strategy(sup.path, next_strategy(sup.strategy))
+
+    @guarded
+    def action_set_strategy(self, strategy: str) -> None:
+        if strategy not in STRATEGIES or self._refuse("set_strategy", (strategy,)):
+            return
+        sup = self.model.supervisor_of(self.tree_view.cursor_path or "")
+        assert sup is not None
+        self._set_strategy(sup.path, strategy)
+
+    def _set_strategy(self, sup_path: str, strategy: str) -> None:
+        future = self._live().session.set_strategy(sup_path, strategy)
+        self._reply(future, f"set_strategy {self.model.display(sup_path)} {strategy}")
+        self._settle_soon()
+
+    @guarded
+    def action_restart_child(self) -> None:
+        if self._refuse("restart_child"):
+            return
+        node = self._selected()
+        assert node is not None
+        self._reply(self._live().session.restart_child(node.path), f"restart_child {self._label(node)}")
+        self._settle_soon()
+
+    @guarded
+    def action_terminate_child(self) -> None:
+        if self._refuse("terminate_child"):
+            return
+        node = self._selected()
+        assert node is not None
+        path = node.path
+
+        def terminate() -> None:
+            self._reply(self._live().session.terminate_child(path), f"terminate_child {self._label(node)}")
+            self._settle_soon()
+
+        if node.is_supervisor:
+            self._confirm(f"Terminate {self._label(node)} and its subtree?", terminate, label="Terminate")
+        else:
+            terminate()
+
+    @guarded
+    def action_delete_child(self) -> None:
+        if self._refuse("delete_child"):
+            return
+        node = self._selected()
+        assert node is not None
+        path = node.path
+        self._reply(self._live().session.delete_child(path), f"delete_child {self._label(node)}",
+                    report_ok=True, then=lambda: self._forget(path))
+        self._settle_soon()
+
+    def _forget(self, path: str) -> None:
+        changes = Changes()
+        self.model.remove(path, changes)
+        self.tree_view.apply(changes, self.wall())
+
+    @guarded
+    def action_add_child(self) -> None:
+        if self._refuse("add_child"):
+            return
+        sup = self.model.supervisor_of(self.tree_view.cursor_path or "")
+        assert sup is not None
+        workers = builtin_workers()
+        if not workers:
+            self.note("no built-in workers are available", "error")
+            return
+        sup_path = sup.path
+        choices = [Choice(name, name, worker_summary(cls)) for name, cls in workers.items()]
+
+        def worker_chosen(name: str | None) -> None:
+            if name is None:
+                return
+
+            def restart_chosen(restart: str | None) -> None:
+                if restart is not None:
+                    guarded(lambda app: app._start_worker(sup_path, name, workers[name], restart))(self)
+
+            self.push_screen(ChoiceScreen(f"Restart type for the new {name}?", RESTART_CHOICES,
+                                          initial="permanent"), restart_chosen)
+
+        self.push_screen(ChoiceScreen(f"Add which worker to {self.model.display(sup_path)}?", choices),
+                         worker_chosen)
+
+    def _start_worker(self, sup_path: str, worker: str, actor: type, restart: str) -> None:
+        taken = set(self.model.nodes)
+        n = 1
+        while f"{sup_path}/{worker}{n}" in taken:
+            n += 1
+        child = NodeDef(id=f"{worker}{n}", path=f"{sup_path}/{worker}{n}", kind="worker", restart=restart,
+                        worker=worker, actor=actor)
+        self.model.expect(child)
+        self._reply(self._live().session.start_child(sup_path, child),
+                    f"start_child {self.model.display(child.path)}")
+        self._settle_soon()
+
+    # ------------------------------------------------------------------ time
+
+    @guarded
+    def action_toggle_pause(self) -> None:
+        run = self._live()
+        run.time.set_paused(not run.time.paused)
+        self._paused = run.time.paused
+        self.drain_now()
+
+    @guarded
+    def action_step(self) -> None:
+        if self._refuse("step"):
+            return
+        self._step(self._live())
+
+    @work(thread=True, exclusive=True, group="step")
+    def _step(self, run: LiveRun) -> None:
+        """Fire timers until one produces an event (a ticker's tick may not): "to the next event"."""
+        before = run.feed.received
+        try:
+            for _ in range(10_000):
+                if not run.time.step():
+                    run.feed.note("nothing is scheduled: no next event", "note")
+                    return
+                if run.feed.received != before:
+                    return
+        except Exception as exc:
+            run.feed.note(f"step failed: {exc!r}", "error")
+
+    @guarded
+    def action_faster(self) -> None:
+        self._speed = self._live().time.set_speed(self._live().time.speed * 2)
+        self.drain_now()
+
+    @guarded
+    def action_slower(self) -> None:
+        self._speed = self._live().time.set_speed(self._live().time.speed / 2)
+        self.drain_now()
+
+    # ------------------------------------------------------------------ view and record
+
+    def action_filter(self) -> None:
+        bar = self.query_one("#filter", FilterInput)
+        bar.add_class("-shown")
+        bar.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self._set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            event.input.remove_class("-shown")
+            self.tree_view.focus()
+
+    def action_clear_filter(self) -> None:
+        bar = self.query_one("#filter", FilterInput)
+        bar.value = ""
+        bar.remove_class("-shown")
+        self._set_filter("")
+        self.tree_view.focus()
+
+    def _set_filter(self, needle: str) -> None:
+        self.tree_view.set_filter(needle.strip())
+        self.event_log.set_filter(needle.strip())
+        if self.live is not None:
+            self._update_header(self.live)
+
+    @guarded
+    def action_marker(self) -> None:
+        self._markers += 1
+        run = self._live()
+        self.note(f"marker {self._markers} at t = {format_t(run.clock.now_ms())} s ──", "marker")
+        self.drain_now()
+
+    @guarded
+    def action_export(self) -> None:
+        run = self._live()
+        self.drain_now()  # everything that happened up to the key press is in the spool
+        name = self._source_name() or (self.current_tree.root.id if self.current_tree else "tree")
+        self._export(run, export_path(self.export_dir, name, time.time()))
+
+    @work(thread=True, group="export")
+    def _export(self, run: LiveRun, path: Path) -> None:
+        try:
+            count = run.spool.export(path)
+        except OSError as exc:
+            run.feed.note(f"export failed: {exc}", "error")
+        else:
+            run.feed.note(f"exported {count} events to {path}", "ok")
+
+    # ------------------------------------------------------------------ the tree
+
+    @guarded
+    def action_restart_tree(self) -> None:
+        if self._refuse("restart_tree"):
+            return
+        assert self.source is not None
+        try:
+            tree = self.loader(self.source)
+        except Exception as exc:
+            message = str(exc) or repr(exc)
+            self.note(f"{self.source} has errors; the running tree is kept:", "error")
+            for line in message.splitlines():
+                self.note(f"  {line}", "error")
+            self.notify(message, title=f"{self.source} not reloaded", severity="error", timeout=8)
+            self.drain_now()
+            return
+        old = self.live
+        if old is not None:
+            self.drain_now()
+            old.stop()
+        self.query_one("#banner", Static).remove_class("-shown")
+        self.event_log.append([LogLine(0, "marker", f"── tree restarted from {self.source} ──")])
+        self.start_run(tree)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self.teardown()
+        self.exit(0)
+
+    def _open_picker(self) -> None:
+        try:
+            entries = (self.bundled or default_bundled)()
+        except Exception as exc:
+            entries = []
+            self.notify(f"cannot list the bundled trees: {exc!r}", severity="error")
+        if not entries:
+            self.notify("no bundled trees found; pass a tree file", severity="error")
+            return
+        choices = [Choice(getattr(entry, "name", str(entry)), getattr(entry, "name", str(entry)),
+                          getattr(entry, "description", "") or getattr(entry, "title", ""))
+                   for entry in entries]
+
+        def picked(value: str | None) -> None:
+            if value is None:
+                self.exit(0)
+                return
+            try:
+                tree = self.loader(value)
+            except Exception as exc:
+                self.notify(str(exc), title="cannot load tree", severity="error", timeout=8)
+                self._open_picker()
+                return
+            self.source = value
+            self.start_run(tree)
+
+        self.push_screen(ChoiceScreen("Open which tree?", choices), picked)
+
+    # ------------------------------------------------------------------ settling
+
+    def _settle_soon(self) -> None:
+        """Drain right after a call: replies and events usually arrive within a millisecond."""
+        self.set_timer(0.005, self.drain_now)
+
+
+def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused: bool = False,
+            seed: int = 0) -> int:
+    """Open the playground on ``tree`` (or a picker of bundled trees); returns the exit status."""
+    app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed)
+    try:
+        result = app.run()
+    finally:
+        app.teardown()
+    if isinstance(result, int):
+        return result
+    return app.return_code or 0

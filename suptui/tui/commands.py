@@ -1,0 +1,62 @@
+"""Command palette providers, generated from the binding table and the live tree.
+
+The palette offers what makes sense now: a binding appears only if the app says it applies to the
+current selection (no "Restart child" on a running node), and every node of the
+tree can be jumped to by name.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.actions import parse
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .bindings import APP_BINDINGS, key_label
+
+if TYPE_CHECKING:
+    from .app import SuptuiApp
+
+
+class BindingCommands(Provider):
+    """One command per app binding that is enabled right now."""
+
+    def _enabled(self) -> list[tuple[str, str, str]]:
+        app = cast("SuptuiApp", self.app)
+        commands = []
+        for binding in APP_BINDINGS:
+            _, name, params = parse(binding.action)
+            if app.applicable(name, params):
+                commands.append((f"{binding.description}  ({key_label(binding)})", binding.tooltip,
+                                 binding.action))
+        return commands
+
+    def _run(self, action: str) -> Any:
+        return self.app.run_action(action)
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in self._enabled():
+            yield DiscoveryHit(title, partial(self._run, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, action in self._enabled():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._run, action), help=help_text)
+
+
+class NodeCommands(Provider):
+    """``Go to bomb2``: select any node of the tree by name."""
+
+    async def search(self, query: str) -> Hits:
+        app = cast("SuptuiApp", self.app)
+        matcher = self.matcher(query)
+        model = app.model
+        for path in list(model.nodes):
+            title = f"Go to {model.display(path)}"
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(app.select_node, path),
+                          help=f"select {path} in the tree")

@@ -1,0 +1,143 @@
+"""Small modal screens: confirm a cascading action, pick one of a few choices, show every key.
+
+The help screen is generated from the same Binding objects as the footer and the command palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..engine.specs import RESTART_TYPES
+from .bindings import HELP_SECTIONS, key_label
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Asks before a cascading action. Cancel has the focus, so Enter alone does nothing harmful."""
+
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "Cancel", id="confirm.cancel"),
+        Binding("y", "answer(True)", "Confirm", id="confirm.ok"),
+    ]
+
+    def __init__(self, question: str, confirm_label: str = "Kill") -> None:
+        super().__init__()
+        self.question = question
+        self.confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self.question, id="question")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(f"{self.confirm_label} (y)", id="confirm", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    help: str = ""
+
+
+EXIT_REASONS: list[Choice] = [
+    Choice("normal", "normal", "a clean exit: only permanent children are restarted"),
+    Choice("shutdown", "shutdown", "an orderly stop: same rule as normal"),
+    Choice("crash", "crash", "an exception: restarted unless temporary"),
+    Choice("kill", "kill", "untrappable, reason killed: restarted unless temporary"),
+]
+"""What ``x`` offers, worded as the restart table reads them."""
+
+_RESTART_MEANINGS = ("always restarted", "restarted only after an abnormal exit",
+                     "never restarted; forgotten when it ends")
+RESTART_CHOICES: list[Choice] = [
+    Choice(restart, restart, meaning)
+    for restart, meaning in zip(RESTART_TYPES, _RESTART_MEANINGS, strict=True)
+]
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """A titled list; Enter picks, Escape cancels (returns None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+
+    def __init__(self, title: str, choices: list[Choice], *, initial: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        width = max((len(c.label) for c in self.choices), default=8) + 2
+        options = []
+        for choice in self.choices:
+            prompt = Text(f"{choice.label:<{width}}", "bold")
+            prompt.append(choice.help, "dim")
+            options.append(Option(prompt, id=choice.value))
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self.title_text, id="question")
+            yield OptionList(*options, id="choices")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one("#choices", OptionList)
+        option_list.focus()
+        values = [c.value for c in self.choices]
+        if self.initial in values:
+            option_list.highlighted = values.index(self.initial)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, by section, from the binding table itself."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help", classes="dialog"):
+            yield Label("suptui keys   (Esc closes; ctrl+p opens the command palette)", id="question")
+            with VerticalScroll():
+                yield Static(help_table(), id="help-table")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def help_table() -> Group:
+    """One titled grid per section, with the same column widths throughout."""
+    key_width = max(len(key_label(b)) for _, bindings in HELP_SECTIONS for b in bindings)
+    name_width = max(len(b.description) for _, bindings in HELP_SECTIONS for b in bindings)
+    parts: list[Text | Table] = []
+    for title, bindings in HELP_SECTIONS:
+        parts.append(Text(title, "bold underline"))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True, min_width=key_width)
+        table.add_column(no_wrap=True, min_width=name_width)
+        table.add_column(style="dim")
+        for binding in bindings:
+            table.add_row(key_label(binding), binding.description, binding.tooltip)
+        parts += [table, Text("")]
+    return Group(*parts[:-1])

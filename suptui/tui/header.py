@@ -1,0 +1,72 @@
+"""What the header says: tree title, virtual time, speed, a PAUSED badge and the root's budget.
+
+Kept as a small value so the app only re-renders the header when something on it changed, and so
+tests can check it as data. Textual's ``Header`` shows ``App.format_title``; the app hands it
+:func:`header_content`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.visual import VisualType
+from textual.widgets import Header
+from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
+
+from .narrate import format_t
+from .timecontrol import speed_label
+
+
+@dataclass(frozen=True)
+class HeaderState:
+    t_ms: float = 0.0
+    speed: float = 1.0
+    paused: bool = False
+    root: str = "root"
+    budget: tuple[int, int, int] | None = None
+    needle: str = ""
+
+    def plain(self) -> str:
+        """The same information as plain text (the app's ``sub_title``, for screen readers and logs)."""
+        return header_content("", self).plain.strip()
+
+
+def header_content(title: str, state: HeaderState) -> Content:
+    parts: list[str | tuple[str, str]] = [(title, "bold"), "   ", (f"t = {format_t(state.t_ms)} s", "bold"),
+                                          "  ", (speed_label(state.speed), "bold $accent")]
+    if state.paused:
+        parts += ["  ", (" PAUSED ", "bold reverse $warning")]
+    if state.budget is not None:
+        used, most, period = state.budget
+        style = "bold $error" if used >= most else ""
+        parts += ["  ", (f"{state.root} {used}/{most} restarts in {period} s", style)]
+    if state.needle:
+        parts += ["  ", (f"filter: {state.needle}", "italic")]
+    return Content.assemble(*parts)
+
+
+class _LiveTitle(HeaderTitle):
+    """The header's title line, redrawn without a layout pass: its size never changes, and the
+    virtual clock changes it 30 times a second (a layout each time cost a quarter of a core)."""
+
+    def update(self, content: VisualType = "", *, layout: bool = False) -> None:
+        super().update(content, layout=False)
+
+
+class PlaygroundHeader(Header):
+    """Textual's Header (icon opens the palette, title from ``App.format_title``), cheap to refresh.
+
+    The live part is not pushed through ``App.sub_title``: changing an app reactive repaints the whole
+    screen, and the clock changes 30 times a second.
+    """
+
+    def compose(self) -> ComposeResult:
+        yield HeaderIcon().data_bind(Header.icon)
+        yield _LiveTitle()
+        yield HeaderClockSpace()
+
+    def redraw(self) -> None:
+        """Show the app's current ``format_title`` (call when the header state changed)."""
+        self.query_one(_LiveTitle).update(self.format_title())

@@ -1,0 +1,111 @@
+"""One running tree: its session, the time control that paces it, and the feed the app drains.
+
+``R`` throws a run away and makes a new one from the re-read file, so everything that belongs to a
+run lives here and ``stop()`` ends all of it: the pacer thread, the runtime's threads and the
+thread that started the tree.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from ..engine import Pacer, VirtualClock
+from ..engine.reasons import format_reason
+from ..session import Session
+from ..treefile.model import Tree
+from .export import EventSpool
+from .feed import EventFeed
+from .timecontrol import ManualTime, TimeControl
+
+log = logging.getLogger(__name__)
+
+
+class LiveRun:
+    """A tree being run. Create, ``start()``, act through ``session``, ``stop()`` exactly once."""
+
+    def __init__(self, tree: Tree, time: TimeControl, *, seed: int = 0, start_in_thread: bool = True,
+                 schedulers: int = 2, record: bool = False) -> None:
+        self.tree = tree
+        self.time = time
+        self.clock: VirtualClock = time.clock
+        self.feed = EventFeed()
+        self.spool = EventSpool()
+        """The whole stream, on disk (``e`` exports it); ``record`` also keeps it in memory, for tests."""
+        self.session = Session(tree, self.clock, seed=seed, schedulers=schedulers, record=record)
+        self._unsubscribe = self.session.runtime.events.subscribe(self.feed)
+        self._start_in_thread = start_in_thread
+        self._starter: threading.Thread | None = None
+        self._stopped = False
+
+    @property
+    def intensity_phase(self) -> float:
+        return self.session.runtime.intensity_phase
+
+    def start(self) -> None:
+        """Start the pacer, then the root supervisor (on a helper thread when time is paced).
+
+        A paced start can need virtual time (a slow_start worker) and the UI must not wait for it.
+        """
+        self.time.start()
+        if self._start_in_thread:
+            self._starter = threading.Thread(target=self._start_tree, name="suptui-starter", daemon=True)
+            self._starter.start()
+        else:
+            self._start_tree()
+
+    def _start_tree(self) -> None:
+        try:
+            result = self.session.start()
+        except Exception as exc:  # the engine refused outright; say so, keep the app alive
+            log.debug("tree start failed", exc_info=True)
+            self.feed.note(f"the tree could not start: {exc!r}", "error")
+            return
+        if result.status != "ok":
+            self.feed.note(f"the root supervisor did not start: {result.status} "
+                           f"{format_reason(result.reason)}", "error")
+
+    def stop(self) -> None:
+        """Shut the tree down in order and end every thread of this run. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        try:
+            # Unpaced, the runtime drives the virtual clock itself while it waits for the shutdown,
+            # so slow_stop workers finish in virtual time instead of wall time (or never, if paused).
+            self.time.close()
+        except Exception:
+            log.exception("closing the time control failed")
+        try:
+            self.session.stop()
+        except Exception:
+            log.exception("stopping the session failed")
+        if self._starter is not None:
+            self._starter.join(timeout=2.0)
+        self._unsubscribe()
+        self.spool.close()
+
+
+RunFactory = Callable[[Tree, float, bool], LiveRun]
+"""Makes a run from a tree, a speed and a paused flag (kept across ``R``)."""
+
+
+def paced_runs(seed: int = 0) -> RunFactory:
+    """The real app's runs: a :class:`Pacer` moves the virtual clock with wall time."""
+
+    def make(tree: Tree, speed: float, paused: bool) -> LiveRun:
+        clock = VirtualClock()
+        return LiveRun(tree, Pacer(clock, speed=speed, paused=paused), seed=seed, start_in_thread=True)
+
+    return make
+
+
+def manual_runs(seed: int = 0) -> RunFactory:
+    """Test runs: nothing moves time but the test (``run.clock.advance_to(ms)``); events also recorded."""
+
+    def make(tree: Tree, speed: float, paused: bool) -> LiveRun:
+        return LiveRun(tree, ManualTime(VirtualClock(), speed, paused), seed=seed, start_in_thread=False,
+                       record=True)
+
+    return make

@@ -1,0 +1,140 @@
+"""The crash log: one coloured line per event, following the tail, capped in memory.
+
+A Line-API widget like the tree: lines are appended in batches (one per drain), only the visible
+ones are drawn, and the filter keeps a second list so scrolling a filtered log costs nothing extra.
+The full stream is not kept here; ``e`` exports it from the run's spool.
+
+While it follows the tail, a line is drawn relative to the end of the log, not to the scroll
+offset: so a long log's scrollable size (whose every change costs Textual a layout of the whole
+screen) is updated at most a few times a second, not once per drain, without the tail lagging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from .narrate import GLYPHS, LogLine, format_t
+
+LOG_STYLES: tuple[str, ...] = tuple(GLYPHS)
+TIME_WIDTH = 7
+SIZE_EVERY_S = 0.25
+"""How often a long log's scrollable size follows its length (a short log's follows at once)."""
+
+
+class EventLog(ScrollView, can_focus=True):
+    """Keeps the newest ``cap`` lines; scrolls with the tail unless the user scrolled up."""
+
+    COMPONENT_CLASSES = {"log--time", *(f"log--{style}" for style in LOG_STYLES)}
+
+    def __init__(self, cap: int = 5000, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.cap = cap
+        self.lines: list[LogLine] = []
+        self.needle = ""
+        self._shown: list[LogLine] = self.lines
+        self._width = 0
+        self._styles: dict[str, Style] = {}
+        self.following = True
+        """Stick to the tail; off once the user scrolls up, on again when they scroll to the end."""
+        self._size_timer: Timer | None = None
+
+    @property
+    def shown(self) -> list[LogLine]:
+        """The lines on display: all of them, or those matching the filter."""
+        return self._shown
+
+    def _matches(self, line: LogLine) -> bool:
+        needle = self.needle
+        return needle in line.text.lower() or needle in line.path.lower()
+
+    def append(self, new: Iterable[LogLine]) -> None:
+        new = list(new)
+        if not new:
+            return
+        self.lines.extend(new)
+        if self.needle:
+            self._shown.extend(line for line in new if self._matches(line))
+        self._trim()
+        self._width = max(self._width, *(TIME_WIDTH + 1 + cell_len(line.text) for line in new))
+        if len(self._shown) <= 4 * max(1, self.scrollable_content_region.height):
+            self._sync_size()
+        elif self._size_timer is None:
+            self._size_timer = self.set_timer(SIZE_EVERY_S, self._sync_size)
+        if self.following:
+            self.refresh()
+
+    def _sync_size(self) -> None:
+        self._size_timer = None
+        size = Size(self._width, len(self._shown))
+        if size != self.virtual_size:
+            self.virtual_size = size
+        self._follow_tail()
+
+    def _follow_tail(self) -> None:
+        """Scroll to the end now, and again once the layout has caught up with the new size
+        (a scrollbar appearing changes how tall the visible part is)."""
+        if self.following and not self.is_vertical_scrollbar_grabbed:
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+            self.call_after_refresh(self._stick)
+
+    def _stick(self) -> None:
+        if self.following and not self.is_vertical_scroll_end:
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.following = new_value >= self.max_scroll_y
+
+    def _trim(self) -> None:
+        """Drop the oldest quarter once over the cap, so trimming is rare and cheap."""
+        if len(self.lines) <= self.cap:
+            return
+        keep = self.cap * 3 // 4
+        del self.lines[: len(self.lines) - keep]
+        if self._shown is not self.lines and len(self._shown) > keep:
+            del self._shown[: len(self._shown) - keep]
+
+    def set_filter(self, needle: str) -> None:
+        self.needle = needle.lower()
+        self._shown = [line for line in self.lines if self._matches(line)] if self.needle else self.lines
+        self.following = True
+        self._sync_size()
+        self.refresh()
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self._shown = self.lines if not self.needle else []
+        self._sync_size()
+        self.refresh()
+
+    def _style(self, name: str) -> Style:
+        """A component style, kept until the theme or CSS changes (see SupervisionTree._style)."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name)
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width, height = self.scrollable_content_region.size
+        index = y + (max(0, len(self._shown) - height) if self.following else scroll_y)
+        base = self.rich_style
+        if not 0 <= index < len(self._shown):
+            return Strip.blank(width, base)
+        line = self._shown[index]
+        style = self._style(f"log--{line.style}")
+        time_style = self._style("log--time")
+        strip = Strip([Segment(f"{format_t(line.t):>{TIME_WIDTH}} ", time_style), Segment(line.text, style)])
+        return strip.crop_extend(scroll_x, scroll_x + width, base)

@@ -1,0 +1,414 @@
+"""The view-model: what the screen shows, rebuilt only from the engine's event stream.
+
+Plain dataclasses, no Textual: tests feed it events and check it without a terminal, and the
+widgets only draw what is here. The tree file gives the skeleton (order, specs as written); events
+give everything that happens (pids, status, restarts, strategy, restart stamps, give-ups).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import Event
+from ..engine.intensity import in_window, stamp
+from ..treefile.model import NodeDef, Tree
+
+STATUSES: tuple[str, ...] = ("pending", "running", "crashed", "restarting", "stopped", "zombie", "removed")
+"""``pending`` before the first start; ``restarting`` while a strategy or a failed start holds it down;
+``removed`` for a temporary child the supervisor forgot."""
+
+RESTART_TIMES_KEPT = 32
+REMOVED_ROWS_KEPT = 8
+"""Forgotten run-time children shown (greyed) per supervisor; older ones leave the tree."""
+
+
+@dataclass
+class NodeView:
+    """One row of the tree: a process slot at a path, across all its restarts."""
+
+    path: str
+    id: str
+    parent: str | None
+    kind: str = "worker"
+    """``worker``, ``supervisor`` or ``dynamic``."""
+    worker: str | None = None
+    """The worker as the file names it (``bomb``) or the actor class name."""
+    actor: str | None = None
+    summary: str = ""
+    """The worker's one-line description (built-in workers have one)."""
+    args: dict[str, Any] = field(default_factory=dict)
+    restart: str | None = "permanent"
+    shutdown: Any = None
+    defined: bool = False
+    """Comes from the tree file (kept when its supervisor restarts), rather than added at run time."""
+    children: list[str] = field(default_factory=list)
+    status: str = "pending"
+    pid: str = ""
+    restarts: int = 0
+    restart_times: list[int] = field(default_factory=list)
+    strategy: str | None = None
+    max_restarts: int | None = None
+    max_seconds: int | None = None
+    stamps: tuple[int, ...] = ()
+    """A supervisor's restart stamps (integer seconds, newest first), as its restart events report them."""
+    last_end: str | None = None
+    """How it last ended: ``crashed``, ``killed``, ``exited`` or ``terminated``."""
+    last_reason: str | None = None
+    last_traceback: str | None = None
+    last_end_t: int | None = None
+    last_cause: str | None = None
+    """The path whose failure caused the last restart."""
+    killed_by: str | None = None
+    gave_up: dict[str, Any] | None = None
+    """The ``give_up`` event's data, while this supervisor is down because of it."""
+    zombies: int = 0
+    started_seq: int = 0
+    ended_seq: int = 0
+    version: int = 0
+    """Bumped on every change, so widgets can cache rendered rows."""
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.kind != "worker"
+
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One visible line of the flattened tree."""
+
+    path: str
+    depth: int
+    guide: str
+    """Box-drawing prefix (``│ ├─``) that shows where the row hangs."""
+    expandable: bool
+    expanded: bool
+
+
+@dataclass
+class Changes:
+    """What one batch of events changed: rows to redraw, whether rows came or went, what to flash."""
+
+    paths: set[str] = field(default_factory=set)
+    structural: bool = False
+    flashes: dict[str, str] = field(default_factory=dict)
+    """path → ``crash`` or ``restart``; a crash outranks a restart in the same batch."""
+
+    def touch(self, path: str) -> None:
+        self.paths.add(path)
+
+    def flash(self, path: str, kind: str) -> None:
+        if self.flashes.get(path) != "crash":
+            self.flashes[path] = kind
+
+
+def parent_path(path: str) -> str | None:
+    return path.rsplit("/", 1)[0] if "/" in path else None
+
+
+def leaf(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+class TreeModel:
+    """Every node of the running tree, updated event by event."""
+
+    def __init__(self, tree: Tree | None = None) -> None:
+        self.nodes: dict[str, NodeView] = {}
+        self.root: str | None = None
+        self._defs: dict[str, NodeDef] = {}
+        if tree is not None:
+            self.load(tree)
+
+    # ------------------------------------------------------------------ skeleton
+
+    def load(self, tree: Tree) -> None:
+        """Lay out the tree file's nodes (all ``pending``) in start order."""
+        self.nodes.clear()
+        self.root = tree.root.path
+        for node in tree.root.walk():
+            view = self._view_from_def(node)
+            view.defined = True
+            self.nodes[node.path] = view
+            if view.parent in self.nodes:
+                self.nodes[view.parent].children.append(node.path)
+        for step in tree.script:  # children the script will add: show their specs once they start
+            if step.child is not None:
+                for node in step.child.walk():
+                    self._defs[node.path] = node
+
+    def expect(self, node: NodeDef) -> None:
+        """Remember the definition of a child the user is adding, to show its spec once it starts."""
+        self._defs[node.path] = node
+
+    @staticmethod
+    def _view_from_def(node: NodeDef) -> NodeView:
+        actor = node.actor.__name__ if node.actor is not None else None
+        summary = getattr(node.actor, "summary", "") if node.actor is not None else ""
+        view = NodeView(node.path, node.id, parent_path(node.path), node.kind, node.worker or actor, actor,
+                        str(summary or ""), dict(node.args), node.restart, node.shutdown)
+        if node.is_supervisor:
+            view.strategy, view.max_restarts, view.max_seconds = (node.strategy, node.max_restarts,
+                                                                   node.max_seconds)
+        return view
+
+    # ------------------------------------------------------------------ events
+
+    def apply_all(self, events: Iterable[Event]) -> Changes:
+        changes = Changes()
+        for event in events:
+            self.apply(event, changes)
+        return changes
+
+    def apply(self, event: Event, changes: Changes | None = None) -> Changes:
+        """Fold one event into the model. Unknown kinds are ignored (the stream may grow)."""
+        changes = changes if changes is not None else Changes()
+        handler = getattr(self, f"_on_{event.kind}", None)
+        if handler is not None:
+            handler(event, changes)
+        return changes
+
+    def _touch(self, node: NodeView, changes: Changes) -> None:
+        node.version += 1
+        changes.touch(node.path)
+
+    def _on_start(self, e: Event, changes: Changes) -> None:
+        node = self.nodes.get(e.path)
+        if node is None or (node.status == "removed" and not node.defined):
+            node = self._node_from_start(e, changes)
+        node.status, node.pid, node.started_seq = "running", e.pid, e.seq
+        node.gave_up = None
+        if e.get("restart"):
+            node.restarts += 1
+            node.restart_times = [*node.restart_times, e.t][-RESTART_TIMES_KEPT:]
+            node.last_cause = e.get("cause")
+            changes.flash(e.path, "restart")
+            parent = self.nodes.get(node.parent or "")
+            if parent is not None and e.get("stamps") is not None:
+                parent.stamps = tuple(e.get("stamps"))
+                self._touch(parent, changes)
+        if node.is_supervisor:
+            node.strategy = e.get("strategy", node.strategy)
+            node.max_restarts = e.get("max_restarts", node.max_restarts)
+            node.max_seconds = e.get("max_seconds", node.max_seconds)
+            node.stamps = ()
+            self._drop_stale_children(node, changes)
+        self._touch(node, changes)
+
+    def _node_from_start(self, e: Event, changes: Changes) -> NodeView:
+        """A node the file did not have: added with start_child, or a dynamic supervisor's child."""
+        definition = self._defs.get(e.path) or self._defs.get(e.path.rsplit(".", 1)[0])
+        if definition is not None:
+            view = self._view_from_def(definition)
+            view.path, view.id, view.parent = e.path, leaf(e.path), parent_path(e.path)
+        else:
+            kind = "worker"
+            if e.get("type") == "supervisor":
+                kind = "dynamic" if e.get("actor") == "DynamicSupervisor" else "supervisor"
+            view = NodeView(e.path, leaf(e.path), parent_path(e.path), kind, e.get("actor"), e.get("actor"),
+                            restart=None)
+        self._insert(view, changes)
+        return view
+
+    def _insert(self, view: NodeView, changes: Changes) -> None:
+        old = self.nodes.get(view.path)
+        if old is not None:
+            view.children = old.children
+        self.nodes[view.path] = view
+        if view.parent is not None:
+            parent = self.nodes.get(view.parent)
+            if parent is None:
+                parent = NodeView(view.parent, leaf(view.parent), parent_path(view.parent), "supervisor")
+                self._insert(parent, changes)
+            if view.path not in parent.children:
+                parent.children.append(view.path)
+        elif self.root is None:
+            self.root = view.path
+        changes.structural = True
+
+    def _drop_stale_children(self, sup: NodeView, changes: Changes) -> None:
+        """A restarted supervisor starts from its own spec list: run-time additions are gone."""
+        for child_path in list(sup.children):
+            child = self.nodes.get(child_path)
+            if child is not None and not child.defined and child.started_seq < sup.ended_seq:
+                self.remove(child_path, changes)
+
+    def _end(self, e: Event, changes: Changes, how: str, status: str) -> NodeView | None:
+        node = self.nodes.get(e.path)
+        if node is None:
+            return None
+        if node.pid and e.pid != node.pid and node.running:
+            return None  # an old incarnation's late news; the slot has moved on
+        node.status = "removed" if node.restart == "temporary" and status != "restarting" else status
+        node.last_end, node.last_reason, node.last_end_t = how, e.get("reason"), e.t
+        node.last_traceback = e.get("traceback")
+        node.ended_seq = e.seq
+        self._touch(node, changes)
+        if node.status == "removed":
+            self._prune_removed(node.parent, changes)
+        return node
+
+    def _on_crash(self, e: Event, changes: Changes) -> None:
+        node = self.nodes.get(e.path)
+        retrying = node is not None and e.get("phase") == "init" and node.started_seq > 0
+        how = "killed" if e.get("reason") == "killed" else "crashed"
+        if self._end(e, changes, how, "restarting" if retrying else "crashed") is not None:
+            changes.flash(e.path, "crash")
+
+    def _on_exit(self, e: Event, changes: Changes) -> None:
+        node = self._end(e, changes, "exited", "stopped")
+        if node is not None and node.restart == "transient":
+            self._dynamic_forgets(node, changes)  # an orderly exit is the end of a transient child
+
+    def _on_terminate(self, e: Event, changes: Changes) -> None:
+        by_strategy = e.get("why") == "strategy"
+        node = self._end(e, changes, "terminated", "restarting" if by_strategy else "stopped")
+        if node is not None and by_strategy:
+            node.last_cause = e.get("cause")
+        if node is not None and e.get("why") == "api":
+            self._dynamic_forgets(node, changes)
+
+    def _dynamic_forgets(self, node: NodeView, changes: Changes) -> None:
+        """A DynamicSupervisor keeps no spec of a child it does not restart (unlike a static one)."""
+        parent = self.nodes.get(node.parent or "")
+        if parent is not None and parent.kind == "dynamic":
+            node.status = "removed"
+            self._prune_removed(parent.path, changes)
+
+    def _prune_removed(self, parent_path: str | None, changes: Changes) -> None:
+        """Keep the last few children a supervisor forgot, greyed out; a pool with churn would
+        otherwise grow its rows without end."""
+        parent = self.nodes.get(parent_path or "")
+        if parent is None:
+            return
+        gone = [c for c in parent.children if c in self.nodes and self.nodes[c].status == "removed"
+                and not self.nodes[c].defined]
+        for path in gone[: max(0, len(gone) - REMOVED_ROWS_KEPT)]:
+            self.remove(path, changes)
+
+    def _on_kill(self, e: Event, changes: Changes) -> None:
+        node = self.nodes.get(e.path)
+        if node is not None:
+            node.killed_by = e.get("by")
+            self._touch(node, changes)
+
+    def _on_give_up(self, e: Event, changes: Changes) -> None:
+        node = self.nodes.get(e.path)
+        if node is None:
+            return
+        node.gave_up = dict(e.data)
+        node.stamps = tuple(e.get("restarts") or ())
+        self._touch(node, changes)
+        child = self.nodes.get(e.get("child") or "")
+        if child is not None and child.status == "restarting":
+            child.status = "crashed"
+            self._touch(child, changes)
+
+    def _on_strategy(self, e: Event, changes: Changes) -> None:
+        node = self.nodes.get(e.path)
+        if node is not None:
+            node.strategy = e.get("strategy")
+            self._touch(node, changes)
+
+    def _on_zombie(self, e: Event, changes: Changes) -> None:
+        node = self.nodes.get(e.path)
+        if node is None:
+            return
+        node.zombies += 1
+        if node.pid == e.pid and not node.running:
+            node.status = "zombie"
+        self._touch(node, changes)
+
+    # ------------------------------------------------------------------ structure
+
+    def remove(self, path: str, changes: Changes | None = None) -> None:
+        """Forget a node and its subtree (its supervisor no longer has it)."""
+        node = self.nodes.pop(path, None)
+        if node is None:
+            return
+        for child in list(node.children):
+            self.remove(child, changes)
+        parent = self.nodes.get(node.parent or "")
+        if parent is not None and path in parent.children:
+            parent.children.remove(path)
+            parent.version += 1
+        if changes is not None:
+            changes.structural = True
+
+    def flatten(self, collapsed: set[str] | frozenset[str] = frozenset(), needle: str = "") -> list[Row]:
+        """The visible rows, depth first in start order; a filter keeps matches and their ancestors."""
+        rows: list[Row] = []
+        if self.root is None or self.root not in self.nodes:
+            return rows
+        needle = needle.lower()
+        keep = self._matching(needle) if needle else None
+
+        def visit(path: str, depth: int, lead: str, last: bool) -> None:
+            node = self.nodes[path]
+            kids = [c for c in node.children if c in self.nodes and (keep is None or c in keep)]
+            expanded = path not in collapsed or keep is not None
+            guide = "" if depth == 0 else lead + ("└─" if last else "├─")
+            rows.append(Row(path, depth, guide, bool(kids), expanded and bool(kids)))
+            if expanded:
+                below = "" if depth == 0 else lead + ("  " if last else "│ ")
+                for i, kid in enumerate(kids):
+                    visit(kid, depth + 1, below, i == len(kids) - 1)
+
+        if keep is None or self.root in keep:
+            visit(self.root, 0, "", True)
+        return rows
+
+    def _matching(self, needle: str) -> set[str]:
+        keep: set[str] = set()
+        for path in self.nodes:
+            if needle in self.display(path).lower():
+                p: str | None = path
+                while p is not None and p not in keep:
+                    keep.add(p)
+                    p = parent_path(p)
+        return keep
+
+    # ------------------------------------------------------------------ questions the widgets ask
+
+    def display(self, path: str) -> str:
+        """A path as the log and details show it: relative to the root, the root by its own name."""
+        root = self.root
+        if root is not None and path.startswith(root + "/"):
+            return path[len(root) + 1:]
+        return path
+
+    def supervisor_of(self, path: str) -> NodeView | None:
+        """The supervisor a strategy key acts on: the node itself if it supervises, else its parent."""
+        node = self.nodes.get(path)
+        if node is None:
+            return None
+        if node.is_supervisor:
+            return node
+        return self.nodes.get(node.parent or "")
+
+    def budget(self, path: str, now_ms: float, phase_s: float = 0.0) -> tuple[int, int, int] | None:
+        """(restarts in the window now, max_restarts, max_seconds) for a supervisor, else None."""
+        node = self.nodes.get(path)
+        if node is None or not node.is_supervisor or node.max_restarts is None or node.max_seconds is None:
+            return None
+        now_s = stamp(now_ms, phase_s)
+        used = len(in_window(node.stamps, now_s, node.max_seconds)) if node.running else len(node.stamps)
+        return used, node.max_restarts, node.max_seconds
+
+    def siblings_touched(self, path: str) -> list[str]:
+        """The children the parent's strategy would restart if ``path`` failed (itself included)."""
+        node = self.nodes.get(path)
+        parent = self.nodes.get(node.parent or "") if node is not None else None
+        if node is None or parent is None:
+            return []
+        kids = [c for c in parent.children if c in self.nodes and self.nodes[c].status != "removed"]
+        if parent.strategy == "one_for_all":
+            return kids
+        if parent.strategy == "rest_for_one" and path in kids:
+            return kids[kids.index(path):]
+        return [path]

@@ -1,0 +1,103 @@
+"""What each action may do right now, and why not: the keys' preconditions in one place.
+
+A key that does not apply says why in the log instead of doing nothing silently; the command
+palette offers an action only when :func:`why_not` has nothing to say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import NodeView, TreeModel
+
+ALWAYS = ("help", "quit", "restart_tree", "filter", "clear_filter")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the rules look at: the tree, the selection, and the state of time."""
+
+    model: TreeModel
+    selected: NodeView | None
+    running: bool
+    """A tree is loaded and its run exists (even if the root is down)."""
+    paused: bool
+    has_source: bool
+    """The tree came from a file (or a bundled name) that ``R`` can re-read."""
+
+
+def why_not(action: str, params: tuple[Any, ...], s: Situation) -> str | None:
+    """Why ``action`` does not apply now, or None when it does."""
+    if not s.running and action not in ALWAYS:
+        return "no tree is running"
+    rule = _RULES.get(action)
+    return rule(params, s) if rule is not None else None
+
+
+def _label(s: Situation, node: NodeView | None) -> str:
+    return s.model.display(node.path) if node is not None else "nothing"
+
+
+def _needs_running(params: tuple[Any, ...], s: Situation) -> str | None:
+    node = s.selected
+    if node is None or not node.running:
+        return f"{_label(s, node)} is not running"
+    return None
+
+
+def _terminate(params: tuple[Any, ...], s: Situation) -> str | None:
+    if s.selected is not None and s.selected.parent is None:
+        return "the root has no supervisor to terminate it; use k or x"
+    return _needs_running(params, s)
+
+
+def _strategy(params: tuple[Any, ...], s: Situation) -> str | None:
+    sup = s.model.supervisor_of(s.selected.path) if s.selected else None
+    if sup is None or not sup.running:
+        return "no running supervisor selected"
+    if sup.kind == "dynamic":
+        return f"{_label(s, sup)} is a dynamic supervisor: always one_for_one"
+    if params and params[0] == sup.strategy:
+        return f"{_label(s, sup)} already uses {sup.strategy}"
+    return None
+
+
+def _stopped_child(params: tuple[Any, ...], s: Situation) -> str | None:
+    node = s.selected
+    if node is None or node.parent is None:
+        return "select a child of a supervisor"
+    if node.running:
+        return f"{_label(s, node)} is running; that is for stopped children"
+    if node.status in ("removed", "pending"):
+        return f"{_label(s, node)} has no spec in its supervisor"
+    return None
+
+
+def _add_child(params: tuple[Any, ...], s: Situation) -> str | None:
+    sup = s.model.supervisor_of(s.selected.path) if s.selected else None
+    if sup is None or not sup.running:
+        return "no running supervisor selected"
+    return None
+
+
+def _step(params: tuple[Any, ...], s: Situation) -> str | None:
+    return None if s.paused else "step works while paused (space pauses)"
+
+
+def _restart_tree(params: tuple[Any, ...], s: Situation) -> str | None:
+    return None if s.has_source else "this tree was not loaded from a file"
+
+
+_RULES = {
+    "kill": _needs_running,
+    "exit_reason": _needs_running,
+    "terminate_child": _terminate,
+    "cycle_strategy": _strategy,
+    "set_strategy": _strategy,
+    "restart_child": _stopped_child,
+    "delete_child": _stopped_child,
+    "add_child": _add_child,
+    "step": _step,
+    "restart_tree": _restart_tree,
+}

@@ -1,0 +1,357 @@
+"""The supervision tree as a Line-API widget: only visible rows are drawn, only changed rows redrawn.
+
+Textual's built-in ``Tree`` rebuilds every line on add, remove and expand, which is too slow for a
+1,000-worker tree under a crash storm. Here a row is a function of (node, selection, flash, budget),
+cached per node version, and an event batch costs one ``refresh_line`` per touched visible row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from .bindings import TREE_VIEW_BINDINGS
+from .model import Changes, NodeView, Row, TreeModel
+
+STATUS_GLYPHS = {
+    "pending": "·", "running": "●", "crashed": "✖", "restarting": "↻", "stopped": "○", "zombie": "☠",
+    "removed": "⊘",
+}
+MIN_PID_WIDTH = 8
+RESTART_WIDTH = 10
+COUNT_WIDTH = 5
+STRATEGY_WIDTH = 13
+BUDGET_WIDTH = 9
+
+Budget = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _RowKey:
+    """Everything a rendered row depends on; equal keys mean the cached strip is still right."""
+
+    path: str
+    version: int
+    guide: str
+    expanded: bool
+    selected: bool
+    flash: str | None
+    budget: Budget | None
+    name_width: int
+    columns: tuple[bool, bool]
+    pid_width: int
+
+
+def foreground(style: Style) -> Style:
+    """A component style without its background, to lay over a row that may be the cursor row.
+
+    Full component styles carry the widget's background (and blend muted colours against it);
+    partial ones do not blend, so muted text would come out wrong.
+    """
+    return Style(color=style.color, bold=style.bold, italic=style.italic, dim=style.dim,
+                 strike=style.strike, reverse=style.reverse, underline=style.underline)
+
+
+def background(style: Style) -> Style:
+    return Style(bgcolor=style.bgcolor)
+
+
+class SupervisionTree(ScrollView, can_focus=True):
+    """Rows of the tree model; arrows move, left/right fold, a click selects."""
+
+    BINDINGS = TREE_VIEW_BINDINGS
+
+    COMPONENT_CLASSES = {
+        "tree--cursor", "tree--guide", "tree--pid", "tree--dim", "tree--count", "tree--strategy",
+        "tree--budget", "tree--budget-full", "tree--gave-up", "tree--flash-crash", "tree--flash-restart",
+        *(f"status--{status}" for status in STATUS_GLYPHS),
+    }
+
+    class Selected(Message):
+        """The selection moved to ``path``."""
+
+        def __init__(self, path: str | None) -> None:
+            super().__init__()
+            self.path = path
+
+    def __init__(self, model: TreeModel, budget_of: Callable[[str], Budget | None], *,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.model = model
+        self.budget_of = budget_of
+        self.rows: list[Row] = []
+        self._index: dict[str, int] = {}
+        self.collapsed: set[str] = set()
+        self.needle = ""
+        self.cursor_path: str | None = None
+        self.flashes: dict[str, tuple[str, float]] = {}
+        """path → (``crash`` | ``restart``, wall time it ends)."""
+        self.flash_s = 0.8
+        self._name_width = 8
+        self._columns = (True, True)
+        """(show pid, show restart type): dropped in that order when the pane is narrow."""
+        self._pid_width = MIN_PID_WIDTH
+        self._cache: LRUCache[_RowKey, Strip] = LRUCache(256)
+        self._styles: dict[tuple[str, bool], Style] = {}
+
+    # ------------------------------------------------------------------ model → rows
+
+    def rebuild(self) -> None:
+        """Re-flatten the model (structure changed, a fold, a filter) and keep the selection."""
+        old_index = self._index.get(self.cursor_path or "", 0)
+        self.rows = self.model.flatten(self.collapsed, self.needle)
+        self._index = {row.path: i for i, row in enumerate(self.rows)}
+        self._name_width = max((self._prefix_width(row) + len(self.model.nodes[row.path].id)
+                                for row in self.rows), default=8)
+        self._pid_width = max([MIN_PID_WIDTH, *(len(node.pid) + 1 for node in self.model.nodes.values())])
+        self._columns = self._fit_columns()
+        show_pid, show_restart = self._columns
+        width = (self._name_width + 1 + self._pid_width * show_pid + RESTART_WIDTH * show_restart
+                 + COUNT_WIDTH + STRATEGY_WIDTH + BUDGET_WIDTH)
+        self.virtual_size = Size(width, len(self.rows))
+        if self.cursor_path not in self._index:
+            fallback = min(old_index, len(self.rows) - 1)
+            self._move_to(self.rows[fallback].path if fallback >= 0 else None)
+        self.refresh()
+
+    def _fit_columns(self) -> tuple[bool, bool]:
+        available = self.scrollable_content_region.width or self.size.width
+        if available <= 0:
+            return True, True
+        fixed = self._name_width + 1 + COUNT_WIDTH + STRATEGY_WIDTH + BUDGET_WIDTH
+        return available >= fixed + RESTART_WIDTH + self._pid_width, available >= fixed + RESTART_WIDTH
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._fit_columns() != self._columns:
+            self.rebuild()
+
+    def apply(self, changes: Changes, now: float = 0.0) -> None:
+        """Redraw what a batch of events changed: the touched rows, or everything if rows came or went.
+
+        ``now`` is wall time (injected, so tests freeze it): flashes last ``flash_s`` from it.
+        """
+        for path, kind in changes.flashes.items():
+            self.flashes[path] = (kind, now + self.flash_s)
+        if changes.structural or any(len(self.model.nodes[p].pid) >= self._pid_width
+                                     for p in changes.paths if p in self.model.nodes):
+            self.rebuild()
+            return
+        self._refresh_rows(changes.paths | changes.flashes.keys())
+
+    def _refresh_rows(self, paths: set[str]) -> None:
+        """Repaint the rows of ``paths`` that are on screen; under a storm most changed rows are not,
+        and every ``refresh`` call has a cost of its own."""
+        top = round(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        indexes = (self._index.get(path) for path in paths)
+        visible = [i for i in indexes if i is not None and top <= i < top + height]
+        if len(visible) > height // 2:
+            self.refresh()
+        else:
+            for index in visible:
+                self.refresh_line(index)
+
+    def expire_flashes(self, now: float) -> None:
+        """End the flashes whose time is up and redraw those rows."""
+        done = [path for path, (_, until) in self.flashes.items() if until <= now]
+        for path in done:
+            del self.flashes[path]
+        if done:
+            self._refresh_rows(set(done))
+
+    def set_filter(self, needle: str) -> None:
+        self.needle = needle
+        self.rebuild()
+
+    # ------------------------------------------------------------------ selection
+
+    @property
+    def cursor_index(self) -> int:
+        return self._index.get(self.cursor_path or "", -1)
+
+    def select(self, path: str | None) -> None:
+        if path is None or path in self._index:
+            self._move_to(path)
+
+    def _move_to(self, path: str | None) -> None:
+        previous = self.cursor_index
+        changed = path != self.cursor_path
+        self.cursor_path = path
+        index = self.cursor_index
+        if previous >= 0:
+            self.refresh_line(previous)
+        if index >= 0:
+            self.refresh_line(index)
+            self._scroll_into_view(index)
+        if changed:
+            self.post_message(self.Selected(path))
+
+    def _scroll_into_view(self, index: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_offset.y)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True, force=True)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True, force=True)
+
+    def _move_by(self, delta: int) -> None:
+        if not self.rows:
+            return
+        index = min(len(self.rows) - 1, max(0, self.cursor_index + delta))
+        self._move_to(self.rows[index].path)
+
+    def action_cursor_up(self) -> None:
+        self._move_by(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move_by(1)
+
+    def action_page_up(self) -> None:
+        self._move_by(-max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_down(self) -> None:
+        self._move_by(max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        self._move_by(-len(self.rows))
+
+    def action_last(self) -> None:
+        self._move_by(len(self.rows))
+
+    def action_toggle_fold(self) -> None:
+        self._fold(self.cursor_path, None)
+
+    def action_expand(self) -> None:
+        self._fold(self.cursor_path, False)
+
+    def action_collapse(self) -> None:
+        path = self.cursor_path
+        index = self.cursor_index
+        if path is None or index < 0:
+            return
+        if self.rows[index].expanded:
+            self._fold(path, True)
+        else:
+            parent = self.model.nodes[path].parent
+            if parent in self._index:
+                self._move_to(parent)
+
+    def _fold(self, path: str | None, collapse: bool | None) -> None:
+        if path is None or path not in self._index or not self.rows[self._index[path]].expandable:
+            return
+        if collapse is None:
+            collapse = path not in self.collapsed
+        if collapse:
+            self.collapsed.add(path)
+        else:
+            self.collapsed.discard(path)
+        self.rebuild()
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + round(self.scroll_offset.y)
+        if not 0 <= index < len(self.rows):
+            return
+        row = self.rows[index]
+        self._move_to(row.path)
+        x = event.x + round(self.scroll_offset.x)
+        on_arrow = len(row.guide) <= x <= len(row.guide) + 1
+        if row.expandable and (on_arrow or event.chain == 2):
+            self._fold(row.path, None)
+
+    # ------------------------------------------------------------------ drawing
+
+    @staticmethod
+    def _prefix_width(row: Row) -> int:
+        return len(row.guide) + 4
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + scroll_y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not 0 <= index < len(self.rows):
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        node = self.model.nodes.get(row.path)
+        if node is None:
+            return Strip.blank(width, base)
+        budget = self.budget_of(row.path) if node.is_supervisor else None
+        key = _RowKey(row.path, node.version, row.guide, row.expanded, row.path == self.cursor_path,
+                      self.flashes.get(row.path, (None, 0.0))[0], budget, self._name_width, self._columns,
+                      self._pid_width)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(row, node, key, base)
+            self._cache[key] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, base + self._row_style(key))
+
+    def _row_style(self, key: _RowKey) -> Style:
+        return self._with_background("tree--cursor") if key.selected else Style()
+
+    def _style(self, name: str, with_background: bool = False) -> Style:
+        """A component style, kept until the theme or CSS changes (Textual drops its own cache on
+        every refresh, and a storm refreshes often)."""
+        style = self._styles.get((name, with_background))
+        if style is None:
+            style = self.get_component_rich_style(name)
+            if not with_background:
+                style = foreground(style)
+            self._styles[(name, with_background)] = style
+        return style
+
+    def _with_background(self, name: str) -> Style:
+        return self._style(name, with_background=True)
+
+    def _render_row(self, row: Row, node: NodeView, key: _RowKey, base: Style) -> Strip:
+        row_style = base + self._row_style(key)
+        guide_style = row_style + self._style("tree--guide")
+        dim = row_style + self._style("tree--dim")
+        status = row_style + self._style(f"status--{node.status}")
+        name_style = status
+        if key.flash is not None:
+            name_style = status + background(self._with_background(f"tree--flash-{key.flash}"))
+        if row.depth == 0:
+            arrow = ("▾ " if row.expanded else "▸ ") if row.expandable else "  "
+        else:
+            arrow = ("▾ " if row.expanded else "▸ ") if row.expandable else "─ "
+        name = f"{STATUS_GLYPHS[node.status]} {node.id}"
+        pad = max(0, key.name_width - len(row.guide) - len(arrow) - len(name))
+        show_pid, show_restart = key.columns
+        segments = [
+            Segment(row.guide + arrow, guide_style),
+            Segment(name, name_style),
+            Segment(" " * (pad + 1), row_style),
+        ]
+        if show_pid:
+            segments.append(Segment(f"{node.pid or '-':<{self._pid_width}}",
+                                    row_style + self._style("tree--pid")))
+        if show_restart:
+            segments.append(Segment(f"{(node.restart or '') if row.depth else '':<{RESTART_WIDTH}}", dim))
+        segments.append(Segment(f"{f'×{node.restarts}' if node.restarts else '':<{COUNT_WIDTH}}",
+                                row_style + self._style("tree--count")))
+        if node.is_supervisor:
+            segments.append(Segment(f"{node.strategy or '':<{STRATEGY_WIDTH}}",
+                                    row_style + self._style("tree--strategy")))
+            if key.budget is not None:
+                used, most, period = key.budget
+                budget_class = "tree--gave-up" if node.gave_up else (
+                    "tree--budget-full" if used >= most else "tree--budget")
+                segments.append(Segment(f"{used}/{most} in {period}s", row_style + self._style(budget_class)))
+        if node.zombies:
+            segments.append(Segment(f" ☠{node.zombies}", row_style + self._style("status--zombie")))
+        return Strip(segments)
+
+    def notify_style_update(self) -> None:
+        """Theme or CSS changed: cached rows carry old colours."""
+        super().notify_style_update()
+        self._cache.clear()
+        self._styles.clear()
