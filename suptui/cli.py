@@ -18,6 +18,8 @@ from typing import NoReturn
 
 from .engine.pacer import MAX_SPEED, MIN_SPEED
 from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
+from .timeline.predict import PredictionError, horizon, report, score_prediction
+from .timeline.prediction import read_prediction
 from .treefile import TreeFileError, list_bundled, load_tree
 from .treefile.model import Tree
 
@@ -25,6 +27,7 @@ MAX_TREE_BYTES = 5 * 1024 * 1024
 """Tree files are hand-written; anything bigger is a mistake (a log, a binary), refused before reading."""
 
 HEADLESS_ONLY = ("until", "format", "realtime")
+PREDICT_EXCLUDES = ("format", "realtime")
 APP_ONLY = ("speed", "paused")
 
 
@@ -77,6 +80,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         if args.tree is not None:
             raise UsageError("--list takes no TREE")
         return args
+    if args.predict is not None:
+        args.headless = True  # scoring a prediction file is a headless run
+        for name in PREDICT_EXCLUDES:
+            if name in given:
+                raise UsageError(f"--{name} does not apply with --predict, which prints its own scored "
+                                 "report from a run on the virtual clock")
     if args.headless:
         if args.tree is None:
             raise UsageError("--headless needs a TREE: a tree file or a bundled name (see suptui --list)")
@@ -108,9 +117,13 @@ def _build_parser() -> _Parser:
                           help=f"stop after MS milliseconds of tree time (default {DEFAULT_UNTIL_MS})")
     headless.add_argument("--format", choices=tuple(FORMATS),
                           help="text (default): one line per event; jsonl: one JSON object per event; "
-                               "summary: one line per moment, as the lesson tells it")
+                               "summary: one line per moment, as the lesson tells it; svg: the timeline "
+                               "as a picture, from 0 to --until")
     headless.add_argument("--realtime", action="store_true",
                           help="follow the wall clock instead of the instant virtual one")
+    headless.add_argument("--predict", metavar="FILE",
+                          help="score a prediction written in the summary format against the run; "
+                               "exit 0 if it is fully right, 1 if not (implies --headless)")
     app = parser.add_argument_group("app")
     app.add_argument("--speed", type=_speed, metavar="X",
                      help=f"start at X times real speed ({_number(MIN_SPEED)} to {_number(MAX_SPEED)})")
@@ -170,14 +183,42 @@ def _list_trees() -> int:
 
 
 def _run_headless(tree: Tree, args: argparse.Namespace) -> int:
+    if args.predict is not None:
+        return _run_predict(tree, args)
     until = args.until if args.until is not None else DEFAULT_UNTIL_MS
     try:
         events = run_headless(tree, until, seed=args.seed, realtime=args.realtime)
     except Exception as exc:  # an engine or worker bug: one line, not a traceback
         print(f"suptui: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    _write(render(events, args.format or "text"))
+    _write(render(events, args.format or "text", until=until, title=tree.title))
     return 0
+
+
+def _run_predict(tree: Tree, args: argparse.Namespace) -> int:
+    """Read the prediction (a bad file is exit 2 before anything runs), run, print the scored diff.
+
+    Exit 0 when every moment was predicted right, 1 when not; scoring runs to the end of the second
+    after the prediction's last line unless ``--until`` says otherwise.
+    """
+    try:
+        prediction = read_prediction(args.predict)
+    except PredictionError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    until = args.until if args.until is not None else horizon(prediction)
+    try:
+        events = run_headless(tree, until, seed=args.seed)
+    except Exception as exc:  # an engine or worker bug: one line, not a traceback
+        print(f"suptui: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        score = score_prediction(prediction, events, tree, until)
+    except PredictionError as exc:  # a name the tree does not have
+        print(exc, file=sys.stderr)
+        return 2
+    _write(report(score))
+    return 0 if score.perfect else 1
 
 
 def _run_app(tree: Tree | None, source: str | None, args: argparse.Namespace) -> int:

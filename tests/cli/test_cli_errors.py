@@ -31,7 +31,7 @@ def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
     (["bombs", "--speed", "nan"], "argument --speed: expected a number from 0.125 to 16, got 'nan'"),
     (["bombs", "--speed", "100"], "argument --speed: expected a number from 0.125 to 16, got '100'"),
     (["bombs", "--headless", "--format", "xml"],
-     "argument --format: invalid choice: 'xml' (choose from 'text', 'jsonl', 'summary')"),
+     "argument --format: invalid choice: 'xml' (choose from 'text', 'jsonl', 'summary', 'svg')"),
     (["--seed", "x", "bombs"], "argument --seed: invalid int value: 'x'"),
     (["bombs", "--bogus"], "unrecognized arguments: --bogus"),
     (["bombs", "--headless", "--speed", "2"], "--speed is for the app; it has no effect with --headless"),

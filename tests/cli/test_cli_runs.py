@@ -69,7 +69,7 @@ def test_list(capsys: Capsys) -> None:
 def test_help(capsys: Capsys) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    assert "--headless" in out and "--until MS" in out and "{text,jsonl,summary}" in out
+    assert "--headless" in out and "--until MS" in out and "{text,jsonl,summary,svg}" in out
 
 
 class FakeApp(ModuleType):

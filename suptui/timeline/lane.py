@@ -1,0 +1,110 @@
+"""One lane: everything that happened at one path, with sorted indexes for window queries."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+from .records import Decision, Lifetime, Mark, parent_of
+
+
+def _end_key(lifetime: Lifetime) -> float:
+    return math.inf if lifetime.end is None else float(lifetime.end)
+
+
+class Lane:
+    """Everything that happened at one path, in time order, with bisectable indexes."""
+
+    __slots__ = ("_decision_ts", "_mark_ts", "_starts", "decisions", "depth", "is_supervisor",
+                 "lifetimes", "marks", "name", "parent", "path")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.parent = parent_of(path)
+        self.name = path.rsplit("/", 1)[-1]
+        self.depth = path.count("/")
+        self.is_supervisor = False
+        self.lifetimes: list[Lifetime] = []
+        self.marks: list[Mark] = []
+        self.decisions: list[Decision] = []
+        self._starts: list[int] = []
+        self._mark_ts: list[int] = []
+        self._decision_ts: list[int] = []
+
+    def __repr__(self) -> str:
+        return f"Lane({self.path!r}, {len(self.lifetimes)} lifetimes, {len(self.marks)} marks)"
+
+    # ---------------------------------------------------------------- queries
+
+    def lifetimes_between(self, t0: int, t1: int) -> list[Lifetime]:
+        """Lifetimes that overlap ``[t0, t1)``: started before ``t1`` and not ended before ``t0``."""
+        hi = bisect_left(self._starts, t1)
+        lo = bisect_left(self.lifetimes, float(t0), 0, hi, key=_end_key)
+        return self.lifetimes[lo:hi]
+
+    def lifetime_at(self, t: int) -> Lifetime | None:
+        """The last lifetime that started at or before ``t`` (it may have ended since)."""
+        index = bisect_right(self._starts, t) - 1
+        return self.lifetimes[index] if index >= 0 else None
+
+    def lifetime_of(self, pid: str, t: int) -> Lifetime | None:
+        """The lifetime of ``pid`` among those started at or before ``t`` (the latest ones first)."""
+        index = bisect_right(self._starts, t) - 1
+        while index >= 0 and self.lifetimes[index].pid != pid:
+            index -= 1
+        return self.lifetimes[index] if index >= 0 else None
+
+    def marks_between(self, t0: int, t1: int) -> list[Mark]:
+        return self.marks[bisect_left(self._mark_ts, t0):bisect_left(self._mark_ts, t1)]
+
+    def decisions_between(self, t0: int, t1: int) -> list[Decision]:
+        return self.decisions[bisect_left(self._decision_ts, t0):bisect_left(self._decision_ts, t1)]
+
+    def decision_at(self, t: int) -> Decision | None:
+        """The last decision taken at or before ``t``."""
+        index = bisect_right(self._decision_ts, t) - 1
+        return self.decisions[index] if index >= 0 else None
+
+    def current(self, pid: str) -> Lifetime | None:
+        """The running lifetime of ``pid``, if it is this lane's latest."""
+        if self.lifetimes and self.lifetimes[-1].pid == pid and self.lifetimes[-1].running:
+            return self.lifetimes[-1]
+        return None
+
+    # ---------------------------------------------------------------- building
+
+    def _add_lifetime(self, lifetime: Lifetime) -> None:
+        if self.lifetimes and self.lifetimes[-1].running:
+            last = self.lifetimes[-1]
+            last.end, last.ended_by = lifetime.start, "replaced"
+        self.lifetimes.append(lifetime)
+        self._starts.append(lifetime.start)
+
+    def _add_mark(self, mark: Mark) -> None:
+        _insert(self._mark_ts, self.marks, mark.t, mark)
+
+    def _add_decision(self, decision: Decision) -> None:
+        _insert(self._decision_ts, self.decisions, decision.t, decision)
+
+
+def _insert(keys: list[int], items: list[Any], key: int, item: Any) -> None:
+    """Append in the usual case; keep both lists sorted if an item ever arrives late."""
+    if not keys or keys[-1] <= key:
+        keys.append(key)
+        items.append(item)
+        return
+    index = bisect_right(keys, key)
+    keys.insert(index, key)
+    items.insert(index, item)
+
+
+@dataclass(frozen=True, slots=True)
+class LaneSlice:
+    """What one lane shows in a time window."""
+
+    lane: Lane
+    lifetimes: list[Lifetime]
+    marks: list[Mark]
+    decisions: list[Decision]

@@ -1,0 +1,289 @@
+"""The timeline as data: one lane per node, built from the event stream and nothing else.
+
+The app, the SVG export and the predict scorer all read the same model, so a bar on screen, a bar
+in a slide and an explanation in a scored prediction cannot disagree. It is fed one event at a time
+(``feed`` does a constant amount of work, plus a scan of one supervisor's few stamps), and every
+query bisects per-lane sorted lists, so asking for ten seconds of a long run costs ten seconds'
+worth, not the whole history.
+
+Events must arrive in stream order (``t`` never decreases), as the engine's event bus delivers them.
+The model is not thread-safe: feed it from the thread that reads it (the app's message handler).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..engine import Event
+from ..engine.intensity import stamp
+from .gauge import Gauge, gauge_at
+from .lane import Lane, LaneSlice
+from .records import Decision, Effect, Group, Lifetime, Mark, parent_of
+
+
+@dataclass(slots=True)
+class _Death:
+    t: int
+    kind: str
+    group: Group | None = None
+
+
+class TimelineModel:
+    """Lanes, marks, restart windows and cause→effect groups, fed incrementally from events."""
+
+    def __init__(self, events: Iterable[Event] = (), *, phase_s: float = 0.0) -> None:
+        """``phase_s`` is the runtime's ``intensity_phase``: where whole seconds fall for the stamps."""
+        self.phase_s = phase_s
+        self.first_t: int | None = None
+        self.last_t: int | None = None
+        self.groups: list[Group] = []
+        self._lanes: dict[str, Lane] = {}
+        self._children: dict[str | None, list[str]] = {}
+        self._order: tuple[Lane, ...] | None = None
+        self._rows: dict[str, int] = {}
+        self._group_ts: list[int] = []
+        self._max_group_span = 0
+        self._deaths: dict[str, _Death] = {}
+        self._windows: dict[str, tuple[str, tuple[int, ...]]] = {}
+        """Per supervisor path: its pid and the last window seen, to tell a new decision from a repeat."""
+        self._kills: set[str] = set()
+        self.feed_all(events)
+
+    # ---------------------------------------------------------------- feeding
+
+    def feed_all(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self.feed(event)
+
+    def feed(self, event: Event) -> None:
+        """Take one event into account; cheap enough to call for every event the engine emits."""
+        if self.first_t is None:
+            self.first_t = event.t
+        self.last_t = event.t if self.last_t is None else max(self.last_t, event.t)
+        handler = getattr(self, f"_on_{event.kind}", None)
+        if handler is not None:
+            handler(event, self._lane(event.path))
+
+    def _lane(self, path: str) -> Lane:
+        lane = self._lanes.get(path)
+        if lane is not None:
+            return lane
+        parent = parent_of(path)
+        if parent is not None:
+            self._lane(parent)  # children report their start before their supervisor does
+        lane = self._lanes[path] = Lane(path)
+        self._children.setdefault(parent, []).append(path)
+        self._order = None
+        return lane
+
+    def _on_start(self, event: Event, lane: Lane) -> None:
+        current = lane.lifetimes[-1] if lane.lifetimes else None
+        if current is not None and current.pid == event.pid and current.running:
+            return
+        lifetime = Lifetime(event.pid, event.t, bool(event.get("restart")), event.get("cause"),
+                            event.get("by_strategy"))
+        if event.get("type") == "supervisor":
+            lane.is_supervisor = True
+            lifetime.strategy = event.get("strategy")
+            lifetime.max_restarts = event.get("max_restarts")
+            lifetime.max_seconds = event.get("max_seconds")
+        lane._add_lifetime(lifetime)
+        stamps = event.get("stamps")
+        if stamps is not None and lane.parent is not None:
+            self._decide(self._lane(lane.parent), self._decided_at(event, lifetime.cause, stamps),
+                         tuple(stamps), fatal=False, cause=lifetime.cause)
+        if lifetime.cause is not None:
+            self._effect(lifetime.cause, Effect(event.t, "restart", event.path, event.pid),
+                         lane.parent, lifetime.by_strategy)
+
+    def _on_crash(self, event: Event, lane: Lane) -> None:
+        self._died(event, lane, "crash")
+
+    def _on_exit(self, event: Event, lane: Lane) -> None:
+        self._died(event, lane, "exit")
+
+    def _died(self, event: Event, lane: Lane, kind: Literal["crash", "exit"]) -> None:
+        reason = event.get("reason")
+        killed = event.pid in self._kills and reason == "killed"
+        self._kills.discard(event.pid)
+        lifetime = lane.current(event.pid)
+        if lifetime is not None:
+            lifetime.end, lifetime.reason = event.t, reason
+            lifetime.ended_by = "killed" if killed else kind
+        gave_up = lifetime is not None and lifetime.gave_up
+        if not killed and not gave_up:  # the kill or give-up mark already stands for this end
+            lane._add_mark(Mark(event.t, kind, event.pid, str(reason), phase=event.get("phase"),
+                                seq=event.seq))
+        self._death(event.path, event.t, kind)
+
+    def _on_terminate(self, event: Event, lane: Lane) -> None:
+        why, cause = event.get("why"), event.get("cause")
+        lifetime = lane.current(event.pid)
+        if lifetime is not None:
+            lifetime.end, lifetime.ended_by = event.t, "terminate"
+            lifetime.why, lifetime.reason = why, event.get("reason")
+        detail = str(why) + (", shutdown error" if event.get("shutdown_error") else "")
+        lane._add_mark(Mark(event.t, "terminate", event.pid, detail, cause, seq=event.seq))
+        self._kills.discard(event.pid)
+        if why == "strategy" and cause is not None:
+            self._effect(cause, Effect(event.t, "terminate", event.path, event.pid), lane.parent,
+                         event.get("by_strategy"))
+
+    def _on_kill(self, event: Event, lane: Lane) -> None:
+        self._kills.add(event.pid)
+        lane._add_mark(Mark(event.t, "kill", event.pid, str(event.get("by", "")), seq=event.seq))
+        self._death(event.path, event.t, "kill")
+
+    def _on_give_up(self, event: Event, lane: Lane) -> None:
+        lane.is_supervisor = True
+        limit, period = event.get("max_restarts"), event.get("max_seconds")
+        restarts = tuple(event.get("restarts") or ())
+        lifetime = lane.current(event.pid)
+        if lifetime is not None:
+            lifetime.gave_up = True
+            lifetime.max_restarts = lifetime.max_restarts if lifetime.max_restarts is not None else limit
+            lifetime.max_seconds = lifetime.max_seconds if lifetime.max_seconds is not None else period
+        detail = f"{len(restarts)} restarts in {period} s > {limit}"
+        lane._add_mark(Mark(event.t, "give_up", event.pid, detail, event.get("child"), seq=event.seq))
+        self._decide(lane, event.t, restarts, fatal=True, pid=event.pid, cause=event.get("child"))
+        self._death(event.path, event.t, "give_up")
+
+    def _on_strategy(self, event: Event, lane: Lane) -> None:
+        lifetime = lane.current(event.pid)
+        if lifetime is not None:
+            lifetime.strategy = event.get("strategy")
+        detail = f"{event.get('previous')} → {event.get('strategy')}"
+        lane._add_mark(Mark(event.t, "strategy", event.pid, detail, seq=event.seq))
+
+    def _on_zombie(self, event: Event, lane: Lane) -> None:
+        lane._add_mark(Mark(event.t, "zombie", event.pid, str(event.get("thread", "")), seq=event.seq))
+
+    # ---------------------------------------------------------------- restart windows
+
+    def _decide(self, lane: Lane, t: int, window: tuple[int, ...], *, fatal: bool, pid: str | None = None,
+                cause: str | None = None) -> None:
+        """Record the decisions that produced ``window``.
+
+        Every start of one group restart carries the same window, so an unchanged window is not a
+        new decision. A restart whose start failed carries none; its stamp shows up in the next
+        window, and is recorded then (at that later time: the stream does not say when it was taken).
+        """
+        if pid is None:
+            if not lane.lifetimes or not lane.lifetimes[-1].running:
+                return
+            pid = lane.lifetimes[-1].pid
+        last_pid, previous = self._windows.get(lane.path, (pid, ()))
+        if last_pid != pid:
+            previous = ()
+        if window == previous and not fatal:
+            return
+        self._windows[lane.path] = (pid, window)
+        new = _new_stamps(previous, window)
+        for index in range(new - 1, -1, -1):
+            lane._add_decision(Decision(t, pid, window[index], window[index:], fatal and index == 0, cause))
+
+    def _decided_at(self, event: Event, cause: str | None, stamps: Sequence[int]) -> int:
+        """When a restart was decided: its start may come later (slow siblings to stop first), but
+        the supervisor stamped it when it handled the death, which is the cause's death time when
+        that falls in the stamped second."""
+        death = self._deaths.get(cause) if cause is not None else None
+        if death is not None and stamps and stamp(death.t, self.phase_s) == stamps[0]:
+            return death.t
+        return event.t
+
+    # ---------------------------------------------------------------- causes and effects
+
+    def _death(self, path: str, t: int, kind: str) -> None:
+        last = self._deaths.get(path)
+        if last is not None and last.t == t and last.kind in ("kill", "give_up") and last.group is None:
+            return  # the crash(killed) after a kill, the exit after a give-up: one death, told once
+        self._deaths[path] = _Death(t, kind)
+
+    def _effect(self, cause: str, effect: Effect, supervisor: str | None, strategy: str | None) -> None:
+        death = self._deaths.get(cause)
+        if death is None:
+            death = self._deaths[cause] = _Death(effect.t, "unknown")
+        if death.group is None:
+            death.group = Group(cause, death.t, death.kind, supervisor or "", strategy)
+            self._group_ts.insert(bisect_right(self._group_ts, death.t), death.t)
+            self.groups.insert(bisect_right(self._group_ts, death.t) - 1, death.group)
+        death.group.effects.append(effect)
+        self._max_group_span = max(self._max_group_span, effect.t - death.t)
+
+    # ---------------------------------------------------------------- queries
+
+    def lanes(self) -> tuple[Lane, ...]:
+        """Every lane in tree order: a supervisor before its children, siblings in first-start order."""
+        if self._order is None:
+            order: list[Lane] = []
+            stack = list(reversed(self._children.get(None, [])))
+            while stack:
+                path = stack.pop()
+                order.append(self._lanes[path])
+                stack.extend(reversed(self._children.get(path, [])))
+            self._order = tuple(order)
+            self._rows = {lane.path: row for row, lane in enumerate(order)}
+        return self._order
+
+    def lane(self, path: str) -> Lane | None:
+        return self._lanes.get(path)
+
+    def row_of(self, path: str) -> int | None:
+        """The lane's index in :meth:`lanes`."""
+        self.lanes()
+        return self._rows.get(path)
+
+    def __len__(self) -> int:
+        return len(self._lanes)
+
+    def visible(self, t0: int, t1: int, paths: Sequence[str] | None = None) -> list[LaneSlice]:
+        """What each lane shows in ``[t0, t1)``; all lanes in tree order, or just ``paths``."""
+        lanes = self.lanes() if paths is None else [self._lanes[p] for p in paths if p in self._lanes]
+        return [LaneSlice(lane, lane.lifetimes_between(t0, t1), lane.marks_between(t0, t1),
+                          lane.decisions_between(t0, t1)) for lane in lanes]
+
+    def groups_between(self, t0: int, t1: int) -> list[Group]:
+        """Cause→effect groups that overlap ``[t0, t1)``, by the time of their cause."""
+        lo = bisect_left(self._group_ts, t0 - self._max_group_span)
+        hi = bisect_left(self._group_ts, t1)
+        return [group for group in self.groups[lo:hi] if group.end >= t0]
+
+    def gauge(self, path: str, t: int, pid: str | None = None) -> Gauge | None:
+        """The restart window of the supervisor at ``path`` at ``t``, after every event at ``t``.
+
+        ``None`` when ``path`` is not a supervisor, was not running at ``t`` or its limits are
+        unknown. A supervisor that gave up keeps showing its final ``6/5 · gave up``; when its
+        successor started at the same instant, ``t`` shows the successor unless ``pid`` asks for it.
+        """
+        lane = self._lanes.get(path)
+        if lane is None or not lane.is_supervisor:
+            return None
+        lifetime = lane.lifetime_at(t) if pid is None else lane.lifetime_of(pid, t)
+        if lifetime is None or lifetime.max_restarts is None or lifetime.max_seconds is None:
+            return None
+        if lifetime.end is not None and t > lifetime.end:
+            if not lifetime.gave_up:
+                return None
+            t = lifetime.end
+        decision = lane.decision_at(t)
+        ours = decision is not None and decision.pid == lifetime.pid
+        window = decision.window if ours and decision is not None else ()
+        fatal = ours and decision is not None and decision.fatal
+        return gauge_at(window, t, lifetime.max_restarts, lifetime.max_seconds, phase_s=self.phase_s,
+                        gave_up=fatal)
+
+
+def _new_stamps(previous: tuple[int, ...], window: tuple[int, ...]) -> int:
+    """How many stamps at the head of ``window`` are new since ``previous``.
+
+    A decision keeps a prefix of the previous window and puts its own stamp first, so the answer is
+    the smallest ``m`` for which ``window[m:]`` is a prefix of ``previous``.
+    """
+    for new in range(1, len(window) + 1):
+        rest = window[new:]
+        if rest == previous[:len(rest)]:
+            return new
+    return len(window)
