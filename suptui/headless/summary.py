@@ -36,7 +36,7 @@ ENDS = ("crash", "exit", "kill", "give_up", "terminate")
 
 def summary_lines(events: Sequence[Event]) -> list[str]:
     """One ``- <time>: <clause>; <clause>`` line per moment that has something to tell."""
-    fates = _Fates(events)
+    fates = Fates(events)
     lines = []
     for t, group in groupby(events, key=lambda event: event.t):
         clauses = _Moment(list(group), fates).clauses()
@@ -86,7 +86,7 @@ def _failed_start(event: Event) -> bool:
     return event.kind in ("crash", "exit") and event.get("phase") == "init"
 
 
-class _Fates:
+class Fates:
     """Which deaths were not followed by a restart, read from the rest of the run in one backward pass.
 
     A supervisor handles one exit at a time, so the first thing it does after a child died tells:
@@ -163,7 +163,7 @@ class _Clause:
 class _Moment:
     """The events of one instant, turned into clauses (see the module docstring for the rules)."""
 
-    def __init__(self, events: list[Event], fates: _Fates) -> None:
+    def __init__(self, events: list[Event], fates: Fates) -> None:
         self.events = events
         self.fates = fates
         self.stopped_paths = {e.path for e in events if e.kind in ("terminate", "kill")}

@@ -21,7 +21,7 @@ from itertools import groupby
 from typing import Literal
 
 from ..engine import Event
-from ..headless.summary import _Fates
+from ..headless.summary import Fates
 
 FactKind = Literal["crash", "exit", "restart", "stop", "give_up"]
 ClauseKind = Literal["death", "give_up", "restart", "stop", "start"]
@@ -110,7 +110,7 @@ def _give_up_triggers(clauses: Sequence[Clause]) -> set[int]:
 
 def run_facts(events: Sequence[Event]) -> dict[int, frozenset[Fact]]:
     """Every moment of a run that has a scored fact, by time."""
-    fates = _Fates(events)
+    fates = Fates(events)
     out = {}
     for t, group in groupby(events, key=lambda event: event.t):
         facts = facts_of(t, clauses_of(list(group), fates.not_restarted))
