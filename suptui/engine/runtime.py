@@ -314,7 +314,11 @@ class Runtime:
             return True
 
     def when_dead(self, pid: Pid) -> Future:
-        """A future resolved with the exit reason when ``pid`` dies (at once if it is already dead)."""
+        """A future resolved with the exit reason when ``pid`` dies.
+
+        Like a monitor on a pid that is already gone, it resolves at once with ``noproc``: the engine
+        keeps no record of the dead (that is what keeps a long storm's memory flat).
+        """
         future: Future = Future()
         with self._lock:
             proc = self._procs.get(pid)
@@ -436,8 +440,8 @@ class Runtime:
     # ------------------------------------------------------------------ process API (callback thread)
 
     def _record(self, actor: Actor) -> _Process:
-        proc = self._procs[actor.pid]
-        if not proc.alive:
+        proc = self._procs.get(actor.pid)
+        if proc is None or not proc.alive:
             raise ProcessKilled()
         return proc
 
@@ -628,6 +632,7 @@ class Runtime:
         """Put a process back to sleep, or back in the queue if it has more to do."""
         proc.thread = None
         if not proc.alive:
+            self._procs.pop(proc.pid, None)  # its last callback is over: forget it
             return
         counted = not proc.dedicated and not proc.detached
         if proc.detached:
@@ -684,6 +689,7 @@ class Runtime:
             return
         proc.alive = False
         proc.reason = reason
+        running = proc.sched == _RUNNING
         if proc.sched in (_QUEUED, _RUNNING) and not proc.dedicated and not proc.detached:
             self._busy -= 1
         if proc.thread is not None:
@@ -736,6 +742,8 @@ class Runtime:
         proc.exit_futures.clear()
         if proc.cond is not None:
             proc.cond.notify()
+        if not running:
+            del self._procs[proc.pid]  # a dead pid is simply unknown from now on (Erlang: noproc)
 
     def _finish_init(self, proc: _Process, result: StartResult) -> None:
         proc.init_done = True

@@ -5,12 +5,16 @@ headless command line can live next to it without paying for the UI.
 
 How the parts fit (each module has one job):
 
-* ``feed``      a thread-safe buffer the engine's event bus appends to; the app drains it at ~30 Hz.
-* ``model``     the view-model: plain dataclasses rebuilt from events, testable without Textual.
-* ``narrate``   one log line per event, naming the cause of every restart.
-* ``liverun``   one running tree: session + time control + feed; ``R`` replaces it.
+* ``feed``        the thread-safe buffer the engine's event bus appends to; the app drains it ~30 Hz.
+* ``model``       the view-model: plain dataclasses rebuilt from events, testable without Textual.
+* ``narrate``     the words: one log line per event (naming every restart's cause), the banner.
+* ``rules``       what each key may do to the current selection, and why not.
+* ``liverun``     one running tree: session + time control + feed + spool; ``R`` replaces it.
 * ``timecontrol`` the pacer interface, and a manual one for tests that step the clock themselves.
+* ``export``      the on-disk spool of the whole stream, and ``e``'s JSONL export of it.
+* ``sources``     the tree loader, the bundled trees and the built-in workers.
 * ``treeview``, ``logview``, ``details``, ``header``  the widgets, drawing only from the model.
-* ``bindings``  every key once, with id and description; footer, help and palette come from it.
-* ``app``       binding → action method → one Session call → events → rows redrawn.
+* ``bindings``    every key once, with id and description; footer, help and palette come from it.
+* ``dialogs``, ``commands``  the modal screens and the command palette providers.
+* ``app``         binding → action method → one Session call → events → rows redrawn.
 """

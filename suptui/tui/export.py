@@ -2,11 +2,12 @@
 
 The log on screen is capped and a crash storm makes tens of thousands of events a second, so the
 stream is not kept in memory: each drained batch is appended to a spool file, and an export copies
-the spool. The spool lives in the temp directory and is deleted with its run.
+the spool.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
@@ -30,11 +31,17 @@ def export_path(directory: Path, tree_name: str, wall: float | None = None) -> P
 
 
 class EventSpool:
-    """Every event of a run, appended as JSON lines to a temp file (UI thread writes, export copies)."""
+    """Every event of a run, appended as JSON lines to an unnamed temp file.
+
+    The file has no name (the OS deletes it when the process ends, however it ends), the UI thread
+    appends, and an export copies the first ``size`` bytes with ``pread`` on any thread, so it never
+    moves the writer's position.
+    """
 
     def __init__(self) -> None:
-        self._file: IO[str] | None = None
+        self._file: IO[bytes] | None = None
         self._lock = threading.Lock()
+        self._size = 0
         self.count = 0
         self.closed = False
 
@@ -42,40 +49,38 @@ class EventSpool:
         lines = jsonl_lines(list(events))
         if not lines:
             return
+        data = ("\n".join(lines) + "\n").encode("utf-8")
         with self._lock:
             if self.closed:
                 return
             if self._file is None:
-                self._file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (lives as long as the run)
-                    "w", encoding="utf-8", prefix="suptui-", suffix=".jsonl", delete=False)
-            self._file.write("\n".join(lines) + "\n")
+                self._file = tempfile.TemporaryFile(prefix="suptui-", suffix=".jsonl")  # noqa: SIM115
+            self._file.write(data)
+            self._size += len(data)
             self.count += len(lines)
 
     def export(self, path: Path) -> int:
         """Copy everything spooled so far to ``path``; returns the number of events. Any thread."""
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:  # only long enough to fix what "so far" is; the spool only grows
-            count = self.count
-            if self._file is None:
-                path.write_text("", encoding="utf-8")
-                return 0
-            self._file.flush()
-            size = self._file.tell()
-            source = self._file.name
-        with open(source, "rb") as src, open(path, "wb") as dst:
-            while size > 0:
-                chunk = src.read(min(size, 1 << 20))
+            count, size, fd = self.count, self._size, -1
+            if self._file is not None:
+                self._file.flush()
+                fd = self._file.fileno()
+        with open(path, "wb") as out:
+            offset = 0
+            while offset < size:
+                chunk = os.pread(fd, min(size - offset, 1 << 20), offset)
                 if not chunk:
                     break
-                dst.write(chunk)
-                size -= len(chunk)
+                out.write(chunk)
+                offset += len(chunk)
         return count
 
     def close(self) -> None:
-        """Delete the spool file."""
+        """Drop the spool (its file goes with it)."""
         with self._lock:
             self.closed = True
             if self._file is not None:
                 self._file.close()
-                Path(self._file.name).unlink(missing_ok=True)
                 self._file = None

@@ -44,16 +44,31 @@ class LiveRun:
         return self.session.runtime.intensity_phase
 
     def start(self) -> None:
-        """Start the pacer, then the root supervisor (on a helper thread when time is paced).
-
-        A paced start can need virtual time (a slow_start worker) and the UI must not wait for it.
-        """
-        self.time.start()
+        """Start the root supervisor, then let time run (on a helper thread when time is paced, so
+        the UI shows the tree coming up instead of waiting for it)."""
         if self._start_in_thread:
-            self._starter = threading.Thread(target=self._start_tree, name="suptui-starter", daemon=True)
+            self._starter = threading.Thread(target=self._start_then_pace, name="suptui-starter",
+                                             daemon=True)
             self._starter.start()
         else:
+            self.time.start()
             self._start_tree()
+
+    def _start_then_pace(self) -> None:
+        """Start the tree on unpaced virtual time, then hand the clock to the pacer from there.
+
+        So the tree starts at exactly t = 0 whatever the wall clock did meanwhile (the lesson's
+        bombs explode at 2.000 s, not 2.013 s), and a worker that takes time to start takes it in
+        virtual time at once instead of waiting for a pacer that may be paused.
+        """
+        self.clock.paced = False
+        try:
+            self._start_tree()
+        finally:
+            self.clock.paced = True
+            self.time.set_paused(self.time.paused)  # re-base the pacer on where the start left time
+            if not self._stopped:
+                self.time.start()
 
     def _start_tree(self) -> None:
         try:

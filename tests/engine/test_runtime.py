@@ -61,8 +61,10 @@ def test_a_non_trapping_linked_process_dies_with_the_same_reason(h: Harness) -> 
     bystander = spawn(h.rt, Recorder, inbox=inbox, trap=False)
     worker = spawn(h.rt, Sleeper, exit_after=100, reason="boom")
     h.rt.send(bystander, ("link", worker))
+    gone = h.rt.when_dead(bystander)
     h.advance_to(100)
-    assert h.rt.wait(h.rt.when_dead(bystander)) == "boom"
+    assert h.rt.wait(gone) == "boom"
+    assert h.rt.wait(h.rt.when_dead(bystander)) == "noproc"
 
 
 def test_a_normal_exit_does_not_take_linked_processes_down(h: Harness) -> None:
@@ -208,3 +210,12 @@ def test_real_clock_timers_fire_in_wall_time() -> None:
         assert 40 <= events[-1].t < 3000
     finally:
         rt.shutdown()
+
+
+def test_the_dead_leave_nothing_behind(h: Harness) -> None:
+    sup = h.start([ChildSpec("w", Sleeper)], max_restarts=10**6)
+    for _ in range(500):
+        h.rt.kill(h.rt.whereis("root/w"))
+        h.advance_to(0)
+    assert len(h.rt._procs) == 2  # the supervisor and its current child, nothing of the 500 dead
+    assert sup.count_children()["active"] == 1
