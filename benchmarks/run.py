@@ -165,6 +165,9 @@ def measurements(quick: bool) -> dict[str, Callable[[], dict[str, float]]]:
         "start_100k": lambda: start_and_shutdown(100_000, 1),
         "start_100k_3_levels": lambda: start_and_shutdown(100_000, 3),
         "sim_hour_bombs_one_for_all": lambda: simulate("bombs_one_for_all", 3_600_000),
+        **{f"scale_restart_{n}": (lambda n=n: restart_latency(n, 200 if quick else 500))
+           for n in (10, 100, 1000, 10_000)},
+        **{f"scale_start_{n}": (lambda n=n: start_and_shutdown(n, 1)) for n in (100, 1000)},
         "sim_big": lambda: simulate("big", 60_000 if quick else 300_000),
     }
 
