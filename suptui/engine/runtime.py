@@ -95,6 +95,7 @@ class _Ack(NamedTuple):
 
 
 _INIT = _Init()
+_DECISION_FIELDS = ("restart", "cause", "by_strategy", "stamps", "why")
 _NOTHING = object()
 
 
@@ -709,6 +710,8 @@ class Runtime:
             data: dict[str, Any] = {"reason": format_reason(reason)}
             if phase is not None:
                 data["phase"] = phase
+            if phase == "init":  # a failed (re)start says why it was attempted, like its start would
+                data.update({k: v for k, v in proc.start_info.items() if k in _DECISION_FIELDS})
             tb = reason_traceback(reason)
             if tb is not None:
                 data["traceback"] = tb

@@ -92,3 +92,10 @@ def test_restarting_child_refuses_restart_and_delete(h: Harness) -> None:
     assert restart == ("error", "restarting")
     assert delete == ("error", "restarting")
     assert counts == {"specs": 1, "active": 0, "supervisors": 0, "workers": 1}
+
+
+def test_a_failed_restart_tells_its_cause_and_window(h: Harness) -> None:
+    h.start([ChildSpec("w", Flaky, {"plan": [False, True], "exit_after": 1000})], max_restarts=5)
+    h.advance_to(1000)
+    failed = next(e for e in h.events if e.kind == "crash" and e.get("phase") == "init")
+    assert (failed.get("restart"), failed.get("cause"), failed.get("stamps")) == (True, "root/w", [1])
