@@ -152,6 +152,14 @@ class Actor:
         """Send an exit signal (Erlang's ``exit/2``): ``kill`` cannot be trapped."""
         self.runtime._exit_signal_from(self, dest, reason)
 
+    def call(self, dest: Pid, request: Any, timeout_ms: float | None = 5000) -> Generator[Receive, Any, Any]:
+        """Ask another process's ``handle_call``: use as ``reply = yield from self.call(pid, request)``.
+
+        Raises ``NoProcess`` if the callee dies first and ``TimeoutError`` after ``timeout_ms``
+        (OTP's default is 5 s too); either one, uncaught, crashes the caller, as in OTP.
+        """
+        return (yield from self.runtime._call_from(self, dest, request, timeout_ms))
+
     def reply(self, caller: Caller, value: Any) -> None:
         self.runtime._reply(caller, value)
 

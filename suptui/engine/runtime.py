@@ -89,6 +89,11 @@ class _Timeout(NamedTuple):
     token: object
 
 
+class _Reply(NamedTuple):
+    ref: Ref
+    value: Any
+
+
 class _Ack(NamedTuple):
     pid: Pid
     result: StartResult
@@ -515,7 +520,26 @@ class Runtime:
             else:
                 target = self._procs.get(caller.pid)
                 if target is not None:
-                    self._deliver(target, ("$reply", caller.ref, value))
+                    self._deliver(target, _Reply(caller.ref, value))
+
+    def _call_from(self, actor: Actor, dest: Pid, request: Any,
+                   timeout_ms: float | None) -> Generator[Receive, Any, Any]:
+        """A call between processes: monitor the callee, send, wait for the reply or its DOWN."""
+        ref = self._monitor_from(actor, dest)
+        with self._lock:
+            target = self._procs.get(dest)
+            if target is not None:
+                self._deliver(target, _Call(ref, actor.pid, request))
+        def answers(msg: Any) -> bool:
+            return (type(msg) is _Reply or type(msg) is DownMsg) and msg.ref == ref
+
+        answer = yield Receive(answers, timeout_ms)
+        if type(answer) is DownMsg:
+            raise NoProcess(dest, answer.reason)
+        self._demonitor_from(actor, ref)
+        if answer is TIMEOUT:
+            raise TimeoutError(f"call to {dest} timed out after {timeout_ms} ms")
+        return answer.value
 
     def _flush_exit(self, actor: Actor, pid: Pid) -> Reason | None:
         """Remove a queued ``ExitMsg`` from ``pid`` from the actor's mailbox and return its reason."""
@@ -788,8 +812,8 @@ class Runtime:
             self._invoke(proc, "cast", None, actor.handle_cast, msg.msg)
         elif kind is _Stop:
             self._invoke(proc, "terminate", msg.reason, actor.terminate, msg.reason)
-        elif kind is _Timeout or kind is _Ack:
-            return
+        elif kind is _Timeout or kind is _Ack or kind is _Reply:
+            return  # stale: its waiter gave up or died
         elif kind is ExitMsg and msg.pid == proc.parent and proc.trap_exit:
             self._invoke(proc, "terminate", msg.reason, actor.terminate, msg.reason)
         else:

@@ -219,3 +219,39 @@ def test_the_dead_leave_nothing_behind(h: Harness) -> None:
         h.advance_to(0)
     assert len(h.rt._procs) == 2  # the supervisor and its current child, nothing of the 500 dead
     assert sup.count_children()["active"] == 1
+
+
+class Asker(Actor):
+    """Calls another process and records the answer (or the error)."""
+
+    def __init__(self, target: Any, answers: list, timeout_ms: float = 5000) -> None:
+        self.target, self.answers, self.timeout_ms = target, answers, timeout_ms
+
+    def init(self) -> None:
+        self.send(self.pid, "ask")
+
+    def handle_info(self, msg: Any):
+        try:
+            self.answers.append((yield from self.call(self.target, "hi", self.timeout_ms)))
+        except Exception as exc:
+            self.answers.append(type(exc).__name__)
+
+
+class Silent(Actor):
+    def handle_call(self, request: Any, caller: Any) -> Any:
+        from suptui.engine import NOREPLY
+
+        return NOREPLY
+
+
+def test_processes_call_each_other_and_learn_of_death_and_timeouts(h: Harness) -> None:
+    answers: list = []
+    echo = spawn(h.rt, Recorder, inbox=[])
+    h.rt.start(Asker, {"target": echo, "answers": answers}, path="a1")
+    h.advance_to(0)
+    h.rt.exit(echo, "kill")
+    h.rt.start(Asker, {"target": echo, "answers": answers}, path="a2")
+    silent = h.rt.start(Silent, path="s")
+    h.rt.start(Asker, {"target": silent, "answers": answers, "timeout_ms": 300}, path="a3")
+    h.advance_to(300)
+    assert answers == [("echo", "hi"), "NoProcess", "TimeoutError"]
