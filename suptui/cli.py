@@ -29,6 +29,8 @@ MAX_TREE_BYTES = 5 * 1024 * 1024
 HEADLESS_ONLY = ("until", "format", "realtime")
 PREDICT_EXCLUDES = ("format", "realtime")
 APP_ONLY = ("speed", "paused")
+IN_THE_APP = "\0app"
+"""``--predict`` given without FILE: open the app in predict mode instead of scoring a file."""
 
 
 class UsageError(Exception):
@@ -75,12 +77,22 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse and cross-check the arguments; raises :class:`UsageError`."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    args.predict_in_app = False
     given = {name for name in (*HEADLESS_ONLY, *APP_ONLY) if getattr(args, name) not in (None, False)}
     if args.list:
         if args.tree is not None:
             raise UsageError("--list takes no TREE")
         return args
-    if args.predict is not None:
+    if args.predict == IN_THE_APP:
+        args.predict = None
+        args.predict_in_app = True
+        if args.headless:
+            raise UsageError("--predict without FILE opens the app in predict mode; with --headless, "
+                             "give it the prediction FILE to score")
+    elif args.predict is not None and args.tree is None:
+        raise UsageError(f"--predict {args.predict}: which tree? Write 'suptui TREE --predict FILE' to score "
+                         "a file, or 'suptui TREE --predict' to predict in the app")
+    elif args.predict is not None:
         args.headless = True  # scoring a prediction file is a headless run
         for name in PREDICT_EXCLUDES:
             if name in given:
@@ -121,9 +133,11 @@ def _build_parser() -> _Parser:
                                "as a picture, from 0 to --until")
     headless.add_argument("--realtime", action="store_true",
                           help="follow the wall clock instead of the instant virtual one")
-    headless.add_argument("--predict", metavar="FILE",
+    headless.add_argument("--predict", metavar="FILE", nargs="?", const=IN_THE_APP,
                           help="score a prediction written in the summary format against the run; "
-                               "exit 0 if it is fully right, 1 if not (implies --headless)")
+                               "exit 0 if it is fully right, 1 if not (implies --headless). Without "
+                               "FILE: open the app in predict mode (mark your prediction in a grid, "
+                               "then watch it run and see it scored)")
     app = parser.add_argument_group("app")
     app.add_argument("--speed", type=_speed, metavar="X",
                      help=f"start at X times real speed ({_number(MIN_SPEED)} to {_number(MAX_SPEED)})")
@@ -233,7 +247,8 @@ def _run_app(tree: Tree | None, source: str | None, args: argparse.Namespace) ->
             print(f"suptui: the terminal app cannot start: {exc}", file=sys.stderr)
         return 1
     speed = args.speed if args.speed is not None else 1.0
-    return run_app(tree, source, speed=speed, paused=args.paused, seed=args.seed)
+    extra = {"predict": True} if args.predict_in_app else {}
+    return run_app(tree, source, speed=speed, paused=args.paused, seed=args.seed, **extra)
 
 
 def _write(text: str) -> None:

@@ -14,7 +14,15 @@ How the parts fit (each module has one job):
 * ``export``      the on-disk spool of the whole stream, and ``e``'s JSONL export of it.
 * ``sources``     the tree loader, the bundled trees and the built-in workers.
 * ``treeview``, ``logview``, ``details``, ``header``  the widgets, drawing only from the model.
+* ``livetimeline`` the run's ``TimelineModel`` (fed by the same drain as the model) and the zoom.
+* ``lanepaint``   the one place where the timeline's style names become theme colours.
+* ``lanes``, ``lanescreen``  the lanes beside the tree (``t``) and full screen (``T``).
+* ``predictdraft`` the predict grid as data, written out as summary lines for the scorer.
+* ``predictgrid``, ``predictscreen``  the grid widget, and predict mode's two screens.
+* ``compare``, ``comparescreen``  ``c``: the tree run headless under each strategy, side by side.
 * ``bindings``    every key once, with id and description; footer, help and palette come from it.
 * ``dialogs``, ``commands``  the modal screens and the command palette providers.
+* ``guard``       an action that raises becomes a red log line.
+* ``lanekeys``, ``learnkeys``  the timeline keys and predict/compare, mixed into the app.
 * ``app``         binding → action method → one Session call → events → rows redrawn.
 """

@@ -9,17 +9,15 @@ red log line, never a dead app.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
@@ -28,14 +26,20 @@ from ..engine import Event
 from ..engine.client import SupervisorError, unwrap
 from ..engine.specs import STRATEGIES
 from ..treefile.model import NodeDef, Tree
-from .bindings import APP_BINDINGS
+from .bindings import APP_BINDINGS, FILTER_BINDINGS
 from .commands import BindingCommands, NodeCommands
 from .details import DetailsPane, NodeFacts, describe, next_strategy
 from .dialogs import EXIT_REASONS, RESTART_CHOICES, Choice, ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path
 from .feed import EventFeed, FeedLogHandler, Later, Note
+from .guard import guarded
 from .header import HeaderState, PlaygroundHeader, header_content
+from .lanekeys import LaneKeys
+from .lanes import LanesView
+from .lanescreen import LanesScreen
+from .learnkeys import LearnKeys, PendingPrediction
 from .liverun import LiveRun, RunFactory, paced_runs
+from .livetimeline import LiveTimeline
 from .logview import EventLog
 from .model import Changes, NodeView, TreeModel
 from .narrate import GLYPHS, LogLine, banner_text, format_t, narrate
@@ -46,32 +50,20 @@ from .treeview import SupervisionTree
 log = logging.getLogger(__name__)
 
 Loader = Callable[[str], Tree]
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def guarded(method: F) -> F:
-    """Turn any exception in an action into a red log line: the app must outlive the tree."""
-
-    @functools.wraps(method)
-    def wrapper(self: SuptuiApp, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except Exception as exc:
-            log.debug("action %s failed", method.__name__, exc_info=True)
-            self.note(f"{method.__name__.removeprefix('action_')} failed: {exc!r}", "error")
-            return None
-
-    return wrapper  # type: ignore[return-value]
 
 
 class FilterInput(Input):
     """The ``/`` bar: typing filters live, Enter keeps the filter, Escape clears it."""
 
-    BINDINGS = [Binding("escape", "app.clear_filter", "Clear filter", id="filter.clear")]
+    BINDINGS = FILTER_BINDINGS
 
 
-class SuptuiApp(App[int]):
-    """A live supervision tree you can kill, switch and slow down."""
+class SuptuiApp(LaneKeys, LearnKeys, App[int]):
+    """A live supervision tree you can kill, switch and slow down, and its timeline.
+
+    The timeline keys (``t`` ``T`` ``<`` ``>`` ``S``) live in :class:`LaneKeys`, predict and compare
+    (``p`` ``c``) in :class:`LearnKeys`; everything else is here.
+    """
 
     CSS_PATH = "suptui.tcss"
     TITLE = "suptui"
@@ -84,10 +76,11 @@ class SuptuiApp(App[int]):
                  speed: float = 1.0, paused: bool = False, seed: int = 0,
                  wall: Callable[[], float] = time.monotonic, export_dir: Path | str = "exports",
                  log_cap: int = 5000, loader: Loader | None = None,
-                 bundled: Callable[[], list[Any]] | None = None) -> None:
+                 bundled: Callable[[], list[Any]] | None = None, predict: bool = False) -> None:
         super().__init__()
         self.current_tree = tree
         self.source = source
+        self.seed = seed
         self.run_factory = run_factory or paced_runs(seed)
         self.live: LiveRun | None = None
         self.model = TreeModel(tree)
@@ -104,6 +97,15 @@ class SuptuiApp(App[int]):
         self._markers = 0
         self._log_handler = FeedLogHandler(lambda text: self.note(text, "error"))
         self._torn_down = False
+        self.timeline = LiveTimeline()
+        """The current run's timeline, fed by the drain like the view-model; the lanes draw it."""
+        self._predict_at_start = predict
+        self.predict_opening = False
+        """Predict mode: open the grid as soon as the freshly started tree is up."""
+        self.prediction: PendingPrediction | None = None
+        """A prediction locked in, scored when the clock reaches its end."""
+        self.run_events: list[Event] | None = None
+        """Every event of the current run, kept only in predict mode (the scorer needs them all)."""
 
     # ------------------------------------------------------------------ layout
 
@@ -111,7 +113,9 @@ class SuptuiApp(App[int]):
         yield PlaygroundHeader()
         yield Static(id="banner", markup=False)
         with Horizontal(id="main"):
-            yield SupervisionTree(self.model, self.budget_of, id="tree")
+            tree = SupervisionTree(self.model, self.budget_of, id="tree")
+            yield tree
+            yield LanesView(self.timeline, tree, follow=True, id="lanes")
             with Vertical(id="side"):
                 yield DetailsPane(id="details")
                 yield EventLog(self.log_cap, id="log")
@@ -128,6 +132,7 @@ class SuptuiApp(App[int]):
 
     def on_mount(self) -> None:
         self.query_one("#tree").border_title = "supervision tree"
+        self.lanes_pane.border_title = self.lanes_title()
         self.query_one("#details").border_title = "details"
         self.query_one("#log").border_title = "log"
         logger = logging.getLogger("suptui")
@@ -135,7 +140,7 @@ class SuptuiApp(App[int]):
         self.set_interval(1 / self.DRAIN_HZ, self._tick)
         self.tree_view.focus()
         if self.current_tree is not None:
-            self.start_run(self.current_tree)
+            self.start_run(self.current_tree, predict=self._predict_at_start)
         else:
             self._open_picker()
 
@@ -144,9 +149,18 @@ class SuptuiApp(App[int]):
 
     # ------------------------------------------------------------------ runs
 
-    def start_run(self, tree: Tree) -> None:
-        """Lay out ``tree`` and start it on a fresh run (a new clock from t = 0)."""
+    def start_run(self, tree: Tree, *, predict: bool = False) -> None:
+        """Lay out ``tree`` and start it on a fresh run (a new clock from t = 0).
+
+        With ``predict`` the run starts paused, keeps all its events, and the predict grid opens once
+        the tree is up; otherwise any pending prediction is dropped.
+        """
         self.current_tree = tree
+        self.predict_opening = predict
+        self.prediction = None
+        self.run_events = [] if predict else None
+        if predict:
+            self._paused = True
         self.title = f"suptui · {tree.title or self._source_name() or tree.root.id}"
         self.model.load(tree)
         view = self.tree_view
@@ -155,6 +169,7 @@ class SuptuiApp(App[int]):
         view.rebuild()
         view.select(self.model.root)
         self.live = self.run_factory(tree, self._speed, self._paused)
+        self.timeline.reset(self.live.clock.now_ms, self.live.intensity_phase)
         self.live.start()
         self.drain_now()
 
@@ -189,6 +204,7 @@ class SuptuiApp(App[int]):
         run = self.live
         if run is None:
             return
+        now_before = run.clock.now_ms()
         items = run.feed.drain()
         if items:
             self._apply(items, run)
@@ -197,13 +213,17 @@ class SuptuiApp(App[int]):
         self._update_header(run)
         if not throttle or self._ticks - self._details_tick >= self.DETAILS_EVERY_TICKS:
             self._update_details(run)
+        self.tick_lanes()
+        self.predict_step(run, now_before)
 
     def _apply(self, items: list[Event | Note | Later], run: LiveRun) -> None:
         changes = Changes()
         lines: list[LogLine] = []
         first_line = max(0, len(items) - self.log_cap)  # older lines would be trimmed at once
         now = int(run.clock.now_ms())
-        run.spool.write(item for item in items if isinstance(item, Event))
+        events = [item for item in items if isinstance(item, Event)]
+        run.spool.write(events)
+        self._feed_timeline(events)
         for index, item in enumerate(items):
             if isinstance(item, Note):
                 lines.append(LogLine(now, item.kind, f"{GLYPHS.get(item.kind, '·')} {item.text}"))
@@ -225,6 +245,16 @@ class SuptuiApp(App[int]):
             self._update_banner()
         if self.tree_view.cursor_path is None and self.model.root is not None:
             self.tree_view.select(self.model.root)
+
+    def _feed_timeline(self, events: list[Event]) -> None:
+        """The timeline gets the same events as the view-model; one it chokes on costs only itself."""
+        if self.run_events is not None:
+            self.run_events.extend(events)
+        try:
+            self.timeline.feed(events)
+        except Exception as exc:
+            log.debug("the timeline cannot take a batch", exc_info=True)
+            self.note(f"timeline update failed: {exc!r}", "error")
 
     def _run_later(self, item: Later) -> None:
         try:
@@ -258,6 +288,9 @@ class SuptuiApp(App[int]):
                 self.tree_view.refresh()  # restart stamps leave the budget windows by the second
             self._header = state
             self.query_one(PlaygroundHeader).redraw()
+            if isinstance(self.screen, LanesScreen):
+                for header in self.screen.query(PlaygroundHeader):
+                    header.redraw()
 
     @property
     def status_text(self) -> str:
@@ -574,6 +607,8 @@ class SuptuiApp(App[int]):
     # ------------------------------------------------------------------ view and record
 
     def action_filter(self) -> None:
+        if isinstance(self.screen, LanesScreen):  # the bar lives beside the tree
+            self.screen.dismiss(None)
         bar = self.query_one("#filter", FilterInput)
         bar.add_class("-shown")
         bar.focus()
@@ -679,7 +714,7 @@ class SuptuiApp(App[int]):
                 self._open_picker()
                 return
             self.source = value
-            self.start_run(tree)
+            self.start_run(tree, predict=self._predict_at_start)
 
         self.push_screen(ChoiceScreen("Open which tree?", choices), picked)
 
@@ -691,9 +726,10 @@ class SuptuiApp(App[int]):
 
 
 def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused: bool = False,
-            seed: int = 0) -> int:
-    """Open the playground on ``tree`` (or a picker of bundled trees); returns the exit status."""
-    app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed)
+            seed: int = 0, predict: bool = False) -> int:
+    """Open the playground on ``tree`` (or a picker of bundled trees), in predict mode if asked;
+    returns the exit status."""
+    app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict)
     try:
         result = app.run()
     finally:

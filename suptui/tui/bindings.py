@@ -12,6 +12,8 @@ from textual.binding import Binding
 NODE = "The selected node"
 TIME = "Time"
 VIEW = "View and record"
+TIMELINE = "The timeline"
+LEARN = "Predict and compare"
 TREE = "The tree"
 
 
@@ -61,6 +63,26 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
         _b("e", "export", "Export", "Write the whole event stream to a JSONL file (the path is shown).",
            id="export"),
     ]),
+    (TIMELINE, [
+        _b("t", "toggle_lanes", "Lanes", "Show or hide the timeline lanes beside the tree, row for row: bars "
+           "for lifetimes, crashes red, stops by a supervisor amber, restart stamps and budget gauges.",
+           id="lanes", show=True),
+        _b("T", "lanes_full", "Timeline", "The timeline lanes full screen, each lane labelled (T or Esc "
+           "goes back).", id="lanes.full"),
+        _b("less_than_sign", "zoom_in", "Zoom in", "Show less time across the lanes (down to 1 s).",
+           id="lanes.zoom_in", key_display="<"),
+        _b("greater_than_sign", "zoom_out", "Zoom out", "Show more time across the lanes (up to 60 s).",
+           id="lanes.zoom_out", key_display=">"),
+        _b("S", "export_svg", "Export SVG", "Write the timeline so far to an SVG file for slides (the path "
+           "is shown).", id="export_svg"),
+    ]),
+    (LEARN, [
+        _b("p", "predict", "Predict", "Predict the timeline: the tree starts again paused at t = 0, you mark "
+           "crashes, restarts and give-ups per second, then it runs and your prediction is scored.",
+           id="predict", show=True),
+        _b("c", "compare", "Compare", "Run this tree and its script under one_for_one, one_for_all and "
+           "rest_for_one, side by side on one time axis.", id="compare"),
+    ]),
     (TREE, [
         _b("R", "restart_tree", "Restart tree", "Start the whole tree again from its file, re-read (errors "
            "in an edited file are shown and the running tree is kept).", id="restart_tree"),
@@ -84,9 +106,103 @@ TREE_VIEW_BINDINGS: list[Binding] = [
     _b("pagedown", "page_down", "Page down", "Move the selection a page down.", id="tree.page_down"),
 ]
 
-HELP_SECTIONS: list[tuple[str, list[Binding]]] = [*SECTIONS, ("Moving in the tree", TREE_VIEW_BINDINGS)]
+LANES_SCREEN_BINDINGS: list[Binding] = [
+    _b("escape", "close", "Back", "Back to the tree (T does the same).", id="lanes_screen.close", show=True,
+       key_display="esc"),
+    _b("up", "cursor_up", "Up", "Select the lane above (the keys for the selected node act on it).",
+       id="lanes_screen.up"),
+    _b("down", "cursor_down", "Down", "Select the lane below.", id="lanes_screen.down"),
+    _b("pageup", "page_up", "Page up", "Move the selection a page up.", id="lanes_screen.page_up"),
+    _b("pagedown", "page_down", "Page down", "Move the selection a page down.", id="lanes_screen.page_down"),
+    _b("home", "first", "First", "Select the root's lane.", id="lanes_screen.first"),
+    _b("end", "last", "Last", "Select the last lane.", id="lanes_screen.last"),
+]
+
+PREDICT_GRID_BINDINGS: list[Binding] = [
+    _b("x", "mark('crash')", "Crash", "It crashes in this second (and is restarted; r takes the restart "
+       "away).", id="predict.crash", show=True),
+    _b("r", "mark('restart')", "Restart", "It is restarted in this second (a sibling's crash, say), or "
+       "toggle the restart of a crash.", id="predict.restart", show=True),
+    _b("g", "mark('give_up')", "Give up", "This supervisor gives up in this second (its restart budget "
+       "is exceeded).", id="predict.give_up", show=True),
+    _b("delete,backspace", "clear", "Clear", "Clear the cell.", id="predict.clear", key_display="del"),
+    _b("left_square_bracket", "seconds(-1)", "Fewer seconds", "One second fewer in the grid (at least 3).",
+       id="predict.fewer", key_display="["),
+    _b("right_square_bracket", "seconds(1)", "More seconds", "One second more in the grid (up to 30).",
+       id="predict.more", key_display="]"),
+    _b("enter", "run", "Run and score", "Lock the prediction in, run the tree to the end of the grid and "
+       "score it.", id="predict.run", show=True),
+    _b("escape", "cancel", "Cancel", "Leave predict mode (the tree stays paused at t = 0).",
+       id="predict.cancel", show=True, key_display="esc"),
+    _b("up", "move(0, -1)", "Up", "The node above.", id="predict.up"),
+    _b("down", "move(0, 1)", "Down", "The node below.", id="predict.down"),
+    _b("left", "move(-1, 0)", "Left", "The second before.", id="predict.left"),
+    _b("right", "move(1, 0)", "Right", "The second after.", id="predict.right"),
+]
+
+PREDICT_RESULT_BINDINGS: list[Binding] = [
+    _b("escape,enter", "close", "Close", "Back to the tree, paused where scoring stopped.",
+       id="predict_result.close", show=True, key_display="esc/⏎"),
+    _b("p", "again", "Predict again", "Start over: the tree again at t = 0 and a fresh grid.",
+       id="predict_result.again", show=True),
+]
+
+COMPARE_BINDINGS: list[Binding] = [
+    _b("escape,c", "close", "Close", "Back to the live tree.", id="compare.close", show=True,
+       key_display="esc/c"),
+    _b("less_than_sign", "zoom(-1)", "Zoom in", "Compare over less time (down to 1 s).", id="compare.zoom_in",
+       key_display="<", show=True),
+    _b("greater_than_sign", "zoom(1)", "Zoom out", "Compare over more time (up to 60 s); runs again if "
+       "needed.", id="compare.zoom_out", key_display=">", show=True),
+]
+
+CONFIRM_BINDINGS: list[Binding] = [
+    _b("escape,n", "answer(False)", "Cancel", "Do nothing (Cancel has the focus, so Enter does the same).",
+       id="confirm.cancel", show=True, key_display="esc/n"),
+    _b("y", "answer(True)", "Confirm", "Go ahead with the kill, exit or terminate asked about.",
+       id="confirm.ok", show=True),
+]
+
+CHOICE_BINDINGS: list[Binding] = [
+    _b("escape", "cancel", "Cancel", "Close the list without choosing (arrows move, Enter picks).",
+       id="choice.cancel", show=True, key_display="esc"),
+]
+
+FILTER_BINDINGS: list[Binding] = [
+    _b("escape", "app.clear_filter", "Clear filter", "In the filter bar: clear the filter (Enter keeps "
+       "it and goes back to the tree).", id="filter.clear", show=True, key_display="esc"),
+]
+
+HELP_SCREEN_BINDINGS: list[Binding] = [
+    _b("escape,question_mark,q", "close", "Close", "Close this help.", id="help.close", show=True,
+       key_display="esc/?/q"),
+]
+
+HELP_SECTIONS: list[tuple[str, list[Binding]]] = [
+    *SECTIONS,
+    ("Moving in the tree", TREE_VIEW_BINDINGS),
+    ("Timeline full screen (T)", LANES_SCREEN_BINDINGS),
+    ("Predict grid (p)", PREDICT_GRID_BINDINGS),
+    ("Prediction result", PREDICT_RESULT_BINDINGS),
+    ("Compare (c)", COMPARE_BINDINGS),
+    ("Dialogs, the filter bar and this help", [*CONFIRM_BINDINGS, *CHOICE_BINDINGS, *FILTER_BINDINGS,
+                                               *HELP_SCREEN_BINDINGS]),
+]
 
 
 def key_label(binding: Binding) -> str:
     """How a key is written in help and palette: the footer's display, or the key itself."""
     return binding.key_display or binding.key
+
+
+def keys_markdown() -> str:
+    """The README's key tables, generated from these bindings (a test keeps the README in step)."""
+    lines: list[str] = []
+    for title, bindings in HELP_SECTIONS:
+        lines += [f"**{title}**", "", "| Key | Action | What it does |", "| --- | --- | --- |"]
+        for binding in bindings:
+            label = key_label(binding)
+            keys = " ".join(f"`{key}`" for key in (label.split("/") if len(label) > 1 else [label]))
+            lines.append(f"| {keys} | {binding.description} | {binding.tooltip} |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -11,23 +11,19 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..engine.specs import RESTART_TYPES
-from .bindings import HELP_SECTIONS, key_label
+from .bindings import CHOICE_BINDINGS, CONFIRM_BINDINGS, HELP_SCREEN_BINDINGS, HELP_SECTIONS, key_label
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks before a cascading action. Cancel has the focus, so Enter alone does nothing harmful."""
 
-    BINDINGS = [
-        Binding("escape,n", "answer(False)", "Cancel", id="confirm.cancel"),
-        Binding("y", "answer(True)", "Confirm", id="confirm.ok"),
-    ]
+    BINDINGS = CONFIRM_BINDINGS
 
     def __init__(self, question: str, confirm_label: str = "Kill") -> None:
         super().__init__()
@@ -77,7 +73,7 @@ RESTART_CHOICES: list[Choice] = [
 class ChoiceScreen(ModalScreen[str | None]):
     """A titled list; Enter picks, Escape cancels (returns None)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+    BINDINGS = CHOICE_BINDINGS
 
     def __init__(self, title: str, choices: list[Choice], *, initial: str | None = None) -> None:
         super().__init__()
@@ -114,7 +110,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 class HelpScreen(ModalScreen[None]):
     """Every key, by section, from the binding table itself."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+    BINDINGS = HELP_SCREEN_BINDINGS
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help", classes="dialog"):

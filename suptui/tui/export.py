@@ -19,13 +19,14 @@ from ..engine import Event
 from ..headless.jsonl import jsonl_lines
 
 
-def export_path(directory: Path, tree_name: str, wall: float | None = None) -> Path:
-    """``exports/bombs-20260101-120000.jsonl``; a suffix keeps two exports in one second apart."""
+def export_path(directory: Path, tree_name: str, wall: float | None = None, suffix: str = "jsonl") -> Path:
+    """``exports/bombs-20260101-120000.jsonl`` (or ``.svg``); a suffix keeps two exports in one second
+    apart."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(wall))
-    path = directory / f"{tree_name}-{stamp}.jsonl"
+    path = directory / f"{tree_name}-{stamp}.{suffix}"
     n = 2
     while path.exists():
-        path = directory / f"{tree_name}-{stamp}-{n}.jsonl"
+        path = directory / f"{tree_name}-{stamp}-{n}.{suffix}"
         n += 1
     return path
 

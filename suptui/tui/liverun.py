@@ -38,6 +38,8 @@ class LiveRun:
         self._start_in_thread = start_in_thread
         self._starter: threading.Thread | None = None
         self._stopped = False
+        self.up = threading.Event()
+        """Set once the start is over (the tree is up, or could not start): its timers are set."""
 
     @property
     def intensity_phase(self) -> float:
@@ -77,6 +79,8 @@ class LiveRun:
             log.debug("tree start failed", exc_info=True)
             self.feed.note(f"the tree could not start: {exc!r}", "error")
             return
+        finally:
+            self.up.set()
         if result.status != "ok":
             self.feed.note(f"the root supervisor did not start: {result.status} "
                            f"{format_reason(result.reason)}", "error")

@@ -11,7 +11,8 @@ from typing import Any
 
 from .model import NodeView, TreeModel
 
-ALWAYS = ("help", "quit", "restart_tree", "filter", "clear_filter")
+ALWAYS = ("help", "quit", "restart_tree", "filter", "clear_filter", "toggle_lanes", "lanes_full", "zoom_in",
+          "zoom_out")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,13 @@ def _restart_tree(params: tuple[Any, ...], s: Situation) -> str | None:
     return None if s.has_source else "this tree was not loaded from a file"
 
 
+def _compare(params: tuple[Any, ...], s: Situation) -> str | None:
+    root = s.model.nodes.get(s.model.root or "")
+    if root is not None and root.kind == "dynamic":
+        return "the root is a dynamic supervisor: always one_for_one, nothing to compare"
+    return None
+
+
 _RULES = {
     "kill": _needs_running,
     "exit_reason": _needs_running,
@@ -100,4 +108,5 @@ _RULES = {
     "add_child": _add_child,
     "step": _step,
     "restart_tree": _restart_tree,
+    "compare": _compare,
 }

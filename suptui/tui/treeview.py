@@ -102,6 +102,11 @@ class SupervisionTree(ScrollView, can_focus=True):
         self._pid_width = MIN_PID_WIDTH
         self._cache: LRUCache[_RowKey, Strip] = LRUCache(256)
         self._styles: dict[tuple[str, bool], Style] = {}
+        self.version = 0
+        """Bumped whenever ``rows`` is rebuilt, so a widget drawn from them can tell it is stale."""
+        self.followers: list[Callable[[], None]] = []
+        """Called (on the UI thread) when the rows, the scroll or the cursor change: the lanes beside
+        the tree redraw at once, in step with it, instead of at the next drain."""
 
     # ------------------------------------------------------------------ model → rows
 
@@ -118,10 +123,21 @@ class SupervisionTree(ScrollView, can_focus=True):
         width = (self._name_width + 1 + self._pid_width * show_pid + RESTART_WIDTH * show_restart
                  + COUNT_WIDTH + STRATEGY_WIDTH + BUDGET_WIDTH)
         self.virtual_size = Size(width, len(self.rows))
+        self.version += 1
         if self.cursor_path not in self._index:
             fallback = min(old_index, len(self.rows) - 1)
             self._move_to(self.rows[fallback].path if fallback >= 0 else None)
         self.refresh()
+        self._notify_followers()
+
+    def _notify_followers(self) -> None:
+        for follower in list(self.followers):
+            follower()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._notify_followers()
 
     def _fit_columns(self) -> tuple[bool, bool]:
         available = self.scrollable_content_region.width or self.size.width
@@ -194,6 +210,7 @@ class SupervisionTree(ScrollView, can_focus=True):
             self._scroll_into_view(index)
         if changed:
             self.post_message(self.Selected(path))
+            self._notify_followers()
 
     def _scroll_into_view(self, index: int) -> None:
         height = max(1, self.scrollable_content_region.height)

@@ -78,9 +78,11 @@ class FakeApp(ModuleType):
     def __init__(self) -> None:
         super().__init__("suptui.tui.app")
         self.calls: list[tuple[Any, ...]] = []
+        self.predict: list[bool] = []
 
-    def run_app(self, tree, source, *, speed, paused, seed) -> int:
+    def run_app(self, tree, source, *, speed, paused, seed, predict=False) -> int:
         self.calls.append((tree.title if tree is not None else None, source, speed, paused, seed))
+        self.predict.append(predict)
         return 3
 
 
@@ -100,6 +102,27 @@ def test_the_app_gets_the_tree_and_its_options(capsys: Capsys, fake_app: FakeApp
 def test_without_a_tree_the_app_opens_its_picker(capsys: Capsys, fake_app: FakeApp) -> None:
     assert run(capsys)[0] == 3
     assert fake_app.calls == [(None, None, 1.0, False, 0)]
+    assert fake_app.predict == [False]
+
+
+def test_predict_without_a_file_opens_the_app_in_predict_mode(capsys: Capsys, fake_app: FakeApp) -> None:
+    assert run(capsys, "bombs", "--predict", "--speed", "2")[0] == 3
+    assert run(capsys, "--predict")[0] == 3  # the picker first, then predict mode on the tree picked
+    assert fake_app.calls == [("Bombs (one_for_one)", "bombs", 2.0, False, 0), (None, None, 1.0, False, 0)]
+    assert fake_app.predict == [True, True]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (("bombs", "--headless", "--predict"), "suptui: error: --predict without FILE opens the app"),
+    (("--predict", "guess.txt"), "suptui: error: --predict guess.txt: which tree?"),
+    (("bombs", "--predict", "--until", "5000"), "suptui: error: --until only applies with --headless"),
+])
+def test_predict_without_a_file_refuses_headless_options(capsys: Capsys, fake_app: FakeApp,
+                                                          argv: tuple[str, ...], message: str) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(message)
+    assert fake_app.calls == []
 
 
 def test_without_the_app(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
