@@ -19,11 +19,17 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        message = _one_line(self.message)
         if self.line is not None:
-            return f"{self.file}:{self.line}: {self.message}"
+            return f"{self.file}:{self.line}: {message}"
         if self.key:
-            return f"{self.file}: {self.key}: {self.message}"
-        return f"{self.file}: {self.message}"
+            return f"{self.file}: {_one_line(self.key)}: {message}"
+        return f"{self.file}: {message}"
+
+
+def _one_line(text: str) -> str:
+    """Escape control characters (a newline typed inside a value) so a problem stays one line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class TreeFileError(Exception):
