@@ -88,6 +88,10 @@ class VirtualClock(Clock):
             heapq.heappush(self._heap, handle)
             return handle
 
+    def frozen(self) -> threading.RLock:
+        """A context manager: while it is held, no one else can move this clock's time."""
+        return self._advance_lock
+
     def next_deadline(self) -> float | None:
         """The deadline of the next live timer, or None when nothing is scheduled."""
         with self._lock:

@@ -51,14 +51,15 @@ class Pacer:
         self._base_wall = time.monotonic()
 
     def set_speed(self, speed: float) -> float:
-        with self._cond:
+        with self.clock.frozen(), self._cond:
             self._rebase()
             self._speed = self._clamp(speed)
             self._cond.notify()
             return self._speed
 
     def set_paused(self, paused: bool) -> None:
-        with self._cond:
+        """Pause or resume. Once this returns paused, virtual time stands exactly still."""
+        with self.clock.frozen(), self._cond:
             self._rebase()
             self._paused = paused
             self._cond.notify()
@@ -86,8 +87,12 @@ class Pacer:
                 if self._paused:
                     self._cond.wait()
                     continue
-                target = self._base_virtual + (time.monotonic() - self._base_wall) * 1000.0 * self._speed
-            self.clock.advance_to(target)
+            with self.clock.frozen():  # decide and advance as one step, so a pause cannot slip in
+                with self._cond:
+                    if self._paused or self._closed:
+                        continue
+                    target = self._base_virtual + (time.monotonic() - self._base_wall) * 1000.0 * self._speed
+                self.clock.advance_to(target)
             with self._cond:
                 if not self._closed:
                     self._cond.wait(self._tick)
