@@ -251,7 +251,9 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         if self.run_events is not None:
             self.run_events.extend(events)
         try:
-            self.timeline.feed(events)
+            if self.timeline.feed(events):
+                self.note(f"timeline: history before t = {format_t(self.timeline.forgot_before or 0)} s "
+                          "forgotten to bound memory (e exports the whole stream)")
         except Exception as exc:
             log.debug("the timeline cannot take a batch", exc_info=True)
             self.note(f"timeline update failed: {exc!r}", "error")

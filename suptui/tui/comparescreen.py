@@ -76,14 +76,20 @@ class CompareView(LaneCanvas, can_focus=True):
             count = len(run.model.lanes()) if run.model is not None else 0
             self._lines.extend(_Line(index, lane) for lane in range(count))
             self._lines.append(_Line(index, -2))
-        self._titles = [run_title(run, until) for run in runs]
+        self._retitle()
         self._key = None
         self._sync_size()
 
     def set_span(self, span_ms: int) -> None:
         self.span_ms = span_ms
+        self._retitle()
         self._key = None
         self.refresh()
+
+    def _retitle(self) -> None:
+        """Count what is on screen: runs may go further than the window after a zoom in."""
+        shown = min(self.until, self.span_ms)
+        self._titles = [run_title(run, shown) for run in self.runs]
 
     def _sync_size(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._lines) + 1)

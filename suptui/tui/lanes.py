@@ -28,6 +28,8 @@ from .livetimeline import LiveTimeline
 from .treeview import SupervisionTree
 
 MIN_CELLS_FOR_FULL_GAUGE = 30
+MIN_CELLS_FOR_GAUGE = 16
+"""Narrower than this, the cells matter more (the tree's budget column still counts restarts)."""
 MAX_LABEL_WIDTH = 32
 
 
@@ -55,11 +57,12 @@ class _FrameKey:
 
 
 def layout_for(width: int, label: int) -> Layout:
-    """Split ``width``: the label column, then the cells, then a gauge column as wide as fits."""
+    """Split ``width``: the label column, then the cells, then a gauge column as wide as fits (none
+    on a narrow pane)."""
     label = min(label, width // 3)
     rest = width - label
     gauge = GAUGE_FULL if rest - GAUGE_FULL >= MIN_CELLS_FOR_FULL_GAUGE else GAUGE_COMPACT
-    if rest - gauge < 8:
+    if rest - gauge < MIN_CELLS_FOR_GAUGE:
         gauge = 0
     return Layout(label, max(0, rest - gauge), gauge)
 
@@ -175,6 +178,7 @@ class LanesView(LaneCanvas, can_focus=False):
         line = event.y - 1
         if 0 <= line < height and 0 <= top + line < len(self.tree_view.rows):
             self.tree_view.select(self.tree_view.rows[top + line].path)
+            self.tree_view.focus()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         if self.follow:

@@ -4,38 +4,79 @@ One ordered event stream feeds the log, the tree and the timeline: the app hands
 to :meth:`LiveTimeline.feed` next to ``TreeModel.apply``, on the UI thread (the model is not
 thread-safe). ``version`` counts what was fed, so a lanes widget can tell in O(1) whether the frame it
 drew last is still right.
+
+The timeline core keeps a run's whole history (about 220 bytes an event), which a crash storm of
+20,000 events a second turns into hundreds of megabytes a minute. So past :data:`MAX_EVENTS` the
+model starts afresh from what is alive at that moment (every running process keeps its bar from its
+real start): the lanes on screen lose nothing, only history older than that is gone (from the SVG
+export too; ``e`` still exports the whole stream).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from types import MappingProxyType
+from typing import Any
 
 from ..engine import Event
 from ..timeline import TimelineModel, window_ending_at, zoom_in, zoom_out
 
 DEFAULT_SPAN_MS = 10_000
 """Ten seconds across: the lesson's bombs from the first crash to the give-up fit in one window."""
+MAX_EVENTS = 1_000_000
+"""About 220 MB of timeline; past it the model keeps only what is alive (see the module docstring)."""
 
 
 class LiveTimeline:
     """A :class:`TimelineModel` for the current run, the clock it is drawn against, and the zoom."""
 
-    def __init__(self, span_ms: int = DEFAULT_SPAN_MS) -> None:
+    def __init__(self, span_ms: int = DEFAULT_SPAN_MS, max_events: int = MAX_EVENTS) -> None:
         self.model = TimelineModel()
         self.version = 0
         self.span_ms = span_ms
+        self.max_events = max_events
+        self.forgot_before: int | None = None
+        """Set when history was dropped to bound memory: nothing before this time is known."""
+        self._fed = 0
         self._now: Callable[[], float] = lambda: 0.0
 
     def reset(self, now: Callable[[], float], phase_s: float = 0.0) -> None:
         """A new run: forget the old one's lanes; ``phase_s`` is where its runtime's seconds fall."""
         self.model = TimelineModel(phase_s=phase_s)
         self._now = now
+        self._fed = 0
+        self.forgot_before = None
         self.version += 1
 
-    def feed(self, events: Iterable[Event]) -> None:
+    def feed(self, events: Iterable[Event]) -> bool:
+        """Feed a drained batch; True when that made the model forget its older history."""
         for event in events:
             self.model.feed(event)
             self.version += 1
+            self._fed += 1
+        if self._fed <= self.max_events:
+            return False
+        self._start_afresh()
+        return True
+
+    def _start_afresh(self) -> None:
+        """A new model seeded with a start for every process running now, at its real start time."""
+        old = self.model
+        seeds = []
+        for lane in old.lanes():
+            life = lane.lifetimes[-1] if lane.lifetimes else None
+            if life is None or not life.running:
+                continue
+            kind = "supervisor" if lane.is_supervisor else "worker"
+            data: dict[str, Any] = {"restart": life.restart, "type": kind}
+            if lane.is_supervisor:
+                data |= {"strategy": life.strategy, "max_restarts": life.max_restarts,
+                         "max_seconds": life.max_seconds}
+            seeds.append(Event(0, life.start, "start", lane.path, life.pid, MappingProxyType(data)))
+        self.model = TimelineModel(sorted(seeds, key=lambda event: event.t), phase_s=old.phase_s)
+        self.forgot_before = old.last_t
+        self._fed = len(seeds)
+        self.version += 1
 
     def now_ms(self) -> int:
         return int(self._now())

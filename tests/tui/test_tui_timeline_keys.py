@@ -6,9 +6,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tui_helpers import SIZE, advance, events, press, select, settle
+from tui_helpers import SIZE, advance, events, press, settle
 
-from suptui.tui.comparescreen import CompareScreen, CompareView
+from suptui.tui.commands import BindingCommands
 from suptui.tui.lanes import LanesView
 from suptui.tui.lanescreen import LanesScreen
 from suptui.tui.predictgrid import PredictGrid
@@ -36,6 +36,9 @@ async def test_t_shows_lanes_row_for_row_with_the_tree_and_scrolls_with_it(app_f
         assert lane_paths(lanes)[0] == "root" and lanes._key is not None
         assert set(lanes._rows) <= set(lane_paths(lanes))  # only the visible lanes were drawn
         assert lanes._rows["root/web/handlers"].styles.count("give_up") == 1  # handlers gave up at 3 s
+        frames = lanes.frames
+        await settle(pilot)  # nothing moved: drains and repaints reuse the frame
+        assert lanes.frames == frames
         await press(pilot, "end")  # the tree scrolls to its last row; the lanes follow it
         await settle(pilot)
         assert tree.scroll_offset.y > 0
@@ -44,10 +47,14 @@ async def test_t_shows_lanes_row_for_row_with_the_tree_and_scrolls_with_it(app_f
         assert tree.cursor_path == lane_paths(lanes)[0]
         await press(pilot, "t")
         assert not lanes.display
+        titles = [str(hit.text) async for hit in BindingCommands(app.screen).discover()]
+        for title in ("Lanes  (t)", "Timeline  (T)", "Zoom in  (<)", "Zoom out  (>)", "Export SVG  (S)",
+                      "Predict  (p)", "Compare  (c)"):
+            assert title in titles  # the palette offers them
 
 
-async def test_zoom_keys_step_through_1_to_60_seconds(app_factory) -> None:
-    app = app_factory("bombs")
+async def test_zoom_keys_step_through_1_to_60_seconds_and_s_exports_svg(app_factory, tmp_path: Path) -> None:
+    app = app_factory("bombs", export_dir=tmp_path / "out")
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "t")
         await advance(pilot, 6000)
@@ -59,6 +66,16 @@ async def test_zoom_keys_step_through_1_to_60_seconds(app_factory) -> None:
         assert app.timeline.span_ms == 1000 and lanes.border_title == "lanes · 1 s across"
         await press(pilot, *["greater_than_sign"] * 7)
         assert app.timeline.span_ms == 60_000 and lanes.frame_key().window == (0, 60_000)
+        await press(pilot, "S")  # the whole run so far, whatever the zoom
+        await settle(pilot)
+        files = list((tmp_path / "out").glob("bombs-*.svg"))
+        assert len(files) == 1
+        root = ET.fromstring(files[0].read_text(encoding="utf-8"))
+        lanes_drawn = [g.attrib["data-path"] for g in root.iterfind(".//{*}g[@class='lane']")]
+        assert lanes_drawn == ["root", "root/bomb1", "root/bomb2", "root/bomb3"]
+        assert len(root.findall(".//{*}g[@class='mark give_up']")) == 1
+        assert root.findtext("{*}title") == "Bombs (one_for_one) · 0–7 s"
+        assert f"exported the timeline to {files[0]}" in app.event_log.lines[-1].text
 
 
 async def test_capital_t_is_full_screen_and_the_keys_still_act_on_the_tree(app_factory) -> None:
@@ -80,22 +97,6 @@ async def test_capital_t_is_full_screen_and_the_keys_still_act_on_the_tree(app_f
         assert not isinstance(app.screen, LanesScreen)
         await press(pilot, "T", "t")  # t from full screen: back to the lanes beside the tree
         assert not isinstance(app.screen, LanesScreen) and app.lanes_shown
-
-
-async def test_capital_s_exports_the_timeline_as_svg(app_factory, tmp_path: Path) -> None:
-    app = app_factory("bombs", export_dir=tmp_path / "out")
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, 6000)
-        await press(pilot, "S")
-        await settle(pilot)
-        files = list((tmp_path / "out").glob("bombs-*.svg"))
-        assert len(files) == 1
-        root = ET.fromstring(files[0].read_text(encoding="utf-8"))
-        lanes = [g.attrib["data-path"] for g in root.iterfind(".//{*}g[@class='lane']")]
-        assert lanes == ["root", "root/bomb1", "root/bomb2", "root/bomb3"]
-        assert len(root.findall(".//{*}g[@class='mark give_up']")) == 1
-        assert root.findtext("{*}title") == "Bombs (one_for_one) · 0–7 s"
-        assert f"exported the timeline to {files[0]}" in app.event_log.lines[-1].text
 
 
 async def test_p_predicts_from_t0_then_runs_and_scores(app_factory) -> None:
@@ -132,43 +133,3 @@ async def test_p_predicts_from_t0_then_runs_and_scores(app_factory) -> None:
         await press(pilot, "escape")  # leave predict mode: the tree waits at t = 0
         assert app.live.time.paused and app.prediction is None and app.run_events is None
         assert "predict mode left" in app.event_log.lines[-1].text
-
-
-async def test_c_compares_the_three_strategies_without_touching_the_live_run(app_factory) -> None:
-    app = app_factory("bombs_reordered")
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, 1000)
-        before = len(events(app))
-        await press(pilot, "c")
-        await settle(pilot)
-        assert isinstance(app.screen, CompareScreen)
-        view = app.screen.query_one(CompareView)
-        assert [run.strategy for run in view.runs] == ["one_for_one", "one_for_all", "rest_for_one"]
-        assert [run.as_written for run in view.runs] == [False, False, True]
-        assert view.until == 10_000 and view._titles == [
-            "one_for_one · 6 crashes, 5 restarts · root gave up at 6 s",
-            "one_for_all · 4 crashes, 12 restarts · root never gave up",
-            "rest_for_one (as in the file) · 5 crashes, 11 restarts · root never gave up"]
-        await press(pilot, "greater_than_sign")  # 20 s: more than was run, so it runs again
-        await settle(pilot)
-        assert app.screen.until == 20_000 == view.span_ms
-        await press(pilot, "less_than_sign")
-        assert view.span_ms == 10_000 and app.screen.until == 20_000  # shorter: no new runs
-        await press(pilot, "escape")
-        assert not isinstance(app.screen, CompareScreen)
-        assert len(events(app)) == before and app.live.clock.now_ms() == 1000
-
-
-async def test_the_palette_offers_the_timeline_keys(app_factory) -> None:
-    from textual.command import DiscoveryHit
-
-    from suptui.tui.commands import BindingCommands
-
-    app = app_factory("bombs")
-    async with app.run_test(size=SIZE) as pilot:
-        await select(pilot, "root/bomb1")
-        titles = [str(hit.text) async for hit in BindingCommands(app.screen).discover()
-                  if isinstance(hit, DiscoveryHit)]
-        for title in ("Lanes  (t)", "Timeline  (T)", "Zoom in  (<)", "Zoom out  (>)", "Export SVG  (S)",
-                      "Predict  (p)", "Compare  (c)"):
-            assert title in titles

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import SIZE, advance, press, select, settle
+from tui_helpers import SIZE, advance, events, press, select, settle
 
+from suptui.tui.comparescreen import CompareView
 from suptui.tui.predictdraft import CRASH, GIVE_UP, RESTART
 from suptui.tui.predictgrid import PredictGrid
 
@@ -61,36 +62,21 @@ AT_SIX = [("bomb2", 6, CRASH), ("bomb1", 6, CRASH), ("bomb1", 6, RESTART), ("roo
 """…then at 6 s: bomb2 crashes (and is restarted), bomb1 crashes for good, root gives up."""
 
 
-async def predict(pilot: Pilot, marks: list[tuple[str, int, str]]) -> None:
-    """p, then the marks put straight into the grid (the keys that do it are tested one by one in
-    test_tui_timeline_keys; pressing forty of them here would only cost time)."""
-    await press(pilot, "p")
-    grid = pilot.app.screen.query_one(PredictGrid)
-    for name, second, kind in marks:
-        grid.draft.toggle("root" if name == "root" else f"root/{name}", second, kind)
-    grid.move(4, 3)  # the cursor on bomb3 at 5 s
-    await settle(pilot)
-
-
-def test_predict_grid(snap_compare, app_factory) -> None:
-    """p: the tree at t = 0 with its timers, and the lesson's list marked in the grid."""
-
-    async def before(pilot: Pilot) -> None:
-        await predict(pilot, LESSON_LIST)
-
-    assert snap_compare(app_factory("bombs"), terminal_size=SIZE, run_before=before)
-
-
 @pytest.mark.parametrize("marks", [LESSON_LIST + AT_SIX, LESSON_LIST], ids=["right", "wrong"])
 def test_predict_scored(snap_compare, app_factory, marks) -> None:
-    """Enter, then the run to 11 s: all right; or the lesson's list, which misses the 6 s give-up."""
+    """``suptui bombs --predict``: the grid at t = 0, then Enter and the run to 11 s. All right; or the
+    lesson's list, which misses the 6 s give-up. (The marks go straight into the grid: the keys that
+    make them are tested one by one in test_tui_timeline_keys.)"""
 
     async def before(pilot: Pilot) -> None:
-        await predict(pilot, marks)
+        await settle(pilot)
+        grid = pilot.app.screen.query_one(PredictGrid)
+        for name, second, kind in marks:
+            grid.draft.toggle("root" if name == "root" else f"root/{name}", second, kind)
         await press(pilot, "enter")
         await advance(pilot, 11_000)
 
-    app = app_factory("bombs")
+    app = app_factory("bombs", predict=True)
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
     assert app.live.time.paused and app.live.clock.now_ms() == 11_000
 
@@ -99,11 +85,26 @@ def test_predict_scored(snap_compare, app_factory, marks) -> None:
 
 
 def test_compare_strategies(snap_compare, app_factory) -> None:
-    """c on the reordered bombs: one_for_one gives up at 6 s, one_for_all never lets bomb3 explode,
-    rest_for_one restarts bomb1 and bomb2 when bomb3 explodes at 5 s."""
+    """c on the reordered bombs at t = 1 s: one_for_one gives up at 6 s, one_for_all never lets bomb3
+    explode, rest_for_one restarts bomb1 and bomb2 when bomb3 explodes at 5 s. Zooming out to 20 s
+    runs them again; back to 10 s, the same picture. The live run is not touched."""
+    seen: dict[str, object] = {}
 
     async def before(pilot: Pilot) -> None:
+        app = pilot.app
+        await advance(pilot, 1000)
+        seen["events"] = len(events(app))
         await press(pilot, "c")
         await settle(pilot)
+        view = app.screen.query_one(CompareView)
+        seen["first"] = (view.until, [(run.strategy, run.as_written) for run in view.runs])
+        await press(pilot, "greater_than_sign")  # 20 s: more than was run, so it runs again
+        await settle(pilot)
+        await press(pilot, "less_than_sign")  # back to 10 s: no new runs, the same picture
+        seen["zoomed"] = (view.until, view.span_ms)
 
-    assert snap_compare(app_factory("bombs_reordered"), terminal_size=SIZE, run_before=before)
+    app = app_factory("bombs_reordered")
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+    assert seen["first"] == (10_000, [("one_for_one", False), ("one_for_all", False), ("rest_for_one", True)])
+    assert seen["zoomed"] == (20_000, 10_000)
+    assert len(events(app)) == seen["events"] and app.live.clock.now_ms() == 1000

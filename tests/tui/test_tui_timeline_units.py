@@ -138,3 +138,37 @@ def test_compare_runs_the_tree_under_each_strategy() -> None:
 def test_the_readme_lists_every_key_from_the_bindings() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert keys_markdown() in readme, "README's Keys section is stale: paste bindings.keys_markdown()"
+
+
+def test_past_its_cap_the_live_timeline_keeps_only_what_is_alive(bombs_run) -> None:
+    """Memory stays bounded under a storm: the running processes keep their bars from their real
+    start, the dead past is forgotten."""
+    from suptui.tui.livetimeline import LiveTimeline
+
+    _, events = bombs_run
+    timeline = LiveTimeline(max_events=10)
+    timeline.reset(lambda: 5500.0)
+    before_five = [e for e in events if e.t < 5500]
+    assert timeline.feed(before_five[:10]) is False
+    assert timeline.feed(before_five[10:]) is True
+    assert timeline.forgot_before == 5000
+    starts = {lane.path: [life.start for life in lane.lifetimes] for lane in timeline.model.lanes()}
+    assert starts == {"root": [0], "root/bomb1": [4000], "root/bomb2": [3000], "root/bomb3": [5000]}
+    assert timeline.model.lane("root").is_supervisor
+    timeline.max_events = 1000
+    assert timeline.feed(e for e in events if e.t >= 5500) is False  # and it goes on from there
+    assert [m.kind for m in timeline.model.lane("root").marks] == ["give_up"]
+
+
+def test_compare_titles_count_what_the_window_shows() -> None:
+    from suptui.tui.comparescreen import CompareView, run_title
+
+    runs = run_strategies(load_tree("bombs_reordered"), 20_000)
+    assert [run_title(run, 10_000) for run in runs] == [
+        "one_for_one · 6 crashes, 5 restarts · root gave up at 6 s",
+        "one_for_all · 4 crashes, 12 restarts · root never gave up",
+        "rest_for_one (as in the file) · 5 crashes, 11 restarts · root never gave up"]
+    view = CompareView()
+    view.runs, view.until = runs, 20_000
+    view.set_span(10_000)
+    assert view._titles == [run_title(run, 10_000) for run in runs]
