@@ -1,6 +1,6 @@
 """Measure key → screen latency during a crash storm (not a test: run it by hand).
 
-    .venv/bin/python tests/tui/latency_probe.py [TREE] [--speed X] [--kills N]
+    .venv/bin/python benchmarks/app_latency.py [TREE] [--speed X] [--kills N]
 
 Runs the real app (paced clock, real pacer thread) headless on TREE (default: a storm version of
 ``big.toml``: 1,020 workers, every flaky worker crashing often, budgets large enough never to give up).

@@ -1,6 +1,6 @@
 """Measure what the timeline lanes cost per frame on a big tree (not a test: run it by hand).
 
-    .venv/bin/python tests/tui/lanes_probe.py [TREE] [--speed X] [--seconds S] [--size WxH]
+    .venv/bin/python benchmarks/lanes_frame.py [TREE] [--speed X] [--seconds S] [--size WxH]
 
 Runs the real app (paced clock, real pacer thread) headless on TREE (default ``big``: 1,020 workers
 under 24 supervisors) for S wall seconds without lanes, then with the lanes beside the tree, then
