@@ -35,7 +35,17 @@ from .actor import (
 from .clock import Clock, TimerHandle, VirtualClock
 from .events import EventBus
 from .pid import Pid, Ref
-from .reasons import KILL, KILLED, NORMAL, Crash, Reason, format_reason, is_orderly, reason_traceback
+from .reasons import (
+    KILL,
+    KILLED,
+    NORMAL,
+    Crash,
+    Reason,
+    format_reason,
+    is_orderly,
+    is_reason,
+    reason_traceback,
+)
 from .watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -432,6 +442,7 @@ class Runtime:
                     self._die(proc, KILLED)
             self._closed = True
             self._work.notify_all()
+        self._watchdog.settle()
         self._watchdog.close()
         for thread in list(self._threads):
             if thread is not threading.current_thread() and thread.ident not in self._abandoned:
@@ -525,6 +536,8 @@ class Runtime:
     def _call_from(self, actor: Actor, dest: Pid, request: Any,
                    timeout_ms: float | None) -> Generator[Receive, Any, Any]:
         """A call between processes: monitor the callee, send, wait for the reply or its DOWN."""
+        if dest == actor.pid:
+            raise StopProcess(("calling_self", request))  # it could only wait for itself forever
         ref = self._monitor_from(actor, dest)
         with self._lock:
             target = self._procs.get(dest)
@@ -685,11 +698,11 @@ class Runtime:
     def _exit_signal(self, sender: Pid, target: _Process, reason: Reason) -> None:
         if not target.alive:
             return
-        if reason == KILL:
+        if is_reason(reason, KILL):
             self._die(target, KILLED)
         elif target.trap_exit:
             self._deliver(target, ExitMsg(sender, reason))
-        elif reason != NORMAL or sender == target.pid:
+        elif not is_reason(reason, NORMAL) or sender == target.pid:
             self._die(target, reason)
 
     def _emit_for(self, path: str, pid: Pid, kind: str, data: dict[str, Any]) -> None:
@@ -743,7 +756,7 @@ class Runtime:
         if not proc.init_done:
             status = "ignore" if phase == "ignore" else "error"
             self._finish_init(proc, StartResult(status, None, None if status == "ignore" else reason))
-        signal = KILLED if reason == KILL else reason
+        signal = KILLED if is_reason(reason, KILL) else reason
         for other in proc.links:
             peer = self._procs.get(other)
             if peer is None or not peer.alive:
@@ -751,7 +764,7 @@ class Runtime:
             peer.links.discard(proc.pid)
             if peer.trap_exit:
                 self._deliver(peer, ExitMsg(proc.pid, signal))
-            elif signal != NORMAL:
+            elif not is_reason(signal, NORMAL):
                 pending.append((peer, signal, None))
         proc.links.clear()
         for ref, watcher_pid in proc.monitored_by.items():

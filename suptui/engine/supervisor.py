@@ -15,7 +15,7 @@ from typing import Any
 from .actor import TIMEOUT, Actor, Caller, DownMsg, ExitMsg, Receive
 from .intensity import add_restart, exceeded, stamp
 from .pid import Pid, Ref
-from .reasons import KILL, KILLED, SHUTDOWN, Reason, format_reason, is_orderly
+from .reasons import KILL, KILLED, SHUTDOWN, Reason, format_reason, is_orderly, is_reason
 from .runtime import StartResult
 from .specs import STRATEGIES, ChildSpec, SupFlags, check_child_spec, check_child_specs, check_flags
 
@@ -248,7 +248,7 @@ class Supervisor(Actor):
         reason = flushed if flushed is not None else down.reason
         child.pid = None
         if told:
-            expected = reason == (KILLED if shutdown == "brutal_kill" else SHUTDOWN) or (
+            expected = is_reason(reason, KILLED if shutdown == "brutal_kill" else SHUTDOWN) or (
                 child.spec.restart != "permanent" and is_orderly(reason))
             data: dict[str, Any] = {"reason": format_reason(reason), "why": why, **(extra or {})}
             if not expected:

@@ -58,6 +58,19 @@ class Watchdog:
             proc.async_sent = False
             _throw_into(threading.get_ident(), None)
 
+    def settle(self) -> None:
+        """Before closing: give callbacks of killed processes time to be interrupted or declared zombies.
+
+        Bounded by the zombie delay, so a shutdown never waits on a thread stuck in C for longer.
+        """
+        deadline = time.monotonic() + self._zombie_after + self._grace
+        with self._cond:
+            while any(not zombie for (_, _, _, zombie) in self._watched.values()):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._cond.wait(min(remaining, self._poll))
+
     def close(self) -> None:
         with self._cond:
             self._closed = True
