@@ -68,5 +68,10 @@ class PlaygroundHeader(Header):
         yield HeaderClockSpace()
 
     def redraw(self) -> None:
-        """Show the app's current ``format_title`` (call when the header state changed)."""
-        self.query_one(_LiveTitle).update(self.format_title())
+        """Show the app's current ``format_title`` (call when the header state changed).
+
+        Before the header has composed its children (a screen being pushed or rebuilt) there is
+        nothing to draw yet; the next refresh tick shows the state.
+        """
+        for title in self.query(_LiveTitle):
+            title.update(self.format_title())

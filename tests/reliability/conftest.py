@@ -1,0 +1,86 @@
+import functools
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import textual._wait
+
+from suptui.engine import Runtime
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))  # hostile_workers (named in tree files) and reliability_helpers
+sys.path.insert(0, str(HERE.parent / "tui"))  # tui_helpers: the app is built as the TUI tests build it
+
+import hostile_workers  # noqa: E402
+
+# As in tests/tui/conftest.py: nothing runs between the pilot's idle checks, so shorter steps see the
+# same quiet moment sooner.
+textual._wait.SLEEP_GRANULARITY = 0.002
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+
+TIGHT = {"kill_grace_ms": 10, "zombie_after_ms": 100, "runaway_ms": 100, "max_mailbox": 1000}
+"""Runtime limits for hostile workers: a runaway is detached after 100 ms of wall time, a killed
+callback is interrupted after 10 ms, a thread stuck in C is a zombie after 100 ms."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "monkey5000: the full 5,000-press monkey run on one tree "
+                                       "(slow; run with -m monkey5000)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "monkey5000" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow; run with -m monkey5000")
+    for item in items:
+        if "monkey5000" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _hostile_state() -> Iterator[None]:
+    hostile_workers.reset()
+    yield
+    hostile_workers.reset()
+
+
+@pytest.fixture
+def tight_runtime(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Every Session (so run_headless and the app's runs too) gets a runtime with tight limits.
+
+    Session does not take these options itself (reported), so its Runtime is swapped here.
+    """
+    monkeypatch.setattr("suptui.session.Runtime", functools.partial(Runtime, **TIGHT))
+    return TIGHT
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Apps on a manual clock, as tests/tui builds them; every tree they started is stopped at the end."""
+    from tui_helpers import make_app
+
+    made: list[Any] = []
+
+    def factory(tree: Any = "bombs", **kwargs: Any) -> Any:
+        kwargs.setdefault("export_dir", tmp_path / "exports")
+        app = make_app(tree, **kwargs)
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        app.teardown()
+
+
+@pytest.fixture
+def suptui_threads() -> Callable[[], set[threading.Thread]]:
+    """Threads of ours (``suptui-*``) started since the test began."""
+    before = set(threading.enumerate())
+
+    def new() -> set[threading.Thread]:
+        return {t for t in set(threading.enumerate()) - before if t.name.startswith("suptui")}
+
+    return new
