@@ -68,6 +68,9 @@ def parse_tree(text: str, file: str = "<tree>", *, base_dir: Path | None = None)
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TreeFileError([_syntax_problem(file, text, exc)]) from None
+    except RecursionError:
+        too_deep = "values are nested too deeply to read (a tree file needs a few levels, not hundreds)"
+        raise TreeFileError([Problem(file, None, "", too_deep)]) from None
     if not doc:
         raise TreeFileError([Problem(file, None, "", EMPTY_MESSAGE)])
     problems = Problems(file, text)
