@@ -60,7 +60,7 @@ def soak_app(args: argparse.Namespace, report: Path) -> Any:
                        / str(SuptuiApp.CSS_PATH))
 
         def on_mount(self) -> None:
-            super().on_mount()
+            # No super(): Textual runs SuptuiApp.on_mount as well (calling it here started two trees).
             self.rng = random.Random(args.seed)
             self.kills = 0
             self.tree_restarts = 0

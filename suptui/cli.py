@@ -21,10 +21,8 @@ from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
 from .timeline.predict import PredictionError, horizon, report, score_prediction
 from .timeline.prediction import read_prediction
 from .treefile import TreeFileError, list_bundled, load_tree
+from .treefile.loader import MAX_TREE_BYTES
 from .treefile.model import Tree
-
-MAX_TREE_BYTES = 5 * 1024 * 1024
-"""Tree files are hand-written; anything bigger is a mistake (a log, a binary), refused before reading."""
 
 HEADLESS_ONLY = ("until", "format", "realtime")
 PREDICT_EXCLUDES = ("format", "realtime")

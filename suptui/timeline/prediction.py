@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,10 +94,17 @@ def read_prediction(path: str | Path) -> Prediction:
     """Read and parse a prediction file; raises :class:`PredictionError` (also for an unreadable file)."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_PREDICTION_BYTES:
-            raise PredictionError([f"{path}: {size:,} bytes is too big for a prediction"])
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block forever, /dev/zero never end
+            raise PredictionError([f"{path}: is not a regular file; expected a prediction text file"])
+        if info.st_size > MAX_PREDICTION_BYTES:
+            raise PredictionError([f"{path}: {info.st_size:,} bytes is too big for a prediction"])
+        with path.open("rb") as file:  # bounded: /proc files say 0 bytes whatever they hold
+            data = file.read(MAX_PREDICTION_BYTES + 1)
+        if len(data) > MAX_PREDICTION_BYTES:
+            raise PredictionError([f"{path}: more than {MAX_PREDICTION_BYTES:,} bytes is too big for a "
+                                   "prediction"])
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PredictionError([f"{path}: cannot read it: {exc}"]) from None
     return parse_prediction(text, str(path))

@@ -18,8 +18,10 @@ from .model import Tree
 from .nodes import NodeBuilder
 from .script import build_script
 
-__all__ = ["BundledTree", "list_bundled", "load_tree", "parse_tree"]
+__all__ = ["MAX_TREE_BYTES", "BundledTree", "list_bundled", "load_tree", "parse_tree"]
 
+MAX_TREE_BYTES = 5 * 1024 * 1024
+"""A tree file is a page of TOML; anything this big is a mistake (a log, an image, a device)."""
 TOP_KEYS = ("title", "description", "script")
 EMPTY_MESSAGE = ("the file is empty: a tree file describes the root supervisor and its [[children]], "
                  'e.g. [[children]] with id = "bomb1" and worker = "bomb"')
@@ -33,6 +35,9 @@ def load_tree(source: str | Path) -> Tree:
     An existing file wins over a bundled tree of the same name. Raises :class:`TreeFileError`.
     """
     name = str(source)
+    if not name.strip():
+        raise TreeFileError([Problem(repr(name), None, "", "expected a tree file path or a bundled tree name "
+                                                           f"(bundled: {', '.join(bundled_names())})")])
     path = Path(source)
     if path.is_file():
         return parse_tree(_read(path, name), name, base_dir=path.parent.resolve())
@@ -50,8 +55,14 @@ def load_tree(source: str | Path) -> Tree:
 
 
 def _read(path: Path, name: str) -> str:
+    """Read at most MAX_TREE_BYTES (+1 to notice more): some files (``/proc``) say 0 bytes and never end."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_TREE_BYTES + 1)
+        if len(data) > MAX_TREE_BYTES:
+            raise TreeFileError([Problem(name, None, "", f"is more than {MAX_TREE_BYTES // 1024 // 1024} MB; "
+                                                         "a tree file is a page of TOML")])
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TreeFileError([Problem(name, None, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})")]
                             ) from None

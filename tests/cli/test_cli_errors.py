@@ -88,7 +88,7 @@ def test_an_unreadable_file(capsys: Capsys, tmp_path: Path,
     def refuse(self: Path, *args, **kwargs) -> str:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     code, _, err = run(capsys, str(path), "--headless")
     assert (code, err) == (2, f"{path}: cannot be read: Permission denied\n")
 

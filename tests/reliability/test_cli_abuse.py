@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from suptui.cli import main
+from suptui.treefile import TreeFileError, load_tree
+from suptui.treefile.loader import MAX_TREE_BYTES
 
 Capsys = pytest.CaptureFixture[str]
 
@@ -73,7 +75,8 @@ def test_a_chmod_000_file(capsys: Capsys, tmp_path: Path) -> None:
 def test_an_empty_tree_argument(capsys: Capsys) -> None:
     code, out, err = run(capsys, "", "--headless")
     assert (code, out) == (2, "")
-    one_line(err)  # today ": is not a file" (the empty path is the current folder); clear enough to fix
+    assert one_line(err).startswith("'': expected a tree file path or a bundled tree name "
+                                    "(bundled: big, bombs, ")
 
 
 def test_a_symlink_loop(capsys: Capsys, tmp_path: Path) -> None:
@@ -91,6 +94,21 @@ def test_a_prediction_file_that_cannot_be_read(capsys: Capsys) -> None:
     assert one_line(err).startswith("/proc/self/mem: cannot read it: ")
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_prediction_file_that_never_ends(capsys: Capsys) -> None:
+    code, out, err = run(capsys, "bombs", "--predict", "/dev/zero")
+    assert (code, out) == (2, "")
+    assert one_line(err) == "/dev/zero: is not a regular file; expected a prediction text file"
+
+
+def test_a_tree_file_read_is_bounded_even_when_its_size_lies(tmp_path: Path) -> None:
+    """The CLI refuses a big file by its size; the loader itself stops reading past the limit too."""
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"#" * (MAX_TREE_BYTES + 10))
+    with pytest.raises(TreeFileError, match=r"is more than 5 MB; a tree file is a page of TOML"):
+        load_tree(big)
+
+
 def test_a_deeply_nested_tree_file(capsys: Capsys, tmp_path: Path) -> None:
     deep = tmp_path / "deep.toml"
     deep.write_text("x = " + "[" * 1000 + "]" * 1000 + "\n")
@@ -100,8 +118,6 @@ def test_a_deeply_nested_tree_file(capsys: Capsys, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-@pytest.mark.xfail(strict=True, reason="fault: --predict reads any path without checking it is a regular "
-                                       "file: a FIFO blocks forever (/dev/zero reads until memory runs out)")
 def test_a_prediction_file_that_is_a_fifo(capsys: Capsys, tmp_path: Path) -> None:
     fifo = tmp_path / "prediction"
     os.mkfifo(fifo)
