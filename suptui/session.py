@@ -8,6 +8,7 @@ caller; they return futures, because the app's thread must not wait on the engin
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -75,16 +76,23 @@ class Session:
     def root_alive(self) -> bool:
         return self.root_pid is not None and self.runtime.is_alive(self.root_pid)
 
-    def run_until(self, t_ms: float) -> None:
-        """Advance a virtual clock to ``t_ms``, stopping early once the root supervisor has ended."""
+    def run_until(self, t_ms: float, cancelled: Callable[[], bool] | None = None) -> bool:
+        """Advance a virtual clock to ``t_ms``, stopping early once the root supervisor has ended.
+
+        ``cancelled`` is asked between timers (a run in the background whose screen has closed stops
+        within one timer's work). Returns False when it stopped the run, True otherwise.
+        """
         assert isinstance(self.clock, VirtualClock)
         while self.root_alive:
+            if cancelled is not None and cancelled():
+                return False
             next_deadline = self.clock.next_deadline()
             if next_deadline is None or next_deadline > t_ms:
                 break
             self.clock.step(t_ms)
         if self.root_alive:
             self.clock.advance_to(t_ms)
+        return True
 
     def stop(self) -> None:
         """Shut the tree down in order and end every thread of ours."""

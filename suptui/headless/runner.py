@@ -7,6 +7,7 @@ tests, CI and the lesson's timelines need; ``realtime`` exists for watching real
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from ..engine import Event, RealClock, VirtualClock
 from ..session import Session
@@ -16,11 +17,13 @@ DEFAULT_UNTIL_MS = 20_000
 
 
 def run_headless(tree: Tree, until: int = DEFAULT_UNTIL_MS, *, seed: int = 0,
-                 realtime: bool = False) -> list[Event]:
+                 realtime: bool = False, cancelled: Callable[[], bool] | None = None) -> list[Event]:
     """Run ``tree`` until ``until`` ms or until its root supervisor ends; return the events before ``until``.
 
     The tree is always shut down before returning. Shutdown happens at ``until`` (or later on the
     wall clock), so its events fall outside the window unless the root had already ended by itself.
+    ``cancelled`` (virtual clock only) is asked between timers; once it says yes the run stops there
+    and the events so far are returned.
     """
     session = Session(tree, RealClock() if realtime else VirtualClock(), seed=seed)
     try:
@@ -28,7 +31,7 @@ def run_headless(tree: Tree, until: int = DEFAULT_UNTIL_MS, *, seed: int = 0,
         if realtime:
             _wait_wall_clock(session, until)
         else:
-            session.run_until(until)
+            session.run_until(until, cancelled)
     finally:
         session.stop()
     assert session.recorder is not None

@@ -18,6 +18,7 @@ from typing import Any
 
 from textual import work
 from textual.app import App, ComposeResult
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
@@ -26,8 +27,9 @@ from ..engine import Event
 from ..engine.client import SupervisorError, unwrap
 from ..engine.specs import STRATEGIES
 from ..treefile.model import NodeDef, Tree
+from .background import BackgroundRuns
 from .bindings import APP_BINDINGS, FILTER_BINDINGS
-from .commands import BindingCommands, NodeCommands
+from .commands import BindingCommands, NodeCommands, Palette
 from .details import DetailsPane, NodeFacts, describe, next_strategy
 from .dialogs import EXIT_REASONS, RESTART_CHOICES, Choice, ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path
@@ -48,6 +50,10 @@ from .sources import builtin_workers, default_bundled, default_loader, worker_su
 from .treeview import SupervisionTree
 
 log = logging.getLogger(__name__)
+
+BACKGROUND_STOP_S = 10.0
+"""How long quitting waits for a cancelled comparison run to shut its runtimes down (it checks between
+timers, so it normally takes milliseconds)."""
 
 Loader = Callable[[str], Tree]
 
@@ -97,6 +103,8 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         self._markers = 0
         self._log_handler = FeedLogHandler(lambda text: self.note(text, "error"))
         self._torn_down = False
+        self.background = BackgroundRuns()
+        """Runs off the UI thread with engine threads of their own (``c``); quitting stops them."""
         self.timeline = LiveTimeline()
         """The current run's timeline, fed by the drain like the view-model; the lanes draw it."""
         self._predict_at_start = predict
@@ -184,6 +192,8 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         logging.getLogger("suptui").removeHandler(self._log_handler)
         if self.live is not None:
             self.live.stop()
+        if not self.background.stop_all(timeout_s=BACKGROUND_STOP_S):
+            log.warning("background runs still going after %s s", BACKGROUND_STOP_S)
 
     # ------------------------------------------------------------------ the drain
 
@@ -684,6 +694,11 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         self.query_one("#banner", Static).remove_class("-shown")
         self.event_log.append([LogLine(0, "marker", f"── tree restarted from {self.source} ──")])
         self.start_run(tree)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, as :class:`Palette` (one typed-ahead fault worked around)."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

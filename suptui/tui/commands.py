@@ -11,7 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.actions import parse
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from .bindings import APP_BINDINGS, key_label
 
@@ -60,3 +60,19 @@ class NodeCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(title), partial(app.select_node, path),
                           help=f"select {path} in the tree")
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, safe against a page key typed ahead of its first layout.
+
+    Textual 8.2.8's ``OptionList._move_page`` looks the highlighted option up in a line table that
+    is only filled when the list is first rendered; a PageDown that arrives sooner raises KeyError
+    and ends the app. Before that first render there is no page to move by, so the key is dropped.
+    """
+
+    def _action_command_list(self, action: str) -> None:
+        try:
+            super()._action_command_list(action)
+        except KeyError:
+            if action not in ("page_up", "page_down"):
+                raise

@@ -8,6 +8,7 @@ objects built off the UI thread and never touched there again, so the screen onl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..engine import Event
@@ -43,17 +44,22 @@ def with_root_strategy(tree: Tree, strategy: str) -> Tree:
     return replace(tree, root=replace(tree.root, strategy=strategy))
 
 
-def run_strategies(tree: Tree, until: int, seed: int = 0) -> list[StrategyRun]:
+def run_strategies(tree: Tree, until: int, seed: int = 0,
+                   cancelled: Callable[[], bool] | None = None) -> list[StrategyRun]:
     """Run ``tree`` to ``until`` once per strategy, in the order of :data:`STRATEGIES`.
 
     Blocking (each run is fast on the virtual clock, but a big tree takes a while): call it from a
-    worker thread. A run that fails is reported in its :class:`StrategyRun`, not raised.
+    worker thread. A run that fails is reported in its :class:`StrategyRun`, not raised. Once
+    ``cancelled`` says yes (the screen closed, the app quits), the runs stop and fewer come back.
     """
     runs = []
     for strategy in STRATEGIES:
+        if cancelled is not None and cancelled():
+            break
         as_written = strategy == tree.root.strategy
         try:
-            events: list[Event] = run_headless(with_root_strategy(tree, strategy), until, seed=seed)
+            events: list[Event] = run_headless(with_root_strategy(tree, strategy), until, seed=seed,
+                                               cancelled=cancelled)
         except Exception as exc:  # an engine or worker bug must not take the screen down
             runs.append(StrategyRun(strategy, as_written, None, error=f"{type(exc).__name__}: {exc}"))
             continue

@@ -8,6 +8,7 @@ up), and a frame asks the timeline core only for the lanes on screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rich.segment import Segment
@@ -23,10 +24,12 @@ from ..timeline import TimelineModel, rows, zoom_in, zoom_out
 from ..timeline.geometry import ZOOM_LEVELS_MS
 from ..timeline.geometry import Row as LaneRow
 from ..treefile.model import Tree
+from .background import BackgroundRuns
 from .bindings import COMPARE_BINDINGS
 from .compare import StrategyRun, run_strategies
 from .lanepaint import LaneCanvas
 from .lanes import MAX_LABEL_WIDTH, layout_for
+from .once import DismissOnce
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,13 +170,16 @@ class CompareView(LaneCanvas, can_focus=True):
         return Strip(segments).crop_extend(0, width, base)
 
 
-class CompareScreen(ModalScreen[None]):
+class CompareScreen(DismissOnce, ModalScreen[None]):
     """Runs the three strategies off the UI thread and shows them together."""
 
     BINDINGS = COMPARE_BINDINGS
 
-    def __init__(self, tree: Tree, span_ms: int, seed: int = 0) -> None:
+    def __init__(self, tree: Tree, span_ms: int, seed: int = 0,
+                 background: BackgroundRuns | None = None) -> None:
         super().__init__()
+        self.background = background or BackgroundRuns()
+        """Where the runs are counted, so that quitting the app can stop them and wait for them."""
         self.tree_def = tree
         self.span_ms = span_ms
         self.seed = seed
@@ -202,7 +208,10 @@ class CompareScreen(ModalScreen[None]):
         self.query_one("#question", Label).update(f"{text}   {status}".rstrip())
 
     def _run(self, until: int) -> None:
-        self.run_worker(lambda: (until, run_strategies(self.tree_def, until, self.seed)), thread=True,
+        def work(cancelled: Callable[[], bool]) -> tuple[int, list[StrategyRun]]:
+            return until, run_strategies(self.tree_def, until, self.seed, cancelled)
+
+        self.run_worker(self.background.wrap(work), thread=True,
                         exclusive=True, group="compare", name="compare")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

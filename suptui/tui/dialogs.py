@@ -18,9 +18,10 @@ from textual.widgets.option_list import Option
 
 from ..engine.specs import RESTART_TYPES
 from .bindings import CHOICE_BINDINGS, CONFIRM_BINDINGS, HELP_SCREEN_BINDINGS, HELP_SECTIONS, key_label
+from .once import DismissOnce
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DismissOnce, ModalScreen[bool]):
     """Asks before a cascading action. Cancel has the focus, so Enter alone does nothing harmful."""
 
     BINDINGS = CONFIRM_BINDINGS
@@ -70,7 +71,7 @@ RESTART_CHOICES: list[Choice] = [
 ]
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(DismissOnce, ModalScreen[str | None]):
     """A titled list; Enter picks, Escape cancels (returns None)."""
 
     BINDINGS = CHOICE_BINDINGS
@@ -107,7 +108,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DismissOnce, ModalScreen[None]):
     """Every key, by section, from the binding table itself."""
 
     BINDINGS = HELP_SCREEN_BINDINGS

@@ -15,10 +15,11 @@ from .bindings import LANES_SCREEN_BINDINGS
 from .header import PlaygroundHeader
 from .lanes import LanesView
 from .livetimeline import LiveTimeline
+from .once import DismissOnce
 from .treeview import SupervisionTree
 
 
-class LanesScreen(Screen[None]):
+class LanesScreen(DismissOnce, Screen[None]):
     """Every lane of the tree's rows, labelled, over the live window."""
 
     BINDINGS = LANES_SCREEN_BINDINGS

@@ -145,4 +145,4 @@ class LearnKeys:
             self.note(reason or "no tree is loaded")
             self.drain_now()
             return
-        self.push_screen(CompareScreen(tree, self.timeline.span_ms, self.seed))
+        self.push_screen(CompareScreen(tree, self.timeline.span_ms, self.seed, self.background))

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Label, Static
 
 from ..timeline.predict import Score, report
 from .bindings import PREDICT_GRID_BINDINGS, PREDICT_RESULT_BINDINGS
+from .once import DismissOnce
 from .predictdraft import Draft
 from .predictgrid import PredictGrid, verdicts_of
 
@@ -22,7 +23,7 @@ HOW = ("Mark what you expect in each second, then Enter runs the tree and scores
        "x crash (restarted: r takes that away) · r restart · g give up · del clear · [ ] seconds")
 
 
-class PredictScreen(ModalScreen[Draft | None]):
+class PredictScreen(DismissOnce, ModalScreen[Draft | None]):
     """The tree at t = 0 with what is scheduled, and a grid of seconds to mark."""
 
     BINDINGS = PREDICT_GRID_BINDINGS
@@ -96,7 +97,7 @@ def highlighted_report(score: Score) -> Content:
     return Content.assemble(*parts)
 
 
-class PredictResultScreen(ModalScreen[str | None]):
+class PredictResultScreen(DismissOnce, ModalScreen[str | None]):
     """The grid again, each mark coloured by what happened, and the scored report under it."""
 
     BINDINGS = PREDICT_RESULT_BINDINGS
