@@ -378,7 +378,7 @@ class Runtime:
             return sum(1 for proc in self._procs.values() if proc.alive)
 
     def _dedicated_active(self) -> bool:
-        """Whether a live process on its own thread has work (such threads are outside quiescence)."""
+        """Whether a live process running outside quiescence (detached) or on its own thread has work."""
         with self._lock:
             return any(p.alive and (p.dedicated or p.detached) and p.sched != _IDLE
                        for p in self._procs.values())
@@ -421,7 +421,7 @@ class Runtime:
                     continue
                 if not on_own_thread:
                     raise Deadlock("waiting on a result that can never come: no timer is scheduled")
-                futures_wait([future], timeout=0.05)  # a process on its own thread lives in real time
+                futures_wait([future], timeout=0.05)  # a detached callback lives in real time
         return future.result(timeout)
 
     def shutdown(self, timeout: float = 10.0) -> None:
@@ -639,11 +639,11 @@ class Runtime:
 
     def _make_runnable(self, proc: _Process) -> None:
         proc.sched = _QUEUED
+        self._busy += 1  # on its own thread too: time waits for it, unless it runs away (detached)
         if proc.dedicated:
             assert proc.cond is not None
             proc.cond.notify()
         else:
-            self._busy += 1
             self._run_queue.append(proc)
             self._work.notify()
 
@@ -672,14 +672,13 @@ class Runtime:
         if not proc.alive:
             self._procs.pop(proc.pid, None)  # its last callback is over: forget it
             return
-        counted = not proc.dedicated and not proc.detached
-        if proc.detached:
-            proc.detached = False
+        counted = not proc.detached
+        proc.detached = False
         if self._has_work(proc):
             proc.sched = _QUEUED
-            if not proc.dedicated:
-                if not counted:
-                    self._busy += 1
+            if not counted:
+                self._busy += 1
+            if not proc.dedicated:  # (a dedicated loop, which called this, takes it again itself)
                 self._run_queue.append(proc)
                 self._work.notify()
         else:
@@ -728,7 +727,7 @@ class Runtime:
         proc.alive = False
         proc.reason = reason
         running = proc.sched == _RUNNING
-        if proc.sched in (_QUEUED, _RUNNING) and not proc.dedicated and not proc.detached:
+        if proc.sched in (_QUEUED, _RUNNING) and not proc.detached:
             self._busy -= 1
         if proc.thread is not None:
             self._watchdog.watch(proc, proc.thread)
@@ -927,10 +926,11 @@ class Runtime:
             self._invoke(proc, "terminate", reason, actor.terminate, reason)
 
     def _detach_runaway(self, stack: list[tuple[_Process, float]], thread_id: int) -> None:
-        """A callback has held a scheduler too long: let virtual time and other processes go on.
+        """A callback has held its thread too long: let virtual time and other processes go on.
 
-        Like a BEAM dirty scheduler: the processes keep the thread (a fresh scheduler replaces it in
-        the pool) and stop counting for quiescence, so shutdown timeouts can expire and kill them.
+        Like a BEAM dirty scheduler: the processes keep the thread (on the pool, a fresh scheduler
+        replaces it; a dedicated thread is simply left to it) and stop counting for quiescence until
+        the callback returns, so shutdown timeouts can expire and kill them.
         A supervisor busy with its own work (starting 100,000 children) is left alone: that is the
         engine's code, and time must not move in the middle of a restart.
         """
@@ -948,8 +948,9 @@ class Runtime:
             return
         if self._busy == 0:
             self._idle.notify_all()
-        self._retired.add(thread_id)
-        self._add_scheduler()
+        if not stack[0][0].dedicated:  # a pool thread: the pool gets a fresh one in its place
+            self._retired.add(thread_id)
+            self._add_scheduler()
 
     def _zombie(self, proc: _Process, thread_id: int) -> None:
         """A dead process's thread could not be stopped: abandon it, and replace a lost scheduler."""
@@ -1036,12 +1037,14 @@ class Runtime:
                     return
                 msg = self._take(proc)
                 if msg is _NOTHING:
-                    proc.sched = _IDLE
+                    self._after_run(proc)
                     continue
                 proc.sched = _RUNNING
                 proc.thread = me
+                self._running[me] = [(proc, time.monotonic())]
             self._run_guarded(proc, msg)
             with self._lock:
+                del self._running[me]
                 self._after_run(proc)
 
 

@@ -255,3 +255,62 @@ def test_processes_call_each_other_and_learn_of_death_and_timeouts(h: Harness) -
     h.rt.start(Asker, {"target": silent, "answers": answers, "timeout_ms": 300}, path="a3")
     h.advance_to(300)
     assert answers == [("echo", "hi"), "NoProcess", "TimeoutError"]
+
+
+class SlowIO(Actor):
+    """On its own thread, as for real I/O: every 100 ms of virtual time a 20 ms blocking call; crashes
+    on the third."""
+
+    dedicated_thread = True
+
+    def init(self) -> None:
+        time.sleep(0.02)
+        self.ticks = 0
+        self.send_after(100, "tick")
+
+    def handle_info(self, msg: Any) -> None:
+        time.sleep(0.02)
+        self.ticks += 1
+        if self.ticks == 3:
+            raise RuntimeError("io failed")
+        self.send_after(100, "tick")
+
+
+class Ticker(Actor):
+    """On the pool, always wanting time to move on (a timer every millisecond)."""
+
+    def init(self) -> None:
+        self.send_after(1, "tick")
+
+    def handle_info(self, msg: Any) -> None:
+        self.send_after(1, "tick")
+
+
+def test_blocking_io_on_an_own_thread_holds_virtual_time_so_runs_replay_exactly() -> None:
+    """Time waits for a callback on a dedicated thread as for one on the pool (it used to run ahead
+    while the thread slept: the crash landed wherever the busy sibling had pushed the clock)."""
+    runs = []
+    for _ in range(2):
+        h = Harness()
+        try:
+            h.start([ChildSpec("ticker", Ticker), ChildSpec("io", SlowIO)], max_restarts=10)
+            h.advance_to(350)
+            runs.append(h.lines(kinds=("start", "crash")))
+        finally:
+            h.close()
+    assert runs[0] == runs[1] == ["0 start root/ticker", "0 start root/io", "0 start root",
+                                  "300 crash root/io RuntimeError: io failed", "300 start root/io restart"]
+
+
+def test_a_callback_blocking_forever_on_an_own_thread_lets_time_go_on_after_runaway_ms() -> None:
+    """The bound on that wait: past ``runaway_ms`` of wall time the callback is detached, as on the pool."""
+    rt = Runtime(VirtualClock(), schedulers=1, runaway_ms=100, kill_grace_ms=10, zombie_after_ms=100)
+    try:
+        rt.start(CBlocker, path="blocker")
+        ticker = rt.start(Recorder, {"inbox": []}, path="r")
+        started = time.monotonic()
+        rt.clock.advance_to(1000)  # would wait 30 s for the blocked callback without the detach
+        assert rt.clock.now_ms() == 1000 and time.monotonic() - started < 5
+        assert rt.call_sync(ticker, "alive?") == ("echo", "alive?")
+    finally:
+        rt.shutdown()

@@ -186,8 +186,6 @@ def test_a_process_that_calls_itself_exits_at_once(tmp_path: Path, tight_runtime
     assert len(crash) == 1 and crash[0][0] == 50 and "calling_self" in crash[0][1]
 
 
-@pytest.mark.xfail(strict=True, reason="fault: on the virtual clock, time runs ahead while a process on its "
-                                       "own thread is busy: a start is not at t = 0 and runs do not replay")
 def test_a_worker_on_its_own_thread_does_not_make_virtual_time_run_ahead(tmp_path: Path,
                                                                           tight_runtime) -> None:
     tree = load_tree(hostile_tree(tmp_path, "StartsOnItsOwnThread"))
