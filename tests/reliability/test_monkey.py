@@ -85,11 +85,25 @@ def engine_children(app: SuptuiApp) -> dict[str, dict[str, Any]]:
         pid = runtime.whereis(path)
         if pid is None:
             continue
-        kids = runtime.call(pid, ("which_children",)).result(timeout=5)
+        try:
+            kids = runtime.call(pid, ("which_children",)).result(timeout=5)
+        except TimeoutError:
+            raise AssertionError(f"{path} did not answer which_children in 5 s: {stuck(app, pid)}") from None
         out[path] = {child_id: child_pid for child_id, child_pid, _ in kids}
         todo += [f"{path}/{child_id}" for child_id, child_pid, kind in kids
                  if kind == "supervisor" and isinstance(child_pid, Pid)]
     return out
+
+
+def stuck(app: SuptuiApp, pid: Pid) -> str:
+    """What a supervisor that does not answer is doing, for the failure message."""
+    assert app.live is not None
+    runtime = app.live.session.runtime
+    proc = runtime._procs.get(pid)
+    where = "gone" if proc is None else (f"sched={proc.sched} waiting={proc.waiting} "
+                                         f"mailbox={len(proc.mailbox)} thread={proc.thread}")
+    return (f"t={app.live.clock.now_ms()} paused={app.live.time.paused} busy={runtime._busy} "
+            f"state={runtime.describe_state(pid)} {where}")
 
 
 def disagreements(app: SuptuiApp, engine: dict[str, dict[str, Any]]) -> list[str]:
