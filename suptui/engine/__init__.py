@@ -15,8 +15,9 @@ from .dynamic import DynamicSupervisor
 from .events import EVENT_KINDS, Event, EventBus, EventRecorder
 from .pacer import Pacer
 from .pid import Pid, Ref
+from .process import StartResult
 from .reasons import Crash, format_reason, is_orderly
-from .runtime import Deadlock, NoProcess, Runtime, StartError, StartResult
+from .runtime import Deadlock, NoProcess, Runtime, StartError
 from .specs import ChildSpec, SupFlags, supervisor_spec
 from .supervisor import RESTARTING, Supervisor
 

@@ -5,6 +5,7 @@ One lock guards all process state; callbacks run outside it on a small pool of s
 100,000 workers needs only the pool. Death is logical and immediate (SUPERVISION.md §12): links and
 monitors fire, timers are cancelled and the mailbox is dropped the moment a process dies, whatever
 its thread is doing; a callback still running for a dead process is unwound by the watchdog.
+The per-process records and the runtime's own messages are in ``process.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Generator
 from concurrent.futures import Future
 from concurrent.futures import wait as futures_wait
 from types import GeneratorType
-from typing import Any, NamedTuple
+from typing import Any
 
 from .actor import (
     IGNORE,
@@ -35,6 +36,24 @@ from .actor import (
 from .clock import Clock, TimerHandle, VirtualClock
 from .events import EventBus
 from .pid import Pid, Ref
+from .process import (
+    DEAD,
+    IDLE,
+    INIT,
+    NOTHING,
+    QUEUED,
+    RUNNING,
+    AckMsg,
+    CallMsg,
+    CastMsg,
+    InitMsg,
+    ProcessState,
+    ReplyMsg,
+    StartResult,
+    StopMsg,
+    Suspended,
+    TimeoutMsg,
+)
 from .reasons import (
     KILL,
     KILLED,
@@ -53,17 +72,6 @@ log = logging.getLogger(__name__)
 EXTERNAL = Pid(0)
 """The pid that stands for code outside the runtime (tests, the app, scripts)."""
 
-_IDLE, _QUEUED, _RUNNING, _DEAD = range(4)
-
-
-class StartResult(NamedTuple):
-    """Outcome of starting a process: ``ok`` with a pid, ``ignore``, or ``error`` with a reason."""
-
-    status: str
-    pid: Pid | None = None
-    reason: Reason = None
-
-
 class NoProcess(Exception):
     """A call was made to a process that does not exist or died before replying."""
 
@@ -77,123 +85,7 @@ class Deadlock(Exception):
     """A virtual-clock wait can never finish: nothing is runnable and no timer is scheduled."""
 
 
-class _Init(NamedTuple):
-    pass
-
-
-class _Call(NamedTuple):
-    ref: Ref
-    caller: Pid | None
-    request: Any
-
-
-class _Cast(NamedTuple):
-    msg: Any
-
-
-class _Stop(NamedTuple):
-    reason: Reason
-
-
-class _Timeout(NamedTuple):
-    token: object
-
-
-class _Reply(NamedTuple):
-    ref: Ref
-    value: Any
-
-
-class _Ack(NamedTuple):
-    pid: Pid
-    result: StartResult
-
-
-_INIT = _Init()
 _DECISION_FIELDS = ("restart", "cause", "by_strategy", "stamps", "why")
-_NOTHING = object()
-
-
-class _Task:
-    """A generator callback suspended in ``receive``."""
-
-    __slots__ = ("ctx", "gen", "kind", "timer")
-
-    def __init__(self, gen: Generator, kind: str, ctx: Any) -> None:
-        self.gen = gen
-        self.kind = kind
-        self.ctx = ctx
-        self.timer: TimerHandle | None = None
-
-
-class _Process:
-    """Engine-owned state of one process. Only touched with the runtime lock held."""
-
-    __slots__ = (
-        "ack_to",
-        "actor",
-        "alive",
-        "args",
-        "async_sent",
-        "cls",
-        "cond",
-        "dedicated",
-        "detached",
-        "exit_futures",
-        "init_async",
-        "init_done",
-        "init_result",
-        "links",
-        "mailbox",
-        "monitored_by",
-        "monitors",
-        "parent",
-        "path",
-        "pid",
-        "reason",
-        "sched",
-        "start_info",
-        "stop_requested",
-        "task",
-        "thread",
-        "timers",
-        "waiting",
-    )
-
-    def __init__(self, pid: Pid, cls: type[Actor], args: dict[str, Any], parent: Pid, path: str,
-                 start_info: dict[str, Any]) -> None:
-        self.pid = pid
-        self.cls = cls
-        self.args = args
-        self.actor: Actor | None = None
-        self.parent = parent
-        self.path = path
-        self.start_info = start_info
-        self.alive = True
-        self.sched = _IDLE
-        self.dedicated = bool(cls.dedicated_thread)
-        self.mailbox: deque[Any] = deque()
-        self.links: set[Pid] = set()
-        self.monitors: dict[Ref, Pid] = {}
-        self.monitored_by: dict[Ref, Pid] = {}
-        self.timers: set[TimerHandle] = set()
-        self.task: _Task | None = None
-        self.waiting: Callable[[Any], bool] | None = None
-        self.init_done = False
-        self.init_async = False
-        self.init_result: StartResult | None = None
-        self.ack_to: Pid | None = None
-        self.stop_requested = False
-        self.reason: Reason = None
-        self.thread: int | None = None
-        self.async_sent = False
-        self.detached = False
-        self.cond: threading.Condition | None = None
-        self.exit_futures: list[Future] = []
-
-    @property
-    def trap_exit(self) -> bool:
-        return bool((self.actor or self.cls).trap_exit)
 
 
 class _Timer:
@@ -201,7 +93,7 @@ class _Timer:
 
     __slots__ = ("handle", "msg", "proc", "runtime")
 
-    def __init__(self, runtime: Runtime, proc: _Process, msg: Any) -> None:
+    def __init__(self, runtime: Runtime, proc: ProcessState, msg: Any) -> None:
         self.runtime = runtime
         self.proc = proc
         self.msg = msg
@@ -233,9 +125,9 @@ class Runtime:
         self._lock = threading.RLock()
         self._work = threading.Condition(self._lock)
         self._idle = threading.Condition(self._lock)
-        self._procs: dict[Pid, _Process] = {}
+        self._procs: dict[Pid, ProcessState] = {}
         self._paths: dict[str, Pid] = {}
-        self._run_queue: deque[_Process] = deque()
+        self._run_queue: deque[ProcessState] = deque()
         self._busy = 0
         self._pids = itertools.count(1)
         self._refs = itertools.count(1)
@@ -249,7 +141,7 @@ class Runtime:
         self.clock.attach(self)
         self.max_mailbox = max_mailbox
         """A process whose mailbox grows past this is killed with ``("mailbox_overflow", n)``."""
-        self._running: dict[int, list[tuple[_Process, float]]] = {}
+        self._running: dict[int, list[tuple[ProcessState, float]]] = {}
         """Per scheduler thread: the processes in its current callback (inline inits nest), since when."""
         self._watchdog = Watchdog(self, kill_grace_ms / 1000.0, zombie_after_ms / 1000.0,
                                   runaway_ms / 1000.0)
@@ -270,7 +162,7 @@ class Runtime:
             proc = self._new_process(cls, args or {}, EXTERNAL, path, start_info or {})
             proc.init_async = True
             self._init_futures[proc.pid] = future
-            self._deliver(proc, _INIT)
+            self._deliver(proc, INIT)
         return future
 
     def start(self, cls: type[Actor], args: dict[str, Any] | None = None, *, path: str | None = None) -> Pid:
@@ -288,7 +180,7 @@ class Runtime:
                 self._deliver(proc, msg)
 
     def cast(self, dest: Pid, msg: Any) -> None:
-        self.send(dest, _Cast(msg))
+        self.send(dest, CastMsg(msg))
 
     def call(self, dest: Pid, request: Any) -> Future:
         """Send a request to ``handle_call``; the future holds the reply (or raises :class:`NoProcess`)."""
@@ -300,7 +192,7 @@ class Runtime:
                 return future
             ref = self._new_ref()
             self._calls[ref] = (future, dest)
-            self._deliver(proc, _Call(ref, None, request))
+            self._deliver(proc, CallMsg(ref, None, request))
         return future
 
     def call_sync(self, dest: Pid, request: Any, timeout: float | None = None) -> Any:
@@ -309,7 +201,7 @@ class Runtime:
     def stop(self, dest: Pid, reason: Reason = NORMAL) -> Future:
         """Make a process exit with ``reason`` after running ``terminate`` (like ``GenServer.stop``)."""
         future = self.when_dead(dest)
-        self.send(dest, _Stop(reason))
+        self.send(dest, StopMsg(reason))
         return future
 
     def exit(self, dest: Pid, reason: Reason) -> None:
@@ -380,7 +272,7 @@ class Runtime:
     def _dedicated_active(self) -> bool:
         """Whether a live process running outside quiescence (detached) or on its own thread has work."""
         with self._lock:
-            return any(p.alive and (p.dedicated or p.detached) and p.sched != _IDLE
+            return any(p.alive and (p.dedicated or p.detached) and p.sched != IDLE
                        for p in self._procs.values())
 
     def _busy_threads(self) -> int:
@@ -456,7 +348,7 @@ class Runtime:
 
     # ------------------------------------------------------------------ process API (callback thread)
 
-    def _record(self, actor: Actor) -> _Process:
+    def _record(self, actor: Actor) -> ProcessState:
         proc = self._procs.get(actor.pid)
         if proc is None or not proc.alive:
             raise ProcessKilled()
@@ -531,7 +423,7 @@ class Runtime:
             else:
                 target = self._procs.get(caller.pid)
                 if target is not None:
-                    self._deliver(target, _Reply(caller.ref, value))
+                    self._deliver(target, ReplyMsg(caller.ref, value))
 
     def _call_from(self, actor: Actor, dest: Pid, request: Any,
                    timeout_ms: float | None) -> Generator[Receive, Any, Any]:
@@ -542,9 +434,9 @@ class Runtime:
         with self._lock:
             target = self._procs.get(dest)
             if target is not None:
-                self._deliver(target, _Call(ref, actor.pid, request))
+                self._deliver(target, CallMsg(ref, actor.pid, request))
         def answers(msg: Any) -> bool:
-            return (type(msg) is _Reply or type(msg) is DownMsg) and msg.ref == ref
+            return (type(msg) is ReplyMsg or type(msg) is DownMsg) and msg.ref == ref
 
         answer = yield Receive(answers, timeout_ms)
         if type(answer) is DownMsg:
@@ -588,15 +480,15 @@ class Runtime:
             child.links.add(me.pid)
             if child.dedicated:
                 child.init_async = True
-                self._deliver(child, _INIT)
+                self._deliver(child, INIT)
             else:
-                child.sched = _RUNNING
+                child.sched = RUNNING
                 self._busy += 1
         if not child.dedicated:
             stack = self._running.get(threading.get_ident(), [])
             stack.append((child, time.monotonic()))
             try:
-                self._dispatch(child, _INIT)
+                self._dispatch(child, INIT)
             finally:
                 with self._lock:
                     stack.pop()
@@ -606,7 +498,7 @@ class Runtime:
                 assert child.init_result is not None
                 return child.init_result
         child_pid = child.pid
-        ack = yield Receive(lambda m: type(m) is _Ack and m.pid == child_pid)
+        ack = yield Receive(lambda m: type(m) is AckMsg and m.pid == child_pid)
         return ack.result
 
     # ------------------------------------------------------------------ internals (lock held unless noted)
@@ -619,26 +511,26 @@ class Runtime:
         return Ref(next(self._refs))
 
     def _new_process(self, cls: type[Actor], args: dict[str, Any], parent: Pid, path: str | None,
-                     start_info: dict[str, Any]) -> _Process:
+                     start_info: dict[str, Any]) -> ProcessState:
         pid = Pid(next(self._pids))
-        proc = _Process(pid, cls, args, parent, path or f"{cls.__name__}{pid}", start_info)
+        proc = ProcessState(pid, cls, args, parent, path or f"{cls.__name__}{pid}", start_info)
         self._procs[pid] = proc
         if proc.dedicated:
             self._start_dedicated_thread(proc)
         return proc
 
-    def _deliver(self, proc: _Process, msg: Any) -> None:
+    def _deliver(self, proc: ProcessState, msg: Any) -> None:
         if not proc.alive:
             return
         proc.mailbox.append(msg)
         if len(proc.mailbox) > self.max_mailbox:
             self._die(proc, ("mailbox_overflow", len(proc.mailbox)))
             return
-        if proc.sched == _IDLE and (proc.waiting is None or proc.waiting(msg)):
+        if proc.sched == IDLE and (proc.waiting is None or proc.waiting(msg)):
             self._make_runnable(proc)
 
-    def _make_runnable(self, proc: _Process) -> None:
-        proc.sched = _QUEUED
+    def _make_runnable(self, proc: ProcessState) -> None:
+        proc.sched = QUEUED
         self._busy += 1  # on its own thread too: time waits for it, unless it runs away (detached)
         if proc.dedicated:
             assert proc.cond is not None
@@ -647,10 +539,10 @@ class Runtime:
             self._run_queue.append(proc)
             self._work.notify()
 
-    def _take(self, proc: _Process) -> Any:
+    def _take(self, proc: ProcessState) -> Any:
         mailbox = proc.mailbox
         if not mailbox:
-            return _NOTHING
+            return NOTHING
         match = proc.waiting
         if match is None:
             return mailbox.popleft()
@@ -658,15 +550,15 @@ class Runtime:
             if match(msg):
                 mailbox.remove(msg)
                 return msg
-        return _NOTHING
+        return NOTHING
 
-    def _has_work(self, proc: _Process) -> bool:
+    def _has_work(self, proc: ProcessState) -> bool:
         match = proc.waiting
         if match is None:
             return bool(proc.mailbox)
         return any(match(msg) for msg in proc.mailbox)
 
-    def _after_run(self, proc: _Process) -> None:
+    def _after_run(self, proc: ProcessState) -> None:
         """Put a process back to sleep, or back in the queue if it has more to do."""
         proc.thread = None
         if not proc.alive:
@@ -675,26 +567,26 @@ class Runtime:
         counted = not proc.detached
         proc.detached = False
         if self._has_work(proc):
-            proc.sched = _QUEUED
+            proc.sched = QUEUED
             if not counted:
                 self._busy += 1
             if not proc.dedicated:  # (a dedicated loop, which called this, takes it again itself)
                 self._run_queue.append(proc)
                 self._work.notify()
         else:
-            proc.sched = _IDLE
+            proc.sched = IDLE
             if counted:
                 self._busy -= 1
                 if self._busy == 0:
                     self._idle.notify_all()
 
-    def _timer_to(self, proc: _Process, delay_ms: float, msg: Any) -> TimerHandle:
+    def _timer_to(self, proc: ProcessState, delay_ms: float, msg: Any) -> TimerHandle:
         timer = _Timer(self, proc, msg)
         timer.handle = self.clock.call_later(delay_ms, timer)
         proc.timers.add(timer.handle)
         return timer.handle
 
-    def _exit_signal(self, sender: Pid, target: _Process, reason: Reason) -> None:
+    def _exit_signal(self, sender: Pid, target: ProcessState, reason: Reason) -> None:
         if not target.alive:
             return
         if is_reason(reason, KILL):
@@ -708,30 +600,30 @@ class Runtime:
         with self._lock:
             self.events.emit(int(self.clock.now_ms()), kind, path, str(pid), data)
 
-    def _emit(self, kind: str, proc: _Process, **data: Any) -> None:
+    def _emit(self, kind: str, proc: ProcessState, **data: Any) -> None:
         self.events.emit(int(self.clock.now_ms()), kind, proc.path, str(proc.pid), data)
 
-    def _die(self, proc: _Process, reason: Reason, phase: str | None = None) -> None:
+    def _die(self, proc: ProcessState, reason: Reason, phase: str | None = None) -> None:
         """End a process now: fire links and monitors, drop timers and mail, tell the stream."""
         with self._lock:
-            pending: deque[tuple[_Process, Reason, str | None]] = deque([(proc, reason, phase)])
+            pending: deque[tuple[ProcessState, Reason, str | None]] = deque([(proc, reason, phase)])
             while pending:
                 self._die_one(*pending.popleft(), pending)
             if self._busy == 0:
                 self._idle.notify_all()
 
-    def _die_one(self, proc: _Process, reason: Reason, phase: str | None,
-                 pending: deque[tuple[_Process, Reason, str | None]]) -> None:
+    def _die_one(self, proc: ProcessState, reason: Reason, phase: str | None,
+                 pending: deque[tuple[ProcessState, Reason, str | None]]) -> None:
         if not proc.alive:
             return
         proc.alive = False
         proc.reason = reason
-        running = proc.sched == _RUNNING
-        if proc.sched in (_QUEUED, _RUNNING) and not proc.detached:
+        running = proc.sched == RUNNING
+        if proc.sched in (QUEUED, RUNNING) and not proc.detached:
             self._busy -= 1
         if proc.thread is not None:
             self._watchdog.watch(proc, proc.thread)
-        proc.sched = _DEAD
+        proc.sched = DEAD
         for handle in proc.timers:
             self.clock.cancel(handle)
         proc.timers.clear()
@@ -784,7 +676,7 @@ class Runtime:
         if not running:
             del self._procs[proc.pid]  # a dead pid is simply unknown from now on (Erlang: noproc)
 
-    def _finish_init(self, proc: _Process, result: StartResult) -> None:
+    def _finish_init(self, proc: ProcessState, result: StartResult) -> None:
         proc.init_done = True
         proc.init_result = result
         future = self._init_futures.pop(proc.pid, None)
@@ -793,11 +685,11 @@ class Runtime:
         elif proc.init_async and proc.ack_to is not None:
             spawner = self._procs.get(proc.ack_to)
             if spawner is not None:
-                self._deliver(spawner, _Ack(proc.pid, result))
+                self._deliver(spawner, AckMsg(proc.pid, result))
 
     # ------------------------------------------------------------------ running callbacks (no lock)
 
-    def _run_one(self, proc: _Process, msg: Any) -> None:
+    def _run_one(self, proc: ProcessState, msg: Any) -> None:
         task = proc.task
         if task is not None:
             with self._lock:
@@ -806,32 +698,32 @@ class Runtime:
                 if task.timer is not None:
                     self.clock.cancel(task.timer)
                     proc.timers.discard(task.timer)
-            value = TIMEOUT if type(msg) is _Timeout else msg
+            value = TIMEOUT if type(msg) is TimeoutMsg else msg
             self._drive(proc, task, value, first=False)
         else:
             self._dispatch(proc, msg)
 
-    def _dispatch(self, proc: _Process, msg: Any) -> None:
+    def _dispatch(self, proc: ProcessState, msg: Any) -> None:
         kind = type(msg)
-        if kind is _Init:
+        if kind is InitMsg:
             self._invoke(proc, "init", None, self._construct_and_init, proc)
             return
         actor = proc.actor
         assert actor is not None
-        if kind is _Call:
+        if kind is CallMsg:
             self._invoke(proc, "call", msg, actor.handle_call, msg.request, Caller(msg.caller, msg.ref))
-        elif kind is _Cast:
+        elif kind is CastMsg:
             self._invoke(proc, "cast", None, actor.handle_cast, msg.msg)
-        elif kind is _Stop:
+        elif kind is StopMsg:
             self._invoke(proc, "terminate", msg.reason, actor.terminate, msg.reason)
-        elif kind is _Timeout or kind is _Ack or kind is _Reply:
+        elif kind is TimeoutMsg or kind is AckMsg or kind is ReplyMsg:
             return  # stale: its waiter gave up or died
         elif kind is ExitMsg and msg.pid == proc.parent and proc.trap_exit:
             self._invoke(proc, "terminate", msg.reason, actor.terminate, msg.reason)
         else:
             self._invoke(proc, "info", None, actor.handle_info, msg)
 
-    def _construct_and_init(self, proc: _Process) -> Any:
+    def _construct_and_init(self, proc: ProcessState) -> Any:
         actor = proc.cls(**proc.args)
         actor.pid = proc.pid
         actor.runtime = self
@@ -840,18 +732,18 @@ class Runtime:
             proc.actor = actor
         return actor.init()
 
-    def _invoke(self, proc: _Process, kind: str, ctx: Any, fn: Callable[..., Any], *args: Any) -> None:
+    def _invoke(self, proc: ProcessState, kind: str, ctx: Any, fn: Callable[..., Any], *args: Any) -> None:
         try:
             result = fn(*args)
         except BaseException as exc:
             self._failed(proc, kind, ctx, exc)
             return
         if isinstance(result, GeneratorType):
-            self._drive(proc, _Task(result, kind, ctx), None, first=True)
+            self._drive(proc, Suspended(result, kind, ctx), None, first=True)
         else:
             self._complete(proc, kind, ctx, result)
 
-    def _drive(self, proc: _Process, task: _Task, value: Any, first: bool) -> None:
+    def _drive(self, proc: ProcessState, task: Suspended, value: Any, first: bool) -> None:
         """Run a generator callback until it waits for a message that is not there yet, or ends."""
         gen = task.gen
         try:
@@ -865,17 +757,17 @@ class Runtime:
                         return
                     proc.waiting = request.match
                     found = self._take(proc)
-                    if found is _NOTHING and request.timeout != 0:
+                    if found is NOTHING and request.timeout != 0:
                         self._suspend(proc, task, request)
                         return
                     proc.waiting = None
-                value = TIMEOUT if found is _NOTHING else found
+                value = TIMEOUT if found is NOTHING else found
         except StopIteration as done:
             self._complete(proc, task.kind, task.ctx, done.value)
         except BaseException as exc:
             self._failed(proc, task.kind, task.ctx, exc)
 
-    def _suspend(self, proc: _Process, task: _Task, request: Receive) -> None:
+    def _suspend(self, proc: ProcessState, task: Suspended, request: Receive) -> None:
         proc.task = task
         if task.kind == "init":
             proc.init_async = True
@@ -886,12 +778,12 @@ class Runtime:
         match = request.match
 
         def waiting(msg: Any) -> bool:
-            return (type(msg) is _Timeout and msg.token is token) or match(msg)
+            return (type(msg) is TimeoutMsg and msg.token is token) or match(msg)
 
         proc.waiting = waiting
-        task.timer = self._timer_to(proc, request.timeout, _Timeout(token))
+        task.timer = self._timer_to(proc, request.timeout, TimeoutMsg(token))
 
-    def _complete(self, proc: _Process, kind: str, ctx: Any, result: Any) -> None:
+    def _complete(self, proc: ProcessState, kind: str, ctx: Any, result: Any) -> None:
         with self._lock:
             if not proc.alive:
                 return
@@ -912,7 +804,7 @@ class Runtime:
             elif kind == "terminate":
                 self._die(proc, ctx)
 
-    def _failed(self, proc: _Process, kind: str, ctx: Any, exc: BaseException) -> None:
+    def _failed(self, proc: ProcessState, kind: str, ctx: Any, exc: BaseException) -> None:
         if isinstance(exc, ProcessKilled) or not proc.alive:
             return
         reason = exc.reason if isinstance(exc, StopProcess) else Crash.from_exception(exc)
@@ -925,7 +817,7 @@ class Runtime:
             assert actor is not None
             self._invoke(proc, "terminate", reason, actor.terminate, reason)
 
-    def _detach_runaway(self, stack: list[tuple[_Process, float]], thread_id: int) -> None:
+    def _detach_runaway(self, stack: list[tuple[ProcessState, float]], thread_id: int) -> None:
         """A callback has held its thread too long: let virtual time and other processes go on.
 
         Like a BEAM dirty scheduler: the processes keep the thread (on the pool, a fresh scheduler
@@ -939,7 +831,7 @@ class Runtime:
             return
         detached = False
         for proc, _since in stack:
-            if proc.alive and not proc.detached and proc.sched == _RUNNING:
+            if proc.alive and not proc.detached and proc.sched == RUNNING:
                 log.warning("%s (%s) has held a scheduler too long; detaching it", proc.path, proc.pid)
                 proc.detached = True
                 self._busy -= 1
@@ -952,7 +844,7 @@ class Runtime:
             self._retired.add(thread_id)
             self._add_scheduler()
 
-    def _zombie(self, proc: _Process, thread_id: int) -> None:
+    def _zombie(self, proc: ProcessState, thread_id: int) -> None:
         """A dead process's thread could not be stopped: abandon it, and replace a lost scheduler."""
         names = {t.ident: t.name for t in self._threads}
         name = names.get(thread_id, str(thread_id))
@@ -982,10 +874,10 @@ class Runtime:
                 if not proc.alive:
                     continue
                 msg = self._take(proc)
-                if msg is _NOTHING:
+                if msg is NOTHING:
                     self._after_run(proc)
                     continue
-                proc.sched = _RUNNING
+                proc.sched = RUNNING
                 proc.thread = me
                 self._running[me] = [(proc, time.monotonic())]
             self._run_guarded(proc, msg)
@@ -995,7 +887,7 @@ class Runtime:
                 if me in self._retired:
                     return
 
-    def _run_guarded(self, proc: _Process, msg: Any) -> None:
+    def _run_guarded(self, proc: ProcessState, msg: Any) -> None:
         try:
             self._run_one(proc, msg)
         except ProcessKilled:
@@ -1004,7 +896,7 @@ class Runtime:
             log.exception("engine error while running %s", proc.pid)
         self._end_callback(proc)
 
-    def _end_callback(self, proc: _Process) -> None:
+    def _end_callback(self, proc: ProcessState) -> None:
         """Leave a callback for good: once this returns, no ``ProcessKilled`` can land on this thread.
 
         The watchdog may have thrown one just as the callback was returning; it can surface on any
@@ -1018,28 +910,28 @@ class Runtime:
             except ProcessKilled:
                 continue
 
-    def _start_dedicated_thread(self, proc: _Process) -> None:
+    def _start_dedicated_thread(self, proc: ProcessState) -> None:
         proc.cond = threading.Condition(self._lock)
         thread = threading.Thread(target=self._dedicated_loop, args=(proc,), name=f"suptui-{proc.pid}",
                                   daemon=True)
         self._threads.append(thread)
         thread.start()
 
-    def _dedicated_loop(self, proc: _Process) -> None:
+    def _dedicated_loop(self, proc: ProcessState) -> None:
         me = threading.get_ident()
         while True:
             with self._lock:
-                while proc.alive and proc.sched != _QUEUED and not self._closed:
+                while proc.alive and proc.sched != QUEUED and not self._closed:
                     assert proc.cond is not None
                     proc.cond.wait()
                 if not proc.alive or self._closed:
                     self._threads = [t for t in self._threads if t.ident != me]
                     return
                 msg = self._take(proc)
-                if msg is _NOTHING:
+                if msg is NOTHING:
                     self._after_run(proc)
                     continue
-                proc.sched = _RUNNING
+                proc.sched = RUNNING
                 proc.thread = me
                 self._running[me] = [(proc, time.monotonic())]
             self._run_guarded(proc, msg)

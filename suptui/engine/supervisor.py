@@ -15,8 +15,8 @@ from typing import Any
 from .actor import TIMEOUT, Actor, Caller, DownMsg, ExitMsg, Receive
 from .intensity import add_restart, exceeded, stamp
 from .pid import Pid, Ref
+from .process import StartResult
 from .reasons import KILL, KILLED, SHUTDOWN, Reason, format_reason, is_orderly, is_reason
-from .runtime import StartResult
 from .specs import STRATEGIES, ChildSpec, SupFlags, check_child_spec, check_child_specs, check_flags
 
 RESTARTING = "restarting"

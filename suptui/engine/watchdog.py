@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from .actor import ProcessKilled
 
 if TYPE_CHECKING:
-    from .runtime import Runtime, _Process
+    from .process import ProcessState
+    from .runtime import Runtime
 
 
 def _throw_into(thread_id: int, exc_type: type[BaseException] | None) -> int:
@@ -43,14 +44,14 @@ class Watchdog:
         runtime._threads.append(self._thread)
         self._thread.start()
 
-    def watch(self, proc: _Process, thread_id: int) -> None:
+    def watch(self, proc: ProcessState, thread_id: int) -> None:
         """Called with the runtime lock held when a process dies while one of its callbacks runs."""
         if thread_id == threading.get_ident():
             return  # it is dying from inside its own callback, which will return by itself
         self._watched[id(proc)] = (proc, thread_id, time.monotonic(), False)
         self._cond.notify()
 
-    def clear_pending(self, proc: _Process) -> None:
+    def clear_pending(self, proc: ProcessState) -> None:
         """Called with the lock held by the thread whose callback just returned."""
         proc.thread = None
         self._watched.pop(id(proc), None)

@@ -1,0 +1,150 @@
+"""What the runtime keeps for each process, and the messages it sends to processes on its own behalf.
+
+Plain records: the runtime (``runtime.py``) owns them and touches them only with its lock held;
+nothing here runs callbacks, takes locks or starts threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Generator
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .clock import TimerHandle
+from .pid import Pid, Ref
+from .reasons import Reason
+
+if TYPE_CHECKING:
+    from .actor import Actor
+
+IDLE, QUEUED, RUNNING, DEAD = range(4)
+"""Where a process is in the scheduler: asleep, waiting for a thread, on one, or gone."""
+
+
+class StartResult(NamedTuple):
+    """Outcome of starting a process: ``ok`` with a pid, ``ignore``, or ``error`` with a reason."""
+
+    status: str
+    pid: Pid | None = None
+    reason: Reason = None
+
+
+class InitMsg(NamedTuple):
+    pass
+
+
+class CallMsg(NamedTuple):
+    ref: Ref
+    caller: Pid | None
+    request: Any
+
+
+class CastMsg(NamedTuple):
+    msg: Any
+
+
+class StopMsg(NamedTuple):
+    reason: Reason
+
+
+class TimeoutMsg(NamedTuple):
+    token: object
+
+
+class ReplyMsg(NamedTuple):
+    ref: Ref
+    value: Any
+
+
+class AckMsg(NamedTuple):
+    pid: Pid
+    result: StartResult
+
+
+INIT = InitMsg()
+NOTHING = object()
+"""What ``take`` returns when no message in the mailbox is wanted (``None`` is a message)."""
+
+
+class Suspended:
+    """A generator callback suspended in ``receive``."""
+
+    __slots__ = ("ctx", "gen", "kind", "timer")
+
+    def __init__(self, gen: Generator, kind: str, ctx: Any) -> None:
+        self.gen = gen
+        self.kind = kind
+        self.ctx = ctx
+        self.timer: TimerHandle | None = None
+
+
+class ProcessState:
+    """Engine-owned state of one process. Only touched with the runtime lock held."""
+
+    __slots__ = (
+        "ack_to",
+        "actor",
+        "alive",
+        "args",
+        "async_sent",
+        "cls",
+        "cond",
+        "dedicated",
+        "detached",
+        "exit_futures",
+        "init_async",
+        "init_done",
+        "init_result",
+        "links",
+        "mailbox",
+        "monitored_by",
+        "monitors",
+        "parent",
+        "path",
+        "pid",
+        "reason",
+        "sched",
+        "start_info",
+        "stop_requested",
+        "task",
+        "thread",
+        "timers",
+        "waiting",
+    )
+
+    def __init__(self, pid: Pid, cls: type[Actor], args: dict[str, Any], parent: Pid, path: str,
+                 start_info: dict[str, Any]) -> None:
+        self.pid = pid
+        self.cls = cls
+        self.args = args
+        self.actor: Actor | None = None
+        self.parent = parent
+        self.path = path
+        self.start_info = start_info
+        self.alive = True
+        self.sched = IDLE
+        self.dedicated = bool(cls.dedicated_thread)
+        self.mailbox: deque[Any] = deque()
+        self.links: set[Pid] = set()
+        self.monitors: dict[Ref, Pid] = {}
+        self.monitored_by: dict[Ref, Pid] = {}
+        self.timers: set[TimerHandle] = set()
+        self.task: Suspended | None = None
+        self.waiting: Callable[[Any], bool] | None = None
+        self.init_done = False
+        self.init_async = False
+        self.init_result: StartResult | None = None
+        self.ack_to: Pid | None = None
+        self.stop_requested = False
+        self.reason: Reason = None
+        self.thread: int | None = None
+        self.async_sent = False
+        self.detached = False
+        self.cond: threading.Condition | None = None
+        self.exit_futures: list[Future] = []
+
+    @property
+    def trap_exit(self) -> bool:
+        return bool((self.actor or self.cls).trap_exit)
