@@ -12,12 +12,22 @@ of its own). Each minute the app appends one JSON line to a report file: RSS, th
 ours, the OS's), gc objects, kills, tree restarts, events; this script prints them as they arrive
 and a verdict at the end. ``--headless`` runs the same app object with Textual's headless driver
 in this process instead (no tmux needed). Not part of the test run.
+
+RSS alone cannot tell a leak from an allocator that keeps freed memory (fragmentation), and a
+sample taken at a random moment of a run counts that run's timeline (up to ~10 MB here). So each
+minute's sample waits for the next tree restart (at most ``SAMPLE_WAIT_S``), is taken once the
+fresh tree is up and before it is killed, after a full ``gc.collect()``, and records next to RSS
+the live heap: bytes in Python's small-object blocks plus bytes malloc has handed out (glibc), i.e.
+what the program holds, not what the allocators keep. The verdict fits a least-squares slope (MB
+per minute) to both from minute 1 on: a leak shows as a growing heap; a growing RSS over a flat
+heap is memory the allocators keep (the ``malloc free`` and ``py arenas`` columns say which).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import os
 import random
@@ -35,6 +45,12 @@ sys.path.insert(0, str(ROOT))
 
 MAX_KILLS_PER_TICK = 50
 """A slow tick catches up with the kill schedule, but never with more than this many kills at once."""
+SAMPLE_WAIT_S = 20.0
+"""A minute's sample waits this long at most for a fresh tree (then it is taken mid-storm)."""
+FLAT_RSS_MB_PER_MIN = 0.5
+"""Flat: RSS grows less than this after the first minute (a 10-minute soak: under 5 MB in all)."""
+FLAT_HEAP_MB_PER_MIN = 0.2
+"""And the live heap less than this (its samples are phase-aligned, so their noise is ~0.5 MB)."""
 
 
 def rss_mb() -> float:
@@ -48,6 +64,81 @@ def os_threads() -> int:
             if line.startswith("Threads:"):
                 return int(line.split()[1])
     return -1
+
+
+def _libc() -> Any:
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+            "keepcost")]
+
+    libc.mallinfo2.restype = MallInfo2
+    libc.open_memstream.restype = ctypes.c_void_p
+    libc.open_memstream.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t)]
+    libc.fclose.argtypes = [ctypes.c_void_p]
+    libc.free.argtypes = [ctypes.c_void_p]
+    ctypes.pythonapi._PyObject_DebugMallocStats.argtypes = [ctypes.c_void_p]
+    return libc
+
+
+def heap_stats() -> dict[str, float]:
+    """What the allocators hand out and keep (glibc and CPython's pymalloc; {} elsewhere), in MB.
+
+    ``py_mb``: bytes in pymalloc's allocated blocks (objects up to 512 bytes); ``py_arenas``: its
+    1 MiB arenas (an arena goes back to the OS only when it is empty); ``malloc_mb``: bytes malloc
+    handed out (bigger objects, C code); ``malloc_free_mb``: free bytes malloc keeps in its arenas.
+    """
+    import ctypes
+
+    try:
+        libc = _libc()
+        info = libc.mallinfo2()
+        buf, size = ctypes.c_char_p(), ctypes.c_size_t()
+        out = libc.open_memstream(ctypes.byref(buf), ctypes.byref(size))
+        ctypes.pythonapi._PyObject_DebugMallocStats(out)  # to a memory stream: the terminal is the app's
+        libc.fclose(out)
+        text = ctypes.string_at(buf, size.value).decode()
+        libc.free(ctypes.cast(buf, ctypes.c_void_p))
+    except (OSError, AttributeError, ValueError):
+        return {}
+    stats = {}
+    for line in text.splitlines():
+        name, _, value = line.partition("=")
+        stats[name.strip("# ").strip()] = value.replace(",", "").strip()
+    try:
+        py = int(stats["bytes in allocated blocks"])
+        arenas = int(stats["arenas allocated current"])
+    except (KeyError, ValueError):
+        return {}
+    malloc = info.uordblks + info.hblkhd
+    return {"heap_mb": round((py + malloc) / 2**20, 2), "py_mb": round(py / 2**20, 2), "py_arenas": arenas,
+            "malloc_mb": round(malloc / 2**20, 2), "malloc_free_mb": round(info.fordblks / 2**20, 2)}
+
+
+def _split_cache_size() -> int | None:
+    """Entries in Rich's ``Segment._split_cells`` LRU (16,384 at most, ~1 KB each when they are log
+    lines): the log used to fill it with every line it drew (see suptui/tui/logview.py)."""
+    from rich.segment import Segment
+
+    info = getattr(Segment._split_cells, "cache_info", None)
+    return info().currsize if info is not None else None
+
+
+def slope(points: list[tuple[float, float]]) -> float | None:
+    """Least-squares slope of ``(minute, value)`` points: value units per minute."""
+    if len(points) < 3:
+        return None
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    if sxx == 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in points) / sxx
 
 
 def soak_app(args: argparse.Namespace, report: Path) -> Any:
@@ -68,9 +159,14 @@ def soak_app(args: argparse.Namespace, report: Path) -> Any:
             self.down_since: float | None = None
             self.skipped = 0
             self.started = time.monotonic()
+            self.sample_due: float | None = None
+            self.peak_heap: float | None = None
+            self.longest_run = 0
+            self.fresh = False
+            """The tree was restarted and not killed since."""
             self.set_interval(args.kill_every_ms / 1000, self.storm)
             self.set_interval(args.sample_every_s, self.sample)
-            self.set_timer(5, self.sample)  # the baseline: the tree is up, nothing leaked yet
+            self.set_timer(5, lambda: self.write_sample("start"))  # the baseline: nothing leaked yet
             self.set_timer(args.minutes * 60 + 5, self.finish)
 
         def storm(self) -> None:
@@ -82,11 +178,19 @@ def soak_app(args: argparse.Namespace, report: Path) -> Any:
                 now = time.monotonic()
                 self.down_since = self.down_since or now
                 if now - self.down_since > 0.5:
+                    self.run_ended(run.feed.received)
                     self.events_before += run.feed.received
                     self.down_since = None
                     self.tree_restarts += 1
                     self.action_restart_tree()
+                    self.fresh = True
                 return
+            if self.sample_due is not None:
+                if self.fresh and run.up.is_set():
+                    self.write_sample("restart")
+                elif time.monotonic() - self.sample_due > SAMPLE_WAIT_S:
+                    self.write_sample("storm")
+            self.fresh = False
             due = int((time.monotonic() - self.started) * 1000 / args.kill_every_ms) - self.kills
             running = [path for path, node in self.model.nodes.items()
                        if node.running and not node.is_supervisor]
@@ -96,11 +200,27 @@ def soak_app(args: argparse.Namespace, report: Path) -> Any:
                 self.kills += 1
             self.skipped = max(0, due - MAX_KILLS_PER_TICK)
 
+        def run_ended(self, events: int) -> None:
+            """A run's live set peaks as it ends (its timeline keeps every event until the restart)."""
+            peak = heap_stats().get("heap_mb")
+            if peak is not None:
+                self.peak_heap = max(self.peak_heap or 0.0, peak)
+            self.longest_run = max(self.longest_run, events)
+
         def sample(self) -> None:
+            """A minute is up: sample at the next fresh tree (see the module docstring)."""
+            self.sample_due = self.sample_due or time.monotonic()
+
+        def write_sample(self, phase: str) -> None:
+            self.sample_due = None
             run = self.live
+            rss = rss_mb()
+            gc.collect()
             record = {
                 "minute": round((time.monotonic() - self.started) / 60, 2),
-                "rss_mb": round(rss_mb(), 1),
+                "phase": phase,
+                "rss_mb": round(rss, 1),
+                **heap_stats(),
                 "threads": threading.active_count(),
                 "suptui_threads": sum(t.name.startswith("suptui") for t in threading.enumerate()),
                 "os_threads": os_threads(),
@@ -112,12 +232,16 @@ def soak_app(args: argparse.Namespace, report: Path) -> Any:
                 "processes": run.session.runtime.process_count() if run is not None else 0,
                 "log_lines": len(self.event_log.lines),
                 "t_ms": int(run.clock.now_ms()) if run is not None else 0,
+                "run_peak_heap_mb": self.peak_heap,
+                "longest_run_events": self.longest_run,
+                "rich_split_cache": _split_cache_size(),
             }
+            self.peak_heap, self.longest_run = None, 0
             with report.open("a") as out:
                 out.write(json.dumps(record) + "\n")
 
         def finish(self) -> None:
-            self.sample()
+            self.write_sample("end")
             with report.open("a") as out:
                 out.write(json.dumps({"done": True}) + "\n")
             self.teardown()
@@ -143,8 +267,10 @@ def follow(report: Path, deadline: float, alive: Any) -> list[dict[str, Any]]:
     """Print each record as it arrives; stop at ``done``, at the deadline, or when the app is gone."""
     records: list[dict[str, Any]] = []
     seen = 0
-    print(f"{'min':>5} {'RSS MB':>8} {'threads':>7} {'ours':>5} {'OS':>4} {'gc objects':>10} {'kills':>8} "
-          f"{'tree restarts':>13} {'events':>9} {'procs':>6}", flush=True)
+    print(f"{'min':>5} {'phase':>7} {'RSS MB':>7} {'heap MB':>7} {'py MB':>6} {'py arenas':>9} "
+          f"{'malloc MB':>9} {'malloc free':>11} {'threads':>7} {'ours':>4} {'OS':>3} {'gc objects':>10} "
+          f"{'kills':>7} {'restarts':>8} {'events':>9} {'procs':>5} {'run peak MB':>11} "
+          f"{'longest run':>11} {'rich cache':>10}", flush=True)
     while time.monotonic() < deadline:
         lines = report.read_text().splitlines() if report.exists() else []
         for line in lines[seen:]:
@@ -152,10 +278,14 @@ def follow(report: Path, deadline: float, alive: Any) -> list[dict[str, Any]]:
             if record.get("done"):
                 return records
             records.append(record)
-            print(f"{record['minute']:>5.1f} {record['rss_mb']:>8.1f} {record['threads']:>7} "
-                  f"{record['suptui_threads']:>5} {record['os_threads']:>4} {record['gc_objects']:>10} "
-                  f"{record['kills']:>8} {record['tree_restarts']:>13} {record['events']:>9} "
-                  f"{record['processes']:>6}", flush=True)
+            print(f"{record['minute']:>5.1f} {record.get('phase', ''):>7} {record['rss_mb']:>7.1f} "
+                  f"{_mb(record, 'heap_mb', 7)} {_mb(record, 'py_mb', 6)} {record.get('py_arenas', '-'):>9} "
+                  f"{_mb(record, 'malloc_mb', 9)} {_mb(record, 'malloc_free_mb', 11)} {record['threads']:>7} "
+                  f"{record['suptui_threads']:>4} {record['os_threads']:>3} {record['gc_objects']:>10} "
+                  f"{record['kills']:>7} {record['tree_restarts']:>8} {record['events']:>9} "
+                  f"{record['processes']:>5} {_mb(record, 'run_peak_heap_mb', 11)} "
+                  f"{record.get('longest_run_events', 0):>11} {record.get('rich_split_cache', '-'):>10}",
+                  flush=True)
         seen = len(lines)
         if not alive():
             break
@@ -163,19 +293,64 @@ def follow(report: Path, deadline: float, alive: Any) -> list[dict[str, Any]]:
     return records
 
 
+def _mb(record: dict[str, Any], key: str, width: int) -> str:
+    value = record.get(key)
+    return f"{value:>{width}.1f}" if isinstance(value, int | float) else f"{'-':>{width}}"
+
+
+def _biggest_step(records: list[dict[str, Any]]) -> str:
+    """The largest rise of RSS between two samples, and the biggest run that ended in between (a run's
+    timeline keeps all its events until the root gives up, so a long run sets a new high-water mark)."""
+    before, after = max(itertools.pairwise(records), key=lambda pair: pair[1]["rss_mb"] - pair[0]["rss_mb"])
+    text = (f"largest step: RSS {after['rss_mb'] - before['rss_mb']:+.1f} MB between minutes "
+            f"{before['minute']} and {after['minute']}")
+    if after.get("run_peak_heap_mb"):
+        others = [r["run_peak_heap_mb"] for r in records if r is not after and r.get("run_peak_heap_mb")]
+        text += (f", where a run of {after['longest_run_events']} events peaked at "
+                 f"{after['run_peak_heap_mb']:.1f} MB live (elsewhere at most "
+                 f"{max(others, default=0):.1f} MB)")
+    return text
+
+
 def verdict(records: list[dict[str, Any]]) -> int:
+    """Flat: after the first minute (warm-up: caches fill, the allocators find their working set) RSS
+    grows under ``FLAT_RSS_MB_PER_MIN``, the live heap under ``FLAT_HEAP_MB_PER_MIN`` (least-squares
+    slopes over at least three samples; ten minutes make a sound fit), and the thread count never
+    changes."""
     if len(records) < 3:
         print("soak: too few samples", flush=True)
         return 1
-    first, after_one, last = records[0], records[1], records[-1]
-    rss = [r["rss_mb"] for r in records[1:]]
+    first, last = records[0], records[-1]
+    warm = [r for r in records if r["minute"] >= 1.0]
     threads = {r["threads"] for r in records}
-    print(f"\nRSS: {first['rss_mb']} MB at start, {after_one['rss_mb']} MB after a minute, "
-          f"{last['rss_mb']} MB "
-          f"at the end (max {max(rss)}); threads: {sorted(threads)}; {last['kills']} kills, "
-          f"{last['tree_restarts']} tree restarts, {last['events']} events", flush=True)
-    growth = last["rss_mb"] - after_one["rss_mb"]
-    flat = growth < max(20.0, 0.1 * after_one["rss_mb"]) and len(threads) == 1
+    # Samples taken on a fresh tree are alike; the last one (and any taken mid-storm) also counts the
+    # current run's timeline, so it is left out of the slopes when there are enough of the others.
+    aligned = [r for r in warm if r.get("phase") == "restart"]
+    fit = aligned if len(aligned) >= 3 else warm
+    rss_slope = slope([(r["minute"], r["rss_mb"]) for r in fit])
+    heap_slope = slope([(r["minute"], r["heap_mb"]) for r in fit if "heap_mb" in r])
+    print(f"\nRSS: {first['rss_mb']} MB at start, {warm[0]['rss_mb'] if warm else '?'} MB after a minute, "
+          f"{last['rss_mb']} MB at the end (max {max(r['rss_mb'] for r in records)}); "
+          f"threads: {sorted(threads)}; {last['kills']} kills, {last['tree_restarts']} tree restarts, "
+          f"{last['events']} events", flush=True)
+    if rss_slope is None:
+        print(f"soak: too few samples after the first minute ({len(warm)}) for a slope; run --minutes 4 "
+              "or more", flush=True)
+        return 1
+    heap_text = f"{heap_slope:+.2f} MB/min" if heap_slope is not None else "unknown (not glibc/pymalloc)"
+    print(f"after minute 1: RSS {rss_slope:+.2f} MB/min, live heap {heap_text} "
+          f"(flat below {FLAT_RSS_MB_PER_MIN} and {FLAT_HEAP_MB_PER_MIN} MB/min)", flush=True)
+    leaking = heap_slope is not None and heap_slope >= FLAT_HEAP_MB_PER_MIN
+    growing = rss_slope >= FLAT_RSS_MB_PER_MIN
+    if leaking:
+        print("the live heap grows: something reachable accumulates (a leak)", flush=True)
+    elif growing:
+        print("RSS grows over a flat live heap: memory the allocators keep after a peak (pymalloc frees an "
+              "arena only once it is empty, glibc keeps free chunks), not a leak", flush=True)
+        print(_biggest_step(fit), flush=True)
+    if len(threads) != 1:
+        print("the thread count changed", flush=True)
+    flat = not leaking and not growing and len(threads) == 1
     print("flat" if flat else "NOT flat", flush=True)
     return 0 if flat else 1
 
