@@ -306,3 +306,15 @@ defmodule W do
     :ok
   end
 end
+
+defmodule LessonBombs do
+  # The lesson's three bombs (they explode 2, 3 and 5 s after each start), as child specs in `order`.
+  def children(order) do
+    specs = %{
+      bomb1: %{id: :bomb1, start: {Bomb, :start_link, [[name: "Bomb 1", bomb_time: 2000, path: "root/bomb1"]]}},
+      bomb2: %{id: :bomb2, start: {Bomb, :start_link, [[name: "Bomb 2", bomb_time: 3000, path: "root/bomb2"]]}},
+      bomb3: %{id: :bomb3, start: {Bomb, :start_link, [[name: "Bomb 3", bomb_time: 5000, path: "root/bomb3"]]}}
+    }
+    Enum.map(order, &Map.fetch!(specs, &1))
+  end
+end
