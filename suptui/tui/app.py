@@ -22,6 +22,7 @@ from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from ..engine import Event
 from ..engine.client import SupervisorError, unwrap
@@ -594,10 +595,17 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
 
     @work(thread=True, exclusive=True, group="step")
     def _step(self, run: LiveRun) -> None:
-        """Fire timers until one produces an event (a ticker's tick may not): "to the next event"."""
+        """Fire timers until one produces an event (a ticker's tick may not): "to the next event".
+
+        A second ``.`` cancels this worker (``exclusive``) but cannot stop its thread: the loop checks,
+        so two presses step to the next event once each, never both at once past several.
+        """
         before = run.feed.received
+        worker = get_current_worker()
         try:
             for _ in range(10_000):
+                if worker.is_cancelled:
+                    return
                 if not run.time.step():
                     run.feed.note("nothing is scheduled: no next event", "note")
                     return
