@@ -58,7 +58,7 @@ async def test_a_storm_through_the_app_leaves_nothing_in_rich_caches(app_factory
         misses = split_cache_misses()
         lines_before = len(app.event_log.lines)
         workers = [path for path, node in app.model.nodes.items() if not node.is_supervisor]
-        for round_ in range(12):
+        for round_ in range(6):
             for path in workers[round_ * 37 % len(workers)::97][:8]:
                 if app.model.nodes[path].running:
                     app.select_node(path)
