@@ -15,6 +15,7 @@ sys.path.insert(0, str(HERE))  # hostile_workers (named in tree files) and relia
 sys.path.insert(0, str(HERE.parent / "tui"))  # tui_helpers: the app is built as the TUI tests build it
 
 import hostile_workers  # noqa: E402
+from tui_helpers import app_factory  # noqa: E402, F401  (the fixture, shared with tests/tui)
 
 # As in tests/tui/conftest.py: nothing runs between the pilot's idle checks, so shorter steps see the
 # same quiet moment sooner.
@@ -55,24 +56,6 @@ def tight_runtime(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """
     monkeypatch.setattr("suptui.session.Runtime", functools.partial(Runtime, **TIGHT))
     return TIGHT
-
-
-@pytest.fixture
-def app_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    """Apps on a manual clock, as tests/tui builds them; every tree they started is stopped at the end."""
-    from tui_helpers import make_app
-
-    made: list[Any] = []
-
-    def factory(tree: Any = "bombs", **kwargs: Any) -> Any:
-        kwargs.setdefault("export_dir", tmp_path / "exports")
-        app = make_app(tree, **kwargs)
-        made.append(app)
-        return app
-
-    yield factory
-    for app in made:
-        app.teardown()
 
 
 @pytest.fixture

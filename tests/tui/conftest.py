@@ -1,14 +1,11 @@
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import textual._wait
 
-from suptui.tui.app import SuptuiApp
-
 sys.path.insert(0, str(Path(__file__).parent))
+from tui_helpers import app_factory  # noqa: F401  (the fixture, shared with tests/reliability)
 
 # The pilot decides the app is idle by sleeping in 20 ms steps until a step passes with almost no
 # CPU used. In these tests nothing runs between steps (no pacer: the test moves time, and the
@@ -22,21 +19,3 @@ textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 def _colour_as_designed(monkeypatch: pytest.MonkeyPatch) -> None:
     """NO_COLOR in the environment would turn every snapshot monochrome (the app reads it at init)."""
     monkeypatch.delenv("NO_COLOR", raising=False)
-
-
-@pytest.fixture
-def app_factory(tmp_path: Path) -> Iterator[Callable[..., SuptuiApp]]:
-    """Builds apps on a manual clock and stops every tree they started when the test ends."""
-    from tui_helpers import make_app
-
-    made: list[SuptuiApp] = []
-
-    def factory(tree: Any = "bombs", **kwargs: Any) -> SuptuiApp:
-        kwargs.setdefault("export_dir", tmp_path / "exports")
-        app = make_app(tree, **kwargs)
-        made.append(app)
-        return app
-
-    yield factory
-    for app in made:
-        app.teardown()

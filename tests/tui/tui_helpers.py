@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from suptui.treefile import load_tree
@@ -26,6 +29,23 @@ def make_app(tree: str | Tree = "bombs", *, source: str | None = None, **kwargs:
     app.theme = "textual-dark"
     app.animation_level = "none"
     return app
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path) -> Iterator[Callable[..., SuptuiApp]]:
+    """Builds apps on a manual clock and stops every tree they started when the test ends
+    (a fixture: the TUI and reliability conftests import it)."""
+    made: list[SuptuiApp] = []
+
+    def factory(tree: Any = "bombs", **kwargs: Any) -> SuptuiApp:
+        kwargs.setdefault("export_dir", tmp_path / "exports")
+        app = make_app(tree, **kwargs)
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        app.teardown()
 
 
 async def settle_engine(pilot: Pilot) -> None:
