@@ -244,7 +244,8 @@ class TreeModel:
             return None
         if node.pid and e.pid != node.pid and node.running:
             return None  # an old incarnation's late news; the slot has moved on
-        node.status = "removed" if node.restart == "temporary" and status != "restarting" else status
+        # a temporary child is never restarted: a group restart that stops it drops it too (R4.5)
+        node.status = "removed" if node.restart == "temporary" else status
         node.last_end, node.last_reason, node.last_end_t = how, e.get("reason"), e.t
         node.last_traceback = e.get("traceback")
         node.ended_seq = e.seq

@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 import pytest
 
-from suptui.engine import Event, VirtualClock
+from suptui.engine import Event, SupervisorClient, VirtualClock
 from suptui.session import Session
 from suptui.treefile import load_tree
 from suptui.tui.feed import EventFeed, Note
@@ -137,6 +137,28 @@ def test_a_child_added_at_run_time_is_forgotten_when_its_supervisor_restarts(run
     assert changes.structural
     assert "root/db/extra" not in r.model.nodes
     assert r.model.nodes["root/db"].children == ["root/db/repo", "root/db/cache"]
+
+
+def test_a_temporary_child_stopped_by_a_group_restart_is_removed_not_restarting(run) -> None:
+    """R4.5: one_for_all stops a temporary sibling and drops it. The rows said "restarting" for ever
+    (found by the monkey: an added worker stayed on screen that the supervisor no longer had)."""
+    from suptui.treefile.model import NodeDef
+    from suptui.workers import BUILTIN_WORKERS
+
+    r = run("nested")
+    extra = NodeDef("extra", "root/db/extra", "worker", restart="temporary", worker="sleeper",
+                    actor=BUILTIN_WORKERS["sleeper"])
+    r.model.expect(extra)
+    r.session.start_child("root/db", extra).result(2)
+    r.session.set_strategy("root/db", "one_for_all").result(2)
+    r.session.kill("root/db/repo")
+    r.session.runtime.wait_idle()
+    r.drain()
+    db = SupervisorClient(r.session.runtime, r.session.pid_of("root/db"))
+    engine = [child_id for child_id, _, _ in db.which_children()]
+    assert sorted(engine) == ["cache", "repo"]
+    assert r.model.nodes["root/db/extra"].status == "removed"
+    assert r.model.nodes["root/db/repo"].status == "running"
 
 
 def test_filter_keeps_matches_and_their_ancestors() -> None:
