@@ -7,17 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
-from suptui.cli import main
-
-Capsys = pytest.CaptureFixture[str]
-
-
-def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
+from cli_helpers import Capsys
+from cli_helpers import run_refused as run
 
 
 @pytest.mark.parametrize(("argv", "message"), [

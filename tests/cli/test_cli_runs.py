@@ -9,18 +9,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from cli_helpers import Capsys, run
 
-from suptui.cli import main
 from suptui.treefile import list_bundled
-
-Capsys = pytest.CaptureFixture[str]
-
-
-def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def test_headless_summary(capsys: Capsys) -> None:

@@ -8,19 +8,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from cli_helpers import Capsys
+from cli_helpers import run_refused as run
 
 from suptui.cli import main
 from suptui.treefile import TreeFileError, load_tree
 from suptui.treefile.loader import MAX_TREE_BYTES
-
-Capsys = pytest.CaptureFixture[str]
-
-
-def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def one_line(err: str) -> str:

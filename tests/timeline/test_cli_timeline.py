@@ -6,17 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from suptui.cli import main
-
-Capsys = pytest.CaptureFixture[str]
-
-
-def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+from cli_helpers import Capsys, run
 
 
 def ticks(svg: str) -> list[str]:
