@@ -76,23 +76,22 @@ class Session:
     def root_alive(self) -> bool:
         return self.root_pid is not None and self.runtime.is_alive(self.root_pid)
 
-    def run_until(self, t_ms: float, cancelled: Callable[[], bool] | None = None) -> bool:
+    def run_until(self, t_ms: float, cancelled: Callable[[], bool] | None = None) -> None:
         """Advance a virtual clock to ``t_ms``, stopping early once the root supervisor has ended.
 
         ``cancelled`` is asked between timers (a run in the background whose screen has closed stops
-        within one timer's work). Returns False when it stopped the run, True otherwise.
+        within one timer's work).
         """
         assert isinstance(self.clock, VirtualClock)
         while self.root_alive:
             if cancelled is not None and cancelled():
-                return False
+                return
             next_deadline = self.clock.next_deadline()
             if next_deadline is None or next_deadline > t_ms:
                 break
             self.clock.step(t_ms)
         if self.root_alive:
             self.clock.advance_to(t_ms)
-        return True
 
     def stop(self) -> None:
         """Shut the tree down in order and end every thread of ours."""

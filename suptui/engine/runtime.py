@@ -269,11 +269,10 @@ class Runtime:
         with self._lock:
             return sum(1 for proc in self._procs.values() if proc.alive)
 
-    def _dedicated_active(self) -> bool:
-        """Whether a live process running outside quiescence (detached) or on its own thread has work."""
+    def _detached_active(self) -> bool:
+        """Whether a detached callback (a runaway, outside quiescence) is still running."""
         with self._lock:
-            return any(p.alive and (p.dedicated or p.detached) and p.sched != IDLE
-                       for p in self._procs.values())
+            return any(p.alive and p.detached and p.sched != IDLE for p in self._procs.values())
 
     def _busy_threads(self) -> int:
         """How many processes (dead or alive) are running a callback on a thread right now."""
@@ -308,10 +307,10 @@ class Runtime:
                 with self._lock:
                     if future.done():
                         break
-                    runnable, on_own_thread = self._busy > 0, self._dedicated_active()
+                    runnable, detached = self._busy > 0, self._detached_active()
                 if runnable:
                     continue
-                if not on_own_thread:
+                if not detached:
                     raise Deadlock("waiting on a result that can never come: no timer is scheduled")
                 futures_wait([future], timeout=0.05)  # a detached callback lives in real time
         return future.result(timeout)

@@ -175,10 +175,9 @@ class CompareScreen(DismissOnce, ModalScreen[None]):
 
     BINDINGS = COMPARE_BINDINGS
 
-    def __init__(self, tree: Tree, span_ms: int, seed: int = 0,
-                 background: BackgroundRuns | None = None) -> None:
+    def __init__(self, tree: Tree, span_ms: int, seed: int, background: BackgroundRuns) -> None:
         super().__init__()
-        self.background = background or BackgroundRuns()
+        self.background = background
         """Where the runs are counted, so that quitting the app can stop them and wait for them."""
         self.tree_def = tree
         self.span_ms = span_ms
