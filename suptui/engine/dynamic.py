@@ -7,14 +7,14 @@ returns ignore drops the child; and shutdown signals every child at once, then c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from .actor import TIMEOUT
-from .pid import Pid
+from .actor import TIMEOUT, DownMsg
+from .pid import Pid, Ref
 from .reasons import KILL, SHUTDOWN, Reason
 from .specs import ChildSpec, SupFlags, check_child_spec, check_flags
-from .supervisor import RESTARTING, Child, Gen, Supervisor, _down_for
+from .supervisor import RESTARTING, Child, Gen, Supervisor
 
 
 class DynamicSupervisor(Supervisor):
@@ -97,27 +97,50 @@ class DynamicSupervisor(Supervisor):
         return super()._call_set_strategy(strategy)
 
     def terminate(self, reason: Reason) -> Gen:
-        """Signal every child at once, then collect them in order (each within its own timeout)."""
+        """Elixir's shutdown: signal every child at once, then collect each DOWN as it arrives.
+
+        Unlike a static supervisor there is no order to keep, so nothing waits behind a slow child:
+        one deadline per distinct ``shutdown`` value runs from the moment the signals went out, and
+        when it passes exactly the children with that value still alive are killed. Each child's
+        ``terminate`` is told when its DOWN arrives, so a short timeout behind slower siblings is
+        killed on time and every end is reported at the moment it happens.
+        """
         started = self.now_ms()
-        pending: list[tuple[Child, Any, Any, bool]] = []
+        pending: dict[Ref, tuple[Child, Any, bool]] = {}
         for child in self.children:
             if child.pid == RESTARTING:
                 child.pid = None
             if not child.running:
                 continue
             pid = child.pid
+            assert isinstance(pid, Pid)
             told = self.runtime._request_stop(pid)
             ref = self.monitor(pid)
             shutdown = child.spec.shutdown_spec
             self.exit(pid, KILL if shutdown == "brutal_kill" else SHUTDOWN)
-            pending.append((child, ref, shutdown, told))
-        for child, ref, shutdown, told in pending:
+            pending[ref] = (child, shutdown, told)
+        deadlines = sorted({s for _, s, _ in pending.values() if _is_timeout(s)})
+        while pending:
             timeout = None
-            if isinstance(shutdown, int):
-                timeout = max(0.0, started + shutdown - self.now_ms())
-            down = yield self.receive(_down_for(ref), timeout)
-            if down is TIMEOUT:
-                self.exit(child.pid, KILL)
-                down = yield self.receive(_down_for(ref))
-            yield from self._finish_stop(child, down, shutdown, told, "shutdown", None)
+            if deadlines:
+                timeout = max(0.0, started + deadlines[0] - self.now_ms())
+            msg = yield self.receive(_down_of(frozenset(pending)), timeout)
+            if msg is TIMEOUT:
+                expired = deadlines.pop(0)
+                for child, shutdown, _told in pending.values():
+                    if _is_timeout(shutdown) and shutdown == expired and isinstance(child.pid, Pid):
+                        self.exit(child.pid, KILL)
+                continue
+            child, shutdown, told = pending.pop(msg.ref)
+            yield from self._finish_stop(child, msg, shutdown, told, "shutdown", None)
         self.children = []
+
+
+def _is_timeout(shutdown: Any) -> bool:
+    """A shutdown given in ms (``brutal_kill`` and ``infinity`` have no timer)."""
+    return isinstance(shutdown, int) and not isinstance(shutdown, bool)
+
+
+def _down_of(refs: frozenset[Ref]) -> Callable[[Any], bool]:
+    """Matches the DOWN of any child still being waited for, whichever comes first."""
+    return lambda msg: type(msg) is DownMsg and msg.ref in refs

@@ -63,6 +63,58 @@ def test_shutdown_signals_every_child_at_once(h: Harness, dyn) -> None:
         "300 terminate root/s0 shutdown", "600 terminate root/s1 shutdown", "700 terminate root/s2 killed"]
 
 
+def test_shutdown_runs_one_timer_per_timeout_from_the_moment_the_signals_go_out(h: Harness) -> None:
+    """A child with a short timeout behind slower siblings is killed at its own deadline (Elixir)."""
+    dyn = h.start([], cls=DynamicSupervisor)
+    dyn.start_child(ChildSpec("slow", SlowStop, {"stop_time": 3000}, shutdown=2000))
+    dyn.start_child(ChildSpec("short", SlowStop, {"stop_time": 3000}, shutdown=100))
+    dyn.start_child(ChildSpec("brutal", SlowStop, {"stop_time": 3000}, shutdown="brutal_kill"))
+    dyn.start_child(ChildSpec("mid", SlowStop, {"stop_time": 200}, shutdown=500))
+    dyn.start_child(ChildSpec("short2", SlowStop, {"stop_time": 3000}, shutdown=100))
+    h.advance_to(1000)
+    h.rt.wait(h.rt.stop(h.root, "shutdown"))
+    assert h.lines(since=1000, kinds=("terminate", "exit")) == [
+        "1000 terminate root/brutal killed",
+        "1100 terminate root/short killed",
+        "1100 terminate root/short2 killed",
+        "1200 terminate root/mid shutdown",
+        "3000 terminate root/slow killed",
+        "3000 exit root shutdown",
+    ]
+    errors = {e.path: bool(e.get("shutdown_error")) for e in h.events if e.kind == "terminate"}
+    assert errors == {"root/brutal": False, "root/short": True, "root/short2": True, "root/mid": False,
+                      "root/slow": True}
+
+
+class _Busy(SlowStop):
+    """Traps exits; a ``work`` message keeps it busy ``stop_time`` ms, then it stops with ``reason``."""
+
+    def __init__(self, stop_time: int = 300, reason: object = "normal") -> None:
+        super().__init__(stop_time)
+        self.reason = reason
+
+    def handle_info(self, msg: object):
+        if msg == "work":
+            yield self.sleep(self.stop_time)
+            self.stop(self.reason)
+
+    def terminate(self, reason: object) -> None:
+        return None
+
+
+def test_a_child_that_ends_by_itself_during_shutdown_keeps_its_own_reason(h: Harness, dyn) -> None:
+    busy = dyn.start_child(ChildSpec("busy", _Busy, {"stop_time": 300, "reason": ("shutdown", "done")},
+                                     restart="transient", shutdown=1000))
+    dyn.start_child(ChildSpec("slow", SlowStop, {"stop_time": 600}, shutdown=1000))
+    h.rt.send(busy, "work")
+    h.advance_to(100)
+    h.rt.wait(h.rt.stop(h.root, "shutdown"))
+    assert h.lines(kinds=("terminate", "exit")) == [
+        "300 terminate root/busy {shutdown, done}", "700 terminate root/slow shutdown",
+        "700 exit root shutdown"]
+    assert not any(e.get("shutdown_error") for e in h.events)
+
+
 def test_only_one_for_one(h: Harness) -> None:
     result = h.rt.wait(h.rt.spawn(DynamicSupervisor, {"flags": SupFlags("one_for_all")}, path="d"))
     assert result.reason == ("supervisor_data", ("invalid_strategy", "one_for_all"))
