@@ -13,14 +13,26 @@ the engine's own log lines can use them.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 _BIDI_AND_INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u200e\u200f"  # zero-width space/joiners, LRM/RLM
     "\u202a\u202b\u202c\u202d\u202e"  # embeddings and overrides
     "\u2060\u2066\u2067\u2068\u2069"  # word joiner, isolates
     "\ufeff"  # zero-width no-break space (BOM)
+    "\ufffe\uffff"  # noncharacters: not even legal in XML 1.0 (the SVG export)
 )
+
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f"  # Cc: C0 and C1 controls, DEL
+    "\ud800-\udfff"  # Cs: lone surrogates (undecodable bytes smuggled through surrogateescape)
+    "\u2028\u2029"  # Zl, Zp: line and paragraph separators
+    + "".join(sorted(_BIDI_AND_INVISIBLE))
+    + "]"
+)
+"""Every character :func:`visible` escapes. One regex rather than a per-character Python test, so
+the log pane can pass every line of a crash storm through it (the fast path is a C scan)."""
+_UNSAFE_BUT_NEWLINE = re.compile(_UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
 
 
 def _escape_char(char: str) -> str:
@@ -38,12 +50,8 @@ def _escape_char(char: str) -> str:
     return f"\\U{code:08x}"
 
 
-def _needs_escape(char: str) -> bool:
-    if char in _BIDI_AND_INVISIBLE:
-        return True
-    category = unicodedata.category(char)
-    # Cc: C0/C1 controls and DEL; Cs: lone surrogates (undecodable bytes); Zl/Zp: line/paragraph separators.
-    return category in ("Cc", "Cs", "Zl", "Zp")
+def _escape_match(match: re.Match[str]) -> str:
+    return _escape_char(match.group())
 
 
 def visible(text: object, *, keep_newlines: bool = False, limit: int | None = None) -> str:
@@ -56,18 +64,21 @@ def visible(text: object, *, keep_newlines: bool = False, limit: int | None = No
     """
     if not isinstance(text, str):
         text = f"<{type(text).__name__}>"
-    if text.isprintable() and not any(c in _BIDI_AND_INVISIBLE for c in text):
-        out = text
-    else:
-        out = "".join(
-            _escape_char(c) if _needs_escape(c) and not (keep_newlines and c == "\n") else c for c in text)
+    pattern = _UNSAFE_BUT_NEWLINE if keep_newlines else _UNSAFE
+    out = pattern.sub(_escape_match, text) if pattern.search(text) else text
     if limit is not None and len(out) > limit:
         out = out[: max(0, limit - 1)] + "…"
     return out
 
 
 def markup_safe(text: object, *, keep_newlines: bool = False) -> str:
-    """:func:`visible`, then escaped for Rich/Textual markup: square brackets are shown, never parsed."""
+    """:func:`visible`, then escaped for *Rich* markup: square brackets are shown, never parsed.
+
+    Only for Rich's parser (``Text.from_markup``, a ``str`` cell of a Rich ``Table``). Textual's
+    content markup is a different parser that this escaping does not fit (it reads ``[$accent]`` as
+    a style and shows a doubled backslash before ``[`` as two), so a Textual widget is handed a
+    ``textual.content.Content`` built from :func:`visible` text instead, which is never parsed.
+    """
     shown = visible(text, keep_newlines=keep_newlines)
     # The same rule as rich.markup.escape: a backslash before "[" and doubled trailing backslashes.
     from rich.markup import escape
@@ -77,4 +88,4 @@ def markup_safe(text: object, *, keep_newlines: bool = False) -> str:
 
 def has_control(text: str) -> bool:
     """True if ``text`` holds a character :func:`visible` would escape (used to refuse such ids)."""
-    return any(_needs_escape(c) for c in text)
+    return _UNSAFE.search(text) is not None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..safetext import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -28,8 +30,9 @@ class Problem:
 
 
 def _one_line(text: str) -> str:
-    """Escape control characters (a newline typed inside a value) so a problem stays one line."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    """Escape control characters (a newline typed inside a value, a terminal escape in an id) so a
+    problem stays one line and prints as text."""
+    return visible(text)
 
 
 class TreeFileError(Exception):

@@ -21,6 +21,7 @@ from ..engine.specs import (
     RESTART_TYPES,
     STRATEGIES,
 )
+from ..safetext import has_control, visible
 from .actors import check_args, resolve_worker
 from .fields import Problems, Table, describe, did_you_mean, is_int
 from .model import NodeDef, NodeKind
@@ -177,6 +178,11 @@ class NodeBuilder:
             table.problem("id", "id must not be empty")
         elif "/" in value:
             table.problem("id", f'id "{value}" must not contain "/": paths use it to separate ids')
+        elif has_control(value):
+            # An id is drawn on every screen and written into every output; a terminal escape or an
+            # invisible character in it is a mistake (or a trap), never a name.
+            table.problem("id", f'id "{visible(value)}" must not contain control or invisible characters '
+                                "(shown here as escapes)")
         else:
             return value
         return None

@@ -141,6 +141,38 @@ def test_ids_made_by_count_can_clash_with_a_sibling(problems) -> None:
         "(ids must be unique among siblings)"]
 
 
+@pytest.mark.parametrize(("toml_id", "shown"), [
+    ("bomb\\u001b[2J", "bomb\\x1b[2J"),
+    ("a\\rb", "a\\rb"),
+    ("x\\u009by", "x\\x9by"),
+    ("evil\\u202etxt", "evil\\u202etxt"),
+    ("zero\\u200bwidth", "zero\\u200bwidth"),
+])
+def test_an_id_with_a_control_or_invisible_character_is_refused_at_its_line(problems, toml_id, shown) -> None:
+    found = problems(f'title = "x"\n[[children]]\nid = "{toml_id}"\n{BOMB}\n')
+    assert found == [f't.toml:3: id "{shown}" must not contain control or invisible characters '
+                     "(shown here as escapes)"]
+    assert all(c.isprintable() for line in found for c in line)
+
+
+def test_a_script_child_with_a_control_character_in_its_id_is_refused_too(problems) -> None:
+    found = problems('[[children]]\nid = "s"\nkind = "dynamic"\n\n[[script]]\nat = 1\n'
+                     'action = "start_child"\ntarget = "root/s"\n'
+                     'child = { id = "w\\u001b", worker = "bomb" }\n')
+    assert len(found) == 1 and "must not contain control" in found[0] and "\x1b" not in found[0]
+
+
+def test_a_tree_file_with_such_an_id_exits_2_with_file_and_line(tmp_path, capsys) -> None:
+    from cli_helpers import run_refused
+
+    path = tmp_path / "evil.toml"
+    path.write_text('[[children]]\nid = "bomb\\u001b[2J[reverse]"\nworker = "bomb"\n')
+    code, out, err = run_refused(capsys, str(path), "--headless")
+    assert code == 2 and out == ""
+    assert err.startswith(f"{path}:2: id ") and "\\x1b[2J[reverse]" in err
+    assert "\x1b" not in err
+
+
 def test_a_count_that_would_make_too_many_nodes_is_refused(problems) -> None:
     assert problems('[[children]]\nid = "s"\ncount = 1000\n[[children.children]]\nid = "w"\n'
                     'count = 1000\nworker = "sleeper"\n') == [
