@@ -18,6 +18,7 @@ from itertools import groupby
 
 from ..engine import Event
 from ..headless.summary import join_names, summary_lines, when
+from ..safetext import visible
 from ..treefile.model import Tree
 from .explain import Explainer, secs
 from .facts import FACT_ORDER, Fact, facts_of, run_facts
@@ -219,4 +220,6 @@ def report(score: Score) -> str:
     if not score.moments:
         lines.append("Nothing happened, as predicted.")
     lines.append(f"Score: {score.headline()}")
-    return "\n".join(lines) + "\n"
+    # "you said" quotes the prediction as written, and names and reasons come from the run: each line
+    # is shown as text (the same report goes to a terminal and into the app).
+    return "\n".join(visible(line) for line in lines) + "\n"

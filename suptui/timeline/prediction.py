@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..safetext import visible
 from .facts import Category, Clause, ClauseKind, parent_of
 
 MAX_PREDICTION_BYTES = 1024 * 1024
@@ -35,7 +36,9 @@ class PredictionError(Exception):
     """A prediction file that cannot be read; ``problems`` are ``FILE:LINE: message`` lines."""
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
+        # A problem quotes the file's own words (and its name), which reach a terminal or the app's
+        # log: control characters are shown as escapes, so each problem stays one line of text.
+        self.problems = [visible(problem) for problem in problems]
         super().__init__("\n".join(self.problems))
 
 

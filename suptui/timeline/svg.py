@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import groupby
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _xml_escape
+from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from ..engine import Event
+from ..safetext import visible
 from .lane import Lane
 from .model import TimelineModel
 from .records import Group, Lifetime, Mark
@@ -42,6 +44,18 @@ COLORS = {
 }
 
 TICK_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600)
+
+
+def escape(text: str) -> str:
+    """Text for an element's content. Names, reasons and titles come from tree files and workers:
+    control characters are made visible first (most are not even legal in XML 1.0, and would make
+    the whole file unreadable), then ``&``, ``<`` and ``>`` are escaped."""
+    return _xml_escape(visible(text))
+
+
+def quoteattr(text: str) -> str:
+    """A quoted attribute value, made visible first like :func:`escape`."""
+    return _xml_quoteattr(visible(text))
 
 
 def render_svg(model: TimelineModel, t0: int, t1: int, *, width_px: int = 960, title: str | None = None,
@@ -109,7 +123,7 @@ class _Frame:
 
 
 def _label_width(lane: Lane) -> int:
-    return 16 + lane.depth * 14 + int(len(lane.name) * 7.2)
+    return 16 + lane.depth * 14 + int(len(visible(lane.name)) * 7.2)
 
 
 def _text(x: float, y: float, text: str, *, size: int = 12, weight: str | None = None, anchor: str = "start",

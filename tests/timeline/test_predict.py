@@ -204,3 +204,19 @@ def test_script_actions_are_explained_as_such(trees: dict[str, Tree]) -> None:
             "restarts it, and as no crash it adds no stamp") in lines
     assert ("2.5 s: c did not crash — it did not end by itself: root stopped it when the script called "
             "terminate_child") in lines
+
+
+def test_a_prediction_file_s_control_characters_are_shown_as_escapes_in_problems_and_report(
+        trees: dict[str, Tree]) -> None:
+    """The file's own words are quoted back (problems, "you said"); a terminal escape in them must
+    reach the terminal as text."""
+    with pytest.raises(PredictionError) as info:
+        parse_prediction("junk\x1b[2J\r\n", "guess\x1b.txt")
+    assert info.value.problems == [
+        "guess\\x1b.txt:1: expected a line like '- 2 seconds: bomb1 crashes', got 'junk\\x1b[2J'"]
+    prediction = parse_prediction("- 2 seconds: bomb1 crashes\n- 3 seconds: bomb1 crashes\n", "g\x1b[2J.txt")
+    result = score_prediction(prediction, run_headless(trees["bombs"], 4000), trees["bombs"], 4000)
+    text = report(result)
+    assert "\x1b" not in text
+    assert text.startswith("Prediction g\\x1b[2J.txt, scored up to 4 s:")
+    assert "you said: bomb1 crashes" in text

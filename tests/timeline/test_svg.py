@@ -85,3 +85,29 @@ def test_timeline_svg_of_events(runs: dict[str, list[Event]]) -> None:
 def test_an_empty_window_is_refused(models: dict[str, TimelineModel]) -> None:
     with pytest.raises(ValueError, match="empty window"):
         render_svg(models["bombs"], 5000, 5000)
+
+
+HOSTILE = "\x1b[2J\r\x9b[reverse]x[/reverse] [@click=app.quit]q[/] [link=http://x]l[/link] \u202eevil\x00"
+
+
+def test_worker_text_is_drawn_as_visible_text_and_the_document_stays_valid_xml() -> None:
+    """Reasons, paths and titles come from workers and tree files: control characters (illegal in
+    XML 1.0) are shown as escapes, markup-looking brackets stay literal, the file still parses."""
+    odd = "root/w\x1b[31m"
+    events = [
+        Event(1, 0, "start", "root", "<0.1.0>", {"type": "supervisor", "strategy": "one_for_one",
+                                                 "max_restarts": 3, "max_seconds": 5}),
+        Event(2, 0, "start", odd, "<0.2.0>", {"type": "worker"}),
+        Event(3, 1000, "crash", odd, "<0.2.0>", {"reason": HOSTILE, "traceback": HOSTILE}),
+        Event(4, 1000, "start", odd, "<0.3.0>", {"type": "worker", "restart": True, "cause": odd,
+                                                 "stamps": [1]}),
+    ]
+    text = timeline_svg(events, 3000, title=f"title {HOSTILE}")
+    assert not any(c in text for c in "\x1b\r\x9b\x00\u202e")
+    root = parse(text)  # would raise on a raw control character
+    assert root.findtext("svg:title", namespaces=NS) == (
+        "title \\x1b[2J\\r\\x9b[reverse]x[/reverse] [@click=app.quit]q[/] [link=http://x]l[/link] "
+        "\\u202eevil\\x00")
+    assert "root/w\\x1b[31m" in lanes(root)
+    tips = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert any("crash (\\x1b[2J\\r\\x9b[reverse]" in tip for tip in tips)
