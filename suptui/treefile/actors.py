@@ -22,7 +22,12 @@ _TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str:
 
 
 def resolve_worker(table: Table, name: str, base_dir: Path | None) -> type[Actor] | None:
-    """The class for ``worker = name``; reports why not (unknown, does not import, not a worker)."""
+    """The class for ``worker = name``; reports why not (unknown, does not import, not a worker).
+
+    Importing a worker module runs user code, so anything it raises, ``BaseException`` included, is
+    caught: ``KeyboardInterrupt``, ``SystemExit`` or ``GeneratorExit`` from a module is no user
+    interrupt and no request to quit but a fault of the tree file's worker, reported at its line.
+    """
     if name in BUILTIN_WORKERS:
         return BUILTIN_WORKERS[name]
     if ":" not in name:
@@ -37,18 +42,21 @@ def resolve_worker(table: Table, name: str, base_dir: Path | None) -> type[Actor
     try:
         module = _import(module_name, base_dir)
     except ModuleNotFoundError as exc:
-        table.problem("worker", f'worker "{name}": cannot import module "{module_name}" ({exc})')
+        table.problem("worker", f'worker "{name}": cannot import module "{module_name}" ({_text(exc)})')
         return None
-    except (Exception, SystemExit) as exc:
+    except BaseException as exc:  # importing runs user code: see the docstring
         table.problem("worker", f'worker "{name}": importing module "{module_name}" failed with '
-                                f"{type(exc).__name__}: {exc}")
+                                f"{_exception(exc)}")
         return None
-    cls = getattr(module, attr, None)
+    try:
+        cls = getattr(module, attr, None)
+    except BaseException as exc:  # a module __getattr__ is user code too
+        table.problem("worker", f'worker "{name}": looking up "{attr}" in module "{module_name}" failed '
+                                f"with {_exception(exc)}")
+        return None
     if cls is None:
-        actors = [key for key, value in vars(module).items()
-                  if isinstance(value, type) and issubclass(value, Actor)]
         table.problem("worker", f'worker "{name}": module "{module_name}" has no "{attr}"'
-                                f"{did_you_mean(attr, actors)}")
+                                f"{did_you_mean(attr, _actors_in(module))}")
         return None
     if not isinstance(cls, type):
         table.problem("worker", f'worker "{name}" is not a class (it is a {type(cls).__name__}): '
@@ -63,6 +71,30 @@ def resolve_worker(table: Table, name: str, base_dir: Path | None) -> type[Actor
                                 "and [[children]] instead")
         return None
     return cls
+
+
+def _text(exc: BaseException) -> str:
+    """``str(exc)``, whatever its ``__str__`` does (one that raises, even a BaseException, is said so)."""
+    try:
+        text = str(exc)
+    except BaseException:  # a user exception's __str__ is user code
+        return "(its message cannot be shown)"
+    return text if isinstance(text, str) else f"<{type(exc).__name__}>"
+
+
+def _exception(exc: BaseException) -> str:
+    """``Type: message`` (just ``Type`` when the message is empty), for one problem line."""
+    message = _text(exc)
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _actors_in(module: Any) -> list[str]:
+    """The Actor classes a module defines, for a "did you mean"; nothing if the module resists looking."""
+    try:
+        return [key for key, value in vars(module).items()
+                if isinstance(value, type) and issubclass(value, Actor)]
+    except BaseException:  # a module's namespace can hold anything
+        return []
 
 
 def _import(module_name: str, base_dir: Path | None) -> Any:
@@ -84,7 +116,11 @@ def _import(module_name: str, base_dir: Path | None) -> Any:
 def check_args(node: Table, cls: type[Actor], worker: str) -> dict[str, Any]:
     """The node's ``args`` as written (float args as floats), after reporting every one that does not fit."""
     args = node.table("args")
-    declared = _declared(cls)
+    try:
+        declared = _declared(cls)
+    except BaseException as exc:  # declared_args() is user code on a user class
+        node.problem("worker", f'worker "{worker}": its declared_args() failed with {_exception(exc)}')
+        return {}
     if declared is None:
         return _check_by_signature(node, args, cls, worker)
     if args is None:
@@ -137,7 +173,7 @@ def _parameters(cls: type[Actor]) -> list[inspect.Parameter] | None:
     """The constructor's keyword parameters, or None when it accepts any keyword."""
     try:
         params = list(inspect.signature(cls).parameters.values())
-    except (TypeError, ValueError):
+    except BaseException:  # no signature (or a user __signature__ that raises): accept any keyword
         return None
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
         return None
