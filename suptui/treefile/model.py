@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..engine import Actor, ChildSpec, DynamicSupervisor, Supervisor, SupFlags
+from ..engine.reasons import Reason
 
 NodeKind = Literal["worker", "supervisor", "dynamic"]
 ACTIONS: tuple[str, ...] = (
@@ -74,7 +75,8 @@ class ScriptStep:
     at: int
     action: str
     target: str
-    reason: str | None = None
+    reason: Reason = None
+    """For ``exit``: a string, or a tuple such as ``("shutdown", "done")`` for ``{shutdown, done}``."""
     strategy: str | None = None
     child: NodeDef | None = None
     line: int | None = None

@@ -8,7 +8,9 @@ with a parent to ask) for ``terminate_child``/``restart_child``/``delete_child``
 
 from __future__ import annotations
 
+from ..engine.reasons import Reason
 from ..engine.specs import STRATEGIES
+from ..workers.reasons import REASON_FORMS, reason_problem, to_reason
 from .fields import Table, did_you_mean, one_of
 from .model import ACTIONS, NodeDef, ScriptStep
 from .nodes import NodeBuilder, Parent
@@ -49,7 +51,7 @@ def _step(table: Table, at: int, root: NodeDef, known: dict[str, NodeDef],
     node = _target(table, action, target, root, known)
     strategy = reason = child = None
     if action == "exit":
-        reason = table.string("reason", "normal", what="exit reason")
+        reason = _reason(table)
     elif action == "set_strategy":
         strategy = _required_string(table, "strategy", f"one of {one_of(STRATEGIES)}", STRATEGIES)
         if node is not None and node.kind == "dynamic" and strategy not in (None, "one_for_one"):
@@ -60,6 +62,18 @@ def _step(table: Table, at: int, root: NodeDef, known: dict[str, NodeDef],
             known.update((n.path, n) for n in child.walk())
     line = builder.problems.line_of(table.key)
     return ScriptStep(at, action, target, reason, strategy, child, line)
+
+
+def _reason(table: Table) -> Reason:
+    """The exit action's reason: a string, or ``["shutdown", "<term>"]`` for ``{shutdown, term}``."""
+    if "reason" not in table:
+        return "normal"
+    value = table.data["reason"]
+    problem = reason_problem(value)
+    if problem is not None:
+        table.problem("reason", f"exit reason: {problem} (a reason is {REASON_FORMS})")
+        return "normal"
+    return to_reason(value)
 
 
 def _required_string(table: Table, key: str, expected: str,

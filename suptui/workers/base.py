@@ -4,13 +4,18 @@ A worker's ``ARGS`` says, for each keyword its constructor takes, the type, the 
 help. The tree-file loader validates ``args = {...}`` against it (unknown names, wrong types, bounds)
 and the app lists it in the details pane; the constructor fills in the defaults, so a worker started
 straight from a ``ChildSpec`` behaves the same as one started from a file.
+
+Every built-in worker also takes ``ignore`` (and ``ignore_from``): its ``init`` then returns OTP's
+``ignore``, so a tree can show what a supervisor does with a child that declines to start (R2.3): a
+static supervisor keeps the spec, not running; a temporary child and any child of a dynamic
+supervisor are forgotten.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar, NamedTuple
 
-from ..engine import Actor
+from ..engine import IGNORE, Actor
 
 
 class Arg(NamedTuple):
@@ -25,6 +30,13 @@ class Arg(NamedTuple):
 
 NAME_ARG = Arg(str, None, "shown in the app and in the worker's messages (default: the node's id)")
 
+IGNORE_ARGS: dict[str, Arg] = {
+    "ignore": Arg(bool, False, "init returns ignore (OTP's :ignore): the supervisor does not run this child"),
+    "ignore_from": Arg(int, 0, "with ignore: only starts that begin at or after this time (ms) are ignored, "
+                               "so a child can start, fail, and ignore its restart", min=0),
+}
+"""Declared by every built-in worker, after its own args."""
+
 
 class Worker(Actor):
     """An actor whose constructor takes exactly its declared ``ARGS`` (plus ``name``), as keywords.
@@ -38,6 +50,8 @@ class Worker(Actor):
     """One line for the app's details pane: what this worker does, in words."""
 
     name: str | None
+    ignore: bool
+    ignore_from: int
 
     def __init__(self, **args: Any) -> None:
         declared = self.declared_args()
@@ -49,8 +63,16 @@ class Worker(Actor):
 
     @classmethod
     def declared_args(cls) -> dict[str, Arg]:
-        """Every argument the worker takes, ``name`` first."""
-        return {"name": NAME_ARG, **cls.ARGS}
+        """Every argument the worker takes, ``name`` first, ``ignore`` and ``ignore_from`` last."""
+        return {"name": NAME_ARG, **cls.ARGS, **IGNORE_ARGS}
+
+    def ignores_start(self) -> bool:
+        """Whether this start declines (``ignore``): checked first thing in every built-in ``init``."""
+        return self.ignore and self.now_ms() >= self.ignore_from
+
+    def init(self) -> Any:
+        """A worker with nothing to set up still honours ``ignore``."""
+        return IGNORE if self.ignores_start() else None
 
     @property
     def label(self) -> str:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from ..engine import IGNORE, format_reason
+from ..engine.reasons import Reason
 from .base import Arg, Worker
+from .reasons import ExitReason, to_reason
 
 _EXPLODE = "explode"
 _QUIT = "quit"
@@ -28,7 +31,9 @@ class Bomb(Worker):
 
     bomb_time: int
 
-    def init(self) -> None:
+    def init(self) -> Any:
+        if self.ignores_start():
+            return IGNORE
         self.due = self.now_ms() + self.bomb_time
         self.send_after(self.bomb_time, _EXPLODE)
 
@@ -44,20 +49,27 @@ class Bomb(Worker):
 class Quitter(Worker):
     """Exits with ``reason`` (``normal`` by default) ``quit_time`` ms after each start.
 
-    A ``normal`` or ``shutdown`` exit restarts only a permanent child; with ``significant = true`` it
-    can end an ``auto_shutdown`` supervisor.
+    A ``normal``, ``shutdown`` or ``["shutdown", "<term>"]`` (``{shutdown, term}``) exit restarts only
+    a permanent child; with ``significant = true`` it can end an ``auto_shutdown`` supervisor.
     """
 
     ARGS = {
         "quit_time": Arg(int, 3000, "ms from each start to the exit", min=0),
-        "reason": Arg(str, "normal", "exit reason: normal or shutdown (orderly), anything else is a crash"),
+        "reason": Arg(ExitReason, "normal", 'exit reason: "normal", "shutdown" or ["shutdown", "<term>"] '
+                                            "(orderly); any other string is a crash"),
     }
     summary = "Exits by itself quit_time ms after each start (reason normal unless told otherwise)."
 
     quit_time: int
-    reason: str
+    reason: Reason
 
-    def init(self) -> None:
+    def __init__(self, **args: Any) -> None:
+        super().__init__(**args)
+        self.reason = to_reason(self.reason)
+
+    def init(self) -> Any:
+        if self.ignores_start():
+            return IGNORE
         self.due = self.now_ms() + self.quit_time
         self.send_after(self.quit_time, _QUIT)
 
@@ -67,7 +79,7 @@ class Quitter(Worker):
 
     def describe_state(self) -> str | None:
         due = getattr(self, "due", None)
-        return None if due is None else f"quits ({self.reason}) at {int(due)} ms"
+        return None if due is None else f"quits ({format_reason(self.reason)}) at {int(due)} ms"
 
 
 class Flaky(Worker):
@@ -86,7 +98,9 @@ class Flaky(Worker):
     interval: int
     p: float
 
-    def init(self) -> None:
+    def init(self) -> Any:
+        if self.ignores_start():
+            return IGNORE
         self.ticks = 0
         self.rng = random.Random(f"{self.runtime.seed}:{self.path}:{int(self.now_ms())}")
         self.send_after(self.interval, _TICK)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.actor import CallbackResult
+from ..engine.actor import IGNORE, CallbackResult
 from .base import Arg, Worker
 
 
@@ -58,6 +58,8 @@ class SlowStart(Worker):
     fail_from: int
 
     def init(self) -> CallbackResult:
+        if self.ignores_start():
+            return IGNORE
         began = self.now_ms()
         self.starting = True
         yield self.sleep(self.start_time)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..engine import IGNORE
 from .base import Arg, Worker
 
 _TICK = "tick"
@@ -23,7 +24,9 @@ class Ticker(Worker):
 
     interval: int
 
-    def init(self) -> None:
+    def init(self) -> Any:
+        if self.ignores_start():
+            return IGNORE
         self.count = 0
         self.send_after(self.interval, _TICK)
 

@@ -388,7 +388,7 @@ def test_unknown_worker_args_get_a_did_you_mean_or_the_list(problems) -> None:
     assert problems('[[children]]\nid = "a"\nworker = "bomb"\n'
                     'args = { bomb_tim = 1, colour = "red" }\n') == [
         't.toml:4: unknown arg "bomb_tim" for worker "bomb" (did you mean "bomb_time"?)',
-        't.toml:4: unknown arg "colour" for worker "bomb"; it takes name, bomb_time',
+        't.toml:4: unknown arg "colour" for worker "bomb"; it takes name, bomb_time, ignore, ignore_from',
     ]
 
 

@@ -53,6 +53,9 @@ def test_a_bomb_is_named_after_its_id_by_default_and_shows_when_it_explodes(h: H
     ("transient", "shutdown", ["1000 exit root/q shutdown"]),
     ("transient", "crash", ["1000 crash root/q crash", "1000 start root/q restart"]),
     ("temporary", "crash", ["1000 crash root/q crash"]),
+    ("transient", ["shutdown", "done"], ["1000 exit root/q {shutdown, done}"]),
+    ("permanent", ["shutdown", "done"], ["1000 exit root/q {shutdown, done}", "1000 start root/q restart"]),
+    ("transient", ("shutdown", "done"), ["1000 exit root/q {shutdown, done}"]),
 ])
 def test_a_quitter_exits_with_its_reason_and_is_restarted_per_its_restart_type(h: Harness, restart, reason,
                                                                                 expected) -> None:
@@ -62,8 +65,34 @@ def test_a_quitter_exits_with_its_reason_and_is_restarted_per_its_restart_type(h
 
 
 def test_a_quitter_shows_when_it_quits(h: Harness) -> None:
-    h.start([ChildSpec("q", Quitter, {"quit_time": 700})])
+    h.start([ChildSpec("q", Quitter, {"quit_time": 700}),
+             ChildSpec("q2", Quitter, {"quit_time": 700, "reason": ["shutdown", "done"]})])
     assert state(h, "root/q") == "quits (normal) at 700 ms"
+    assert state(h, "root/q2") == "quits ({shutdown, done}) at 700 ms"
+
+
+# ---------------------------------------------------------------- ignore (every worker)
+
+
+ALL_WORKERS = [Bomb, Quitter, Sleeper, Ticker, Flaky, SlowStop, SlowStart]
+
+
+@pytest.mark.parametrize("cls", ALL_WORKERS)
+def test_every_worker_can_decline_to_start_and_a_static_supervisor_keeps_its_spec(h: Harness, cls) -> None:
+    sup = h.start([ChildSpec("w", cls, {"ignore": True}),
+                   ChildSpec("t", cls, {"ignore": True}, restart="temporary")])
+    assert h.lines(kinds=("start", "exit", "crash")) == [
+        "0 exit root/w normal", "0 exit root/t normal", "0 start root"]
+    assert {e.get("phase") for e in h.events if e.kind == "exit"} == {"ignore"}
+    assert sup.which_children() == [("w", None, "worker")]
+
+
+def test_ignore_from_lets_a_child_start_then_ignore_its_restart(h: Harness) -> None:
+    sup = h.start([ChildSpec("b", Bomb, {"bomb_time": 1000, "ignore": True, "ignore_from": 500})])
+    h.advance_to(3000)
+    assert h.lines(since=1, kinds=("start", "exit", "crash")) == [
+        "1000 crash root/b RuntimeError: b Exploded!", "1000 exit root/b normal"]
+    assert sup.which_children() == [("b", None, "worker")]
 
 
 # ---------------------------------------------------------------- sleeper

@@ -10,8 +10,9 @@ import pytest
 import suptui.workers
 from suptui.engine import Actor
 from suptui.workers import BUILTIN_WORKERS, Arg, Bomb, SlowStart, Worker
+from suptui.workers.reasons import ExitReason
 
-TYPES = (int, float, bool, str)
+TYPES = (int, float, bool, str, ExitReason)
 
 
 def test_the_registry_names_every_built_in_worker() -> None:
@@ -29,7 +30,10 @@ def test_each_worker_documents_itself(name, cls) -> None:
     assert next(iter(declared)) == "name"
     for arg_name, arg in declared.items():
         assert isinstance(arg, Arg) and arg.type in TYPES and arg.help, (name, arg_name)
-        assert arg.default is None or type(arg.default) is arg.type, (name, arg_name)
+        typed = type(arg.default) is arg.type or (
+            arg.type is ExitReason and isinstance(arg.default, ExitReason))
+        assert arg.default is None or typed, (name, arg_name)
+    assert list(declared)[-2:] == ["ignore", "ignore_from"], name
 
 
 def test_the_constructor_fills_in_defaults_and_takes_declared_args_only() -> None:
