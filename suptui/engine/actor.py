@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn
 
 from .pid import Pid, Ref
 from .reasons import NORMAL, Reason
+from .reasons import ProcessKilled as ProcessKilled  # re-exported: callbacks may catch it by this name
 
 if TYPE_CHECKING:
     from .clock import TimerHandle
@@ -68,10 +69,6 @@ class StopProcess(BaseException):
     def __init__(self, reason: Reason = NORMAL) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-class ProcessKilled(BaseException):
-    """Thrown into a callback whose process was already killed, to unwind it quickly."""
 
 
 class Caller(NamedTuple):

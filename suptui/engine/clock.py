@@ -17,9 +17,21 @@ from typing import Protocol
 
 
 class IdleWaiter(Protocol):
-    """What a virtual clock needs from the runtime: a way to wait until nothing is runnable."""
+    """What a virtual clock needs from the runtime: a way to wait until nothing is runnable, and
+    a way to tell a process's thread (which must never move time) from the thread that drives it."""
 
     def wait_idle(self) -> None: ...
+
+    def on_process_thread(self) -> bool: ...
+
+
+class ClockMoveRefused(RuntimeError):
+    """A process tried to move the virtual clock it runs on.
+
+    Time is moved by whoever drives the run (a test, the headless runner, the app's pacer); a
+    worker that moved it would make the app's clock jump and break every replay. Raised in the
+    worker's callback, it is that worker's crash.
+    """
 
 
 class TimerHandle:
@@ -106,8 +118,14 @@ class VirtualClock(Clock):
         if self._runtime is not None:
             self._runtime.wait_idle()
 
+    def _check_mover(self) -> None:
+        if self._runtime is not None and self._runtime.on_process_thread():
+            raise ClockMoveRefused("a process cannot move the clock it runs on; wait with "
+                                   "'yield self.sleep(ms)' or 'send_after' instead")
+
     def step(self, limit_ms: float | None = None) -> bool:
         """Fire the next timer (if due by ``limit_ms``), then run to quiescence. False if none fired."""
+        self._check_mover()
         with self._advance_lock:
             self._wait_idle()
             with self._lock:
@@ -122,6 +140,7 @@ class VirtualClock(Clock):
 
     def advance_to(self, t_ms: float) -> int:
         """Fire every timer due by ``t_ms`` one at a time, then set the time to ``t_ms``."""
+        self._check_mover()
         fired = 0
         with self._advance_lock:
             while self.step(t_ms):

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 log = logging.getLogger(__name__)
 
-EventKind = Literal["start", "crash", "exit", "terminate", "give_up", "strategy", "kill", "zombie"]
+EventKind = Literal["start", "crash", "exit", "terminate", "give_up", "strategy", "kill", "zombie", "fault"]
 EVENT_KINDS: tuple[str, ...] = (
-    "start", "crash", "exit", "terminate", "give_up", "strategy", "kill", "zombie",
+    "start", "crash", "exit", "terminate", "give_up", "strategy", "kill", "zombie", "fault",
 )
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .clock import TimerHandle
 from .pid import Pid, Ref
-from .reasons import Reason
+from .reasons import ProcessKilled, Reason
 
 if TYPE_CHECKING:
     from .actor import Actor
@@ -63,6 +63,15 @@ class AckMsg(NamedTuple):
     result: StartResult
 
 
+class DescribeMsg(NamedTuple):
+    """A system request: the process describes its state, on its own thread, between callbacks.
+
+    It never enters the mailbox, so no ``receive`` can match it and no message order changes.
+    """
+
+    future: Future
+
+
 INIT = InitMsg()
 NOTHING = object()
 """What ``take`` returns when no message in the mailbox is wanted (``None`` is a message)."""
@@ -89,6 +98,7 @@ class ProcessState:
         "alive",
         "args",
         "async_sent",
+        "busy_run",
         "cls",
         "cond",
         "dedicated",
@@ -108,6 +118,8 @@ class ProcessState:
         "sched",
         "start_info",
         "stop_requested",
+        "sync_wake",
+        "system",
         "task",
         "thread",
         "timers",
@@ -144,7 +156,19 @@ class ProcessState:
         self.detached = False
         self.cond: threading.Condition | None = None
         self.exit_futures: list[Future] = []
+        self.busy_run = 0.0
+        """Seconds of callbacks run since the process was last idle (a mailbox spinner's total)."""
+        self.sync_wake: Callable[[], None] | None = None
+        """Wakes a callback blocked in ``Runtime.wait`` on this process's thread (set while it waits)."""
+        self.system: deque[DescribeMsg] | None = None
+        """System requests (describe), served before the mailbox and whatever the process waits for."""
 
     @property
     def trap_exit(self) -> bool:
-        return bool((self.actor or self.cls).trap_exit)
+        """Whether exit signals arrive as messages. A user class may make this raise: then it does not."""
+        try:
+            return bool((self.actor or self.cls).trap_exit)
+        except ProcessKilled:
+            raise
+        except BaseException:
+            return False

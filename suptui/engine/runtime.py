@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator
 from concurrent.futures import Future
 from concurrent.futures import wait as futures_wait
-from types import GeneratorType
-from typing import Any
+from types import AsyncGeneratorType, CoroutineType, GeneratorType
+from typing import Any, NamedTuple
 
+from . import faults
 from .actor import (
     IGNORE,
     NOREPLY,
@@ -29,7 +31,6 @@ from .actor import (
     Caller,
     DownMsg,
     ExitMsg,
-    ProcessKilled,
     Receive,
     StopProcess,
 )
@@ -46,6 +47,7 @@ from .process import (
     AckMsg,
     CallMsg,
     CastMsg,
+    DescribeMsg,
     InitMsg,
     ProcessState,
     ReplyMsg,
@@ -59,11 +61,14 @@ from .reasons import (
     KILLED,
     NORMAL,
     Crash,
+    ProcessKilled,
     Reason,
     format_reason,
     is_orderly,
     is_reason,
     reason_traceback,
+    safe_repr,
+    safe_str,
 )
 from .watchdog import Watchdog
 
@@ -83,6 +88,27 @@ class NoProcess(Exception):
 
 class Deadlock(Exception):
     """A virtual-clock wait can never finish: nothing is runnable and no timer is scheduled."""
+
+
+class _MatchFailed(NamedTuple):
+    """What ``_take`` hands a process whose own ``receive`` match function raised: its crash."""
+
+    error: BaseException
+
+
+_forked = False
+"""Set in a child process made by ``os.fork`` (a worker may fork): see ``Runtime._leave_if_forked``."""
+
+
+def _note_fork() -> None:
+    global _forked
+    _forked = True
+
+
+os.register_at_fork(after_in_child=_note_fork)
+
+DESCRIBE_LIMIT = 500
+"""Characters kept of an actor's state description."""
 
 
 _DECISION_FIELDS = ("restart", "cause", "by_strategy", "stamps", "why")
@@ -143,10 +169,15 @@ class Runtime:
         """A process whose mailbox grows past this is killed with ``("mailbox_overflow", n)``."""
         self._running: dict[int, list[tuple[ProcessState, float]]] = {}
         """Per scheduler thread: the processes in its current callback (inline inits nest), since when."""
+        self._runaway_s = runaway_ms / 1000.0
+        """Seconds of callbacks a process may run without a rest before virtual time stops waiting
+        for it (one long callback: the watchdog; many short ones through its own mailbox: ``_after_run``)."""
+        self._owner_pid = os.getpid()
         self._watchdog = Watchdog(self, kill_grace_ms / 1000.0, zombie_after_ms / 1000.0,
                                   runaway_ms / 1000.0)
         for _ in range(schedulers):
             self._add_scheduler()
+        faults.register(self)
 
     # ------------------------------------------------------------------ public API (any thread)
 
@@ -253,17 +284,62 @@ class Runtime:
             proc = self._procs.get(pid)
             return proc.path if proc is not None else None
 
-    def describe_state(self, pid: Pid) -> str | None:
-        """The actor's own one-line state description, for display; never raises."""
+    def describe_state_async(self, pid: Pid) -> Future:
+        """Ask a process for its one-line state description; the future holds a ``str`` or ``None``.
+
+        The actor's ``describe_state`` is user code, so it never runs on the caller's thread (the
+        app's UI thread must not freeze on it): the process runs it itself, between two of its
+        callbacks, as a system request that no ``receive`` sees (like OTP's ``sys:get_state``). It is
+        then under the same watchdog as every callback. ``None``: the process is gone, has not
+        finished its init, or has nothing to say. A description that raises anything, even
+        ``SystemExit``, gives ``"(describe_state failed: …)"``. While the process is busy the future
+        stays pending: the caller chooses how long to wait.
+        """
+        future: Future = Future()
         with self._lock:
             proc = self._procs.get(pid)
-            actor = proc.actor if proc is not None and proc.alive else None
-        if actor is None:
-            return None
+            if proc is None or not proc.alive:
+                future.set_result(None)
+                return future
+            if proc.system is None:
+                proc.system = deque()
+            proc.system.append(DescribeMsg(future))
+            if proc.sched == IDLE:
+                self._make_runnable(proc)
+        return future
+
+    def describe_state(self, pid: Pid, timeout: float = 0.5) -> str | None:
+        """:meth:`describe_state_async`, waited for up to ``timeout`` wall-clock seconds; never raises."""
         try:
-            return actor.describe_state()
-        except Exception as exc:
-            return f"(describe_state failed: {exc!r})"
+            return self.describe_state_async(pid).result(timeout)
+        except Exception:
+            return "(no answer: the process is busy)"
+
+    def on_process_thread(self) -> bool:
+        """True when called from a callback of one of this runtime's processes."""
+        return threading.get_ident() in self._running
+
+    def process_on_thread(self, thread_id: int) -> tuple[str, Pid] | None:
+        """The path and pid of the process whose callback runs on ``thread_id`` now, if any."""
+        stack = self._running.get(thread_id)
+        if not stack:
+            return None
+        proc = stack[-1][0]
+        return proc.path, proc.pid
+
+    def report_fault(self, where: tuple[str, Pid] | None, what: str, exc: BaseException | None) -> None:
+        """Tell the stream about a fault outside any callback: an exception in a thread a worker
+        started, or one ignored in a ``__del__``. ``where`` is the process it is blamed on (or none).
+
+        It is a ``fault`` event, not a death: in OTP terms nothing linked to a process failed.
+        """
+        crash = Crash.from_exception(exc) if exc is not None else None
+        data: dict[str, Any] = {"what": safe_str(what), "reason": str(crash) if crash else ""}
+        if crash is not None and crash.traceback:
+            data["traceback"] = crash.traceback
+        with self._lock:
+            path, pid = where if where is not None else ("", "")
+            self.events.emit(int(self.clock.now_ms()), "fault", path, str(pid), data)
 
     def process_count(self) -> int:
         with self._lock:
@@ -295,10 +371,23 @@ class Runtime:
             self._idle.notify_all()
 
     def wait(self, future: Future, timeout: float | None = None) -> Any:
-        """Wait for a future. On an unpaced virtual clock, fire timers until it is done."""
+        """Wait for a future; raise ``TimeoutError`` after ``timeout`` seconds.
+
+        From outside the runtime (a test, the app, a script) ``timeout`` is wall-clock time, a bound
+        on a wait that real-time work (a stuck worker) could make endless; on an unpaced virtual
+        clock the wait fires timers itself until the future is done. From inside a callback (a
+        worker calling a supervisor synchronously) it is the runtime's own clock, as a ``receive``
+        timeout would be: see :meth:`_wait_in_callback`.
+        """
+        waiter = self._callback_stack()
+        if waiter:
+            return self._wait_in_callback(waiter, future, timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
         clock = self.clock
         if isinstance(clock, VirtualClock) and not clock.paced:
             while not future.done():
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
                 self.wait_idle(until_done=future)
                 if future.done():
                     break
@@ -313,7 +402,78 @@ class Runtime:
                 if not detached:
                     raise Deadlock("waiting on a result that can never come: no timer is scheduled")
                 futures_wait([future], timeout=0.05)  # a detached callback lives in real time
-        return future.result(timeout)
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        try:
+            return future.result(remaining)
+        except TimeoutError as exc:
+            if future.done():
+                raise
+            raise TimeoutError(f"no result within {timeout} s") from exc
+
+    def _callback_stack(self) -> list[tuple[ProcessState, float]]:
+        """The processes whose callbacks run on this thread (inline inits nest), innermost last."""
+        return self._running.get(threading.get_ident(), [])
+
+    def _wait_in_callback(self, stack: list[tuple[ProcessState, float]], future: Future,
+                          timeout: float | None) -> Any:
+        """A callback blocks on a result (``call_sync``, ``SupervisorClient``, ``Runtime.start``).
+
+        It cannot drive the clock (time is not its to move), and while it waits it is blocked like
+        a process in ``receive``: it stops counting for quiescence, so virtual time can move (its
+        timeout can expire; the answer can come from a process that first needs a timer). It counts
+        again the moment the answer or the timeout arrives, under the runtime lock, so no timer can
+        slip in between. Its death wakes it with ``ProcessKilled``. A pool thread that blocks is
+        replaced for the pool at once (a dirty scheduler), so blocked callbacks cannot starve it.
+        ``timeout`` is in seconds of the runtime's clock; ``None`` waits as long as it takes, as an
+        OTP call with ``infinity`` would (a deadlock is then the program's, bounded by ``--until``
+        and by shutdown's kill).
+        """
+        me = threading.get_ident()
+        proc = stack[-1][0]
+        woken = threading.Event()
+        timer: TimerHandle | None = None
+        detached: list[ProcessState] = []
+
+        def wake() -> None:
+            with self._lock:
+                for blocked in detached:
+                    if blocked.alive and blocked.detached and blocked.sched == RUNNING:
+                        blocked.detached = False
+                        self._busy += 1
+                detached.clear()
+                woken.set()
+
+        with self._lock:
+            if not proc.alive:
+                raise ProcessKilled()
+            if not future.done():
+                for blocked, _since in stack:
+                    if blocked.alive and not blocked.detached and blocked.sched == RUNNING:
+                        blocked.detached = True
+                        self._busy -= 1
+                        detached.append(blocked)
+                if self._busy == 0:
+                    self._idle.notify_all()
+                proc.sync_wake = wake
+                if timeout is not None:
+                    timer = self.clock.call_later(timeout * 1000.0, wake)
+                if not stack[0][0].dedicated and me not in self._retired:
+                    self._retired.add(me)  # the pool gets a fresh thread; this one ends after its callback
+                    self._add_scheduler()
+        if timer is not None or not future.done():
+            future.add_done_callback(lambda _done: wake())
+            woken.wait()
+        with self._lock:
+            proc.sync_wake = None
+            if timer is not None:
+                self.clock.cancel(timer)
+            now = time.monotonic()
+            stack[:] = [(entry, now) for entry, _since in stack]  # the wait was not running time
+            if not proc.alive:
+                raise ProcessKilled()
+        if not future.done():
+            raise TimeoutError(f"no result within {timeout} s of the runtime's clock")
+        return future.result()
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop every top-level process (children first, per their supervisors), then every thread."""
@@ -525,11 +685,26 @@ class Runtime:
         if len(proc.mailbox) > self.max_mailbox:
             self._die(proc, ("mailbox_overflow", len(proc.mailbox)))
             return
-        if proc.sched == IDLE and (proc.waiting is None or proc.waiting(msg)):
+        if proc.sched == IDLE and (proc.waiting is None or self._wants(proc.waiting, msg)):
             self._make_runnable(proc)
+
+    @staticmethod
+    def _wants(match: Callable[[Any], bool], msg: Any) -> bool:
+        """Ask a ``receive`` match function (user code) about a message, on whatever thread delivers it.
+
+        If it raises, the answer is "yes": the process is woken, and ``_take`` calls the function
+        again on the process's own thread, where its failure becomes the process's crash.
+        """
+        try:
+            return bool(match(msg))
+        except ProcessKilled:
+            raise
+        except BaseException:
+            return True
 
     def _make_runnable(self, proc: ProcessState) -> None:
         proc.sched = QUEUED
+        proc.busy_run = 0.0
         self._busy += 1  # on its own thread too: time waits for it, unless it runs away (detached)
         if proc.dedicated:
             assert proc.cond is not None
@@ -538,46 +713,84 @@ class Runtime:
             self._run_queue.append(proc)
             self._work.notify()
 
+    def _next(self, proc: ProcessState) -> Any:
+        """What a scheduler hands the process next: a system request first, else ``_take``."""
+        if proc.system:
+            return proc.system.popleft()
+        return self._take(proc)
+
     def _take(self, proc: ProcessState) -> Any:
+        """The first message the process wants (what its ``receive`` matches), or ``NOTHING``.
+
+        Called on the thread that is about to run the process, so a match function that raises
+        here fails as the process's own code (a ``_MatchFailed``), not the caller's.
+        """
         mailbox = proc.mailbox
         if not mailbox:
             return NOTHING
         match = proc.waiting
         if match is None:
             return mailbox.popleft()
-        for msg in mailbox:
-            if match(msg):
-                mailbox.remove(msg)
-                return msg
+        try:
+            for msg in mailbox:
+                if match(msg):
+                    mailbox.remove(msg)
+                    return msg
+        except ProcessKilled:
+            raise
+        except BaseException as exc:
+            return _MatchFailed(exc)
         return NOTHING
 
     def _has_work(self, proc: ProcessState) -> bool:
+        if proc.system:
+            return True
         match = proc.waiting
         if match is None:
             return bool(proc.mailbox)
-        return any(match(msg) for msg in proc.mailbox)
+        return any(self._wants(match, msg) for msg in proc.mailbox)
 
     def _after_run(self, proc: ProcessState) -> None:
-        """Put a process back to sleep, or back in the queue if it has more to do."""
+        """Put a process back to sleep, or back in the queue if it has more to do.
+
+        A process that never rests (it keeps sending itself work, or is fed faster than it runs)
+        would hold quiescence, and with it virtual time, for ever, although each callback is short.
+        Once its callbacks since it was last idle add up to the runaway limit it is detached like a
+        long callback, and stays so until it is idle again.
+        """
         proc.thread = None
         if not proc.alive:
             self._procs.pop(proc.pid, None)  # its last callback is over: forget it
             return
-        counted = not proc.detached
-        proc.detached = False
         if self._has_work(proc):
             proc.sched = QUEUED
-            if not counted:
-                self._busy += 1
+            if not proc.detached and proc.busy_run >= self._runaway_s and not self._exempt(proc):
+                log.warning("%s (%s) has been busy without a rest too long; time no longer waits for it",
+                            proc.path, proc.pid)
+                proc.detached = True
+                self._busy -= 1
+                if self._busy == 0:
+                    self._idle.notify_all()
             if not proc.dedicated:  # (a dedicated loop, which called this, takes it again itself)
                 self._run_queue.append(proc)
                 self._work.notify()
         else:
             proc.sched = IDLE
-            if counted:
+            if not proc.detached:
                 self._busy -= 1
                 if self._busy == 0:
                     self._idle.notify_all()
+            proc.detached = False
+
+    @staticmethod
+    def _exempt(proc: ProcessState) -> bool:
+        """Supervisors' long work is the engine's own (a huge start-up), never a runaway."""
+        try:
+            return bool(getattr(proc.actor or proc.cls, "runaway_exempt", False))
+        except ProcessKilled:
+            raise
+        except BaseException:
+            return False
 
     def _timer_to(self, proc: ProcessState, delay_ms: float, msg: Any) -> TimerHandle:
         timer = _Timer(self, proc, msg)
@@ -611,10 +824,25 @@ class Runtime:
             if self._busy == 0:
                 self._idle.notify_all()
 
+    def _death_report(self, proc: ProcessState, reason: Reason, phase: str | None) -> dict[str, Any]:
+        """The ``crash``/``exit`` event's fields. Worked out before anything changes, and unable to
+        raise (``format_reason`` is bounded and guarded), so no fault of a user object can cut a death
+        in half: links, monitors, the supervisor and the stream always hear of it."""
+        data: dict[str, Any] = {"reason": format_reason(reason)}
+        if phase is not None:
+            data["phase"] = phase
+        if phase == "init":  # a failed (re)start says why it was attempted, like its start would
+            data.update({k: v for k, v in proc.start_info.items() if k in _DECISION_FIELDS})
+        tb = reason_traceback(reason)
+        if tb is not None:
+            data["traceback"] = tb
+        return data
+
     def _die_one(self, proc: ProcessState, reason: Reason, phase: str | None,
                  pending: deque[tuple[ProcessState, Reason, str | None]]) -> None:
         if not proc.alive:
             return
+        report = None if proc.stop_requested else self._death_report(proc, reason, phase)
         proc.alive = False
         proc.reason = reason
         running = proc.sched == RUNNING
@@ -633,16 +861,8 @@ class Runtime:
         proc.waiting = None
         if self._paths.get(proc.path) == proc.pid:
             del self._paths[proc.path]
-        if not proc.stop_requested:
-            data: dict[str, Any] = {"reason": format_reason(reason)}
-            if phase is not None:
-                data["phase"] = phase
-            if phase == "init":  # a failed (re)start says why it was attempted, like its start would
-                data.update({k: v for k, v in proc.start_info.items() if k in _DECISION_FIELDS})
-            tb = reason_traceback(reason)
-            if tb is not None:
-                data["traceback"] = tb
-            self._emit("exit" if is_orderly(reason) else "crash", proc, **data)
+        if report is not None:
+            self._emit("exit" if is_orderly(reason) else "crash", proc, **report)
         if not proc.init_done:
             status = "ignore" if phase == "ignore" else "error"
             self._finish_init(proc, StartResult(status, None, None if status == "ignore" else reason))
@@ -672,6 +892,13 @@ class Runtime:
         proc.exit_futures.clear()
         if proc.cond is not None:
             proc.cond.notify()
+        if proc.sync_wake is not None:
+            proc.sync_wake()
+        if proc.system:
+            for request in proc.system:
+                if not request.future.done():
+                    request.future.set_result(None)
+            proc.system.clear()
         if not running:
             del self._procs[proc.pid]  # a dead pid is simply unknown from now on (Erlang: noproc)
 
@@ -689,6 +916,9 @@ class Runtime:
     # ------------------------------------------------------------------ running callbacks (no lock)
 
     def _run_one(self, proc: ProcessState, msg: Any) -> None:
+        if type(msg) is DescribeMsg:
+            self._describe(proc, msg.future)
+            return
         task = proc.task
         if task is not None:
             with self._lock:
@@ -699,8 +929,28 @@ class Runtime:
                     proc.timers.discard(task.timer)
             value = TIMEOUT if type(msg) is TimeoutMsg else msg
             self._drive(proc, task, value, first=False)
+        elif type(msg) is _MatchFailed:  # (a match without a suspended task: nothing left to fail)
+            return
         else:
             self._dispatch(proc, msg)
+
+    def _describe(self, proc: ProcessState, future: Future) -> None:
+        """Serve a describe request on the process's own thread (see :meth:`describe_state_async`)."""
+        actor = proc.actor
+        text: str | None
+        if actor is None or not proc.alive:
+            text = None
+        else:
+            try:
+                answer = actor.describe_state()
+                text = None if answer is None else safe_str(answer, DESCRIBE_LIMIT)
+            except ProcessKilled:
+                raise
+            except BaseException as exc:
+                self._leave_if_forked()
+                text = f"(describe_state failed: {safe_str(exc, 200) or type(exc).__name__})"
+        if not future.done():
+            future.set_result(text)
 
     def _dispatch(self, proc: ProcessState, msg: Any) -> None:
         kind = type(msg)
@@ -734,7 +984,14 @@ class Runtime:
     def _invoke(self, proc: ProcessState, kind: str, ctx: Any, fn: Callable[..., Any], *args: Any) -> None:
         try:
             result = fn(*args)
+            self._leave_if_forked()
+            if isinstance(result, (CoroutineType, AsyncGeneratorType)):
+                if isinstance(result, CoroutineType):
+                    result.close()  # (never awaited: close it so Python does not warn about it)
+                raise TypeError(f"{kind} is an async def: it returned a {type(result).__name__} that "
+                                "nothing would run; write callbacks as plain functions or generators")
         except BaseException as exc:
+            self._leave_if_forked()
             self._failed(proc, kind, ctx, exc)
             return
         if isinstance(result, GeneratorType):
@@ -743,14 +1000,25 @@ class Runtime:
             self._complete(proc, kind, ctx, result)
 
     def _drive(self, proc: ProcessState, task: Suspended, value: Any, first: bool) -> None:
-        """Run a generator callback until it waits for a message that is not there yet, or ends."""
+        """Run a generator callback until it waits for a message that is not there yet, or ends.
+
+        A ``_MatchFailed`` as the value is thrown into the generator at its ``yield``: the match
+        function it passed to ``receive`` failed, which is its own crash (it may catch it, too).
+        """
         gen = task.gen
         try:
             while True:
-                request = next(gen) if first else gen.send(value)
+                if first:
+                    request = next(gen)
+                elif type(value) is _MatchFailed:
+                    request = gen.throw(value.error)
+                else:
+                    request = gen.send(value)
+                self._leave_if_forked()
                 first = False
                 if not isinstance(request, Receive):
-                    raise TypeError(f"a callback yielded {request!r}; yield self.receive() or self.sleep()")
+                    raise TypeError(f"a callback yielded {safe_repr(request, 200)}; "
+                                    "yield self.receive() or self.sleep()")
                 with self._lock:
                     if not proc.alive:
                         return
@@ -762,8 +1030,10 @@ class Runtime:
                     proc.waiting = None
                 value = TIMEOUT if found is NOTHING else found
         except StopIteration as done:
+            self._leave_if_forked()
             self._complete(proc, task.kind, task.ctx, done.value)
         except BaseException as exc:
+            self._leave_if_forked()
             self._failed(proc, task.kind, task.ctx, exc)
 
     def _suspend(self, proc: ProcessState, task: Suspended, request: Receive) -> None:
@@ -825,8 +1095,7 @@ class Runtime:
         A supervisor busy with its own work (starting 100,000 children) is left alone: that is the
         engine's code, and time must not move in the middle of a restart.
         """
-        innermost = stack[-1][0]
-        if getattr(innermost.actor or innermost.cls, "runaway_exempt", False):
+        if self._exempt(stack[-1][0]):
             return
         detached = False
         for proc, _since in stack:
@@ -863,6 +1132,8 @@ class Runtime:
 
     def _scheduler_loop(self) -> None:
         me = threading.get_ident()
+        with self._lock:
+            self._retired.discard(me)  # a thread id is reused once its thread has ended
         while True:
             with self._lock:
                 while not self._run_queue:
@@ -872,7 +1143,7 @@ class Runtime:
                 proc = self._run_queue.popleft()
                 if not proc.alive:
                     continue
-                msg = self._take(proc)
+                msg = self._next(proc)
                 if msg is NOTHING:
                     self._after_run(proc)
                     continue
@@ -881,7 +1152,7 @@ class Runtime:
                 self._running[me] = [(proc, time.monotonic())]
             self._run_guarded(proc, msg)
             with self._lock:
-                del self._running[me]
+                proc.busy_run += time.monotonic() - self._running.pop(me)[0][1]
                 self._after_run(proc)
                 if me in self._retired:
                     return
@@ -892,8 +1163,19 @@ class Runtime:
         except ProcessKilled:
             pass
         except BaseException:
+            self._leave_if_forked()
             log.exception("engine error while running %s", proc.pid)
         self._end_callback(proc)
+
+    def _leave_if_forked(self) -> None:
+        """A worker that forked is back in the engine, in the child: end the child at once.
+
+        The child has a copy of the engine but none of its other threads (their locks may be held
+        for ever), and must not run the parent's loops or write into the parent's output. So it
+        ends here, without running ``atexit`` handlers or flushing buffers that the parent owns.
+        """
+        if _forked and os.getpid() != self._owner_pid:
+            os._exit(0)
 
     def _end_callback(self, proc: ProcessState) -> None:
         """Leave a callback for good: once this returns, no ``ProcessKilled`` can land on this thread.
@@ -926,7 +1208,7 @@ class Runtime:
                 if not proc.alive or self._closed:
                     self._threads = [t for t in self._threads if t.ident != me]
                     return
-                msg = self._take(proc)
+                msg = self._next(proc)
                 if msg is NOTHING:
                     self._after_run(proc)
                     continue
@@ -935,7 +1217,7 @@ class Runtime:
                 self._running[me] = [(proc, time.monotonic())]
             self._run_guarded(proc, msg)
             with self._lock:
-                del self._running[me]
+                proc.busy_run += time.monotonic() - self._running.pop(me)[0][1]
                 self._after_run(proc)
 
 

@@ -16,7 +16,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from .actor import ProcessKilled
+from .reasons import ProcessKilled
 
 if TYPE_CHECKING:
     from .process import ProcessState

@@ -125,7 +125,7 @@ def test_an_exception_that_cannot_be_printed_is_still_a_crash(tmp_path: Path, ti
     tree = load_tree(hostile_tree(tmp_path, "RaisesUnprintable"))
     events = run_headless(tree, 120)
     assert lines(events, "root/h")[:3] == [
-        "0 start root/h", "50 crash root/h Unprintable: <exception str() failed>", "50 start root/h restart"]
+        "0 start root/h", "50 crash root/h Unprintable: <unprintable Unprintable>", "50 start root/h restart"]
 
 
 def test_an_unprintable_exception_in_a_restart_cannot_crash_the_supervisor(tmp_path: Path,
