@@ -37,6 +37,42 @@ defmodule Rec do
   def terminating(path, reason),
     do: GenServer.call(__MODULE__, {:terminating, path, self(), reason, now_ms()}, :infinity)
 
+  # a child whose init returned :ignore (a gen_server then exits normal without ever running)
+  def ignored(path),
+    do: GenServer.call(__MODULE__, {:ignored, path, now_ms()}, :infinity)
+
+  # the next exit signal to this pid comes from outside (Process.exit/2 by the driver), so its
+  # DOWN is the process's own end (exit/crash by reason), not a stop by its supervisor
+  def external(pid), do: GenServer.call(__MODULE__, {:external, pid}, :infinity)
+
+  # which_children of a supervisor, as one string: "id:state,..." in OTP's order
+  # (reverse start order for static supervisors; ids are "undefined" under a DynamicSupervisor)
+  def snapshot(sup, path) do
+    kids =
+      Enum.map_join(Supervisor.which_children(sup), ",", fn {id, child, _, _} ->
+        state = cond do
+          is_pid(child) -> "running"
+          child == :restarting -> "restarting"
+          true -> "undefined"
+        end
+        fmt(id) <> ":" <> state
+      end)
+    GenServer.call(__MODULE__, {:snapshot, path, kids, now_ms()}, :infinity)
+  end
+
+  # run fun in its own process at ms since t0 (a driver for actions from outside the tree)
+  def at(ms, fun) do
+    spawn(fn ->
+      Process.sleep(max(round(ms - now_ms()), 0))
+      fun.()
+    end)
+  end
+
+  # the pid of a supervisor's child by id
+  def child(sup, id) do
+    Enum.find_value(Supervisor.which_children(sup), fn {i, p, _, _} -> if i == id, do: p end)
+  end
+
   def give_up(sup_name, offender, sup_pid),
     do: send(__MODULE__, {:give_up, sup_name, offender, sup_pid, now_ms(), mono_s()})
 
@@ -67,6 +103,18 @@ defmodule Rec do
     {:reply, :ok, s}
   end
 
+  def handle_call({:ignored, path, t}, _from, s) do
+    {:reply, :ok, add(s, [t: t, event: "exit", path: path, reason: "normal", phase: "ignore"])}
+  end
+
+  def handle_call({:external, pid}, _from, s) do
+    {:reply, :ok, update_in(s.pids, &Map.update(&1, pid, %{path: "?", kind: :worker, done: false, since: nil, ext: true}, fn m -> Map.put(m, :ext, true) end))}
+  end
+
+  def handle_call({:snapshot, path, kids, t}, _from, s) do
+    {:reply, :ok, add(s, [t: t, event: "children", path: path, children: kids])}
+  end
+
   def handle_call(:dump, _from, s), do: {:reply, {Enum.reverse(s.events), Enum.reverse(s.reports)}, s}
 
   def handle_info({:give_up, sup_name, offender, sup_pid, t, ms}, s) do
@@ -87,11 +135,12 @@ defmodule Rec do
     case Map.pop(s.pids, pid) do
       {nil, _} -> {:noreply, s}
       {%{done: true}, pids} -> {:noreply, %{s | pids: pids}}
-      {%{path: path, kind: kind, since: since}, pids} ->
+      {%{path: path, kind: kind, since: since} = m, pids} ->
         s = %{s | pids: pids}
         ev =
           cond do
             kind == :sup and MapSet.member?(s.gave_up, path) -> "exit"
+            Map.get(m, :ext) -> if(orderly?(reason), do: "exit", else: "crash")
             reason in [:shutdown, :killed] or match?({:shutdown, _}, reason) -> "terminate"
             reason == :normal -> "exit"
             true -> "crash"
@@ -105,6 +154,7 @@ defmodule Rec do
 
   def orderly?(r), do: r in [:normal, :shutdown] or match?({:shutdown, _}, r)
 
+  def fmt({:shutdown, term}), do: "{shutdown, " <> fmt(term) <> "}"
   def fmt({%{__exception__: true} = e, _stack}), do: inspect(e.__struct__) <> ": " <> Exception.message(e)
   def fmt(a) when is_atom(a), do: Atom.to_string(a) |> String.replace_prefix("Elixir.", "")
   def fmt(b) when is_binary(b), do: b
@@ -266,6 +316,10 @@ end
 #   crash_after: ms -> raise (abnormal)         exit_after: ms -> {:stop, :normal}
 #   trap:        trap exits (so terminate/2 runs on supervisor shutdown)
 #   term_sleep:  ms spent inside terminate/2 when stopped by the supervisor
+#   exit_reason: the reason for exit_after (default :normal), e.g. {:shutdown, :done}
+#   ignore:      init returns :ignore (only for starts at or after ignore_from ms, default 0)
+#   busy_at, busy_for, busy_reason: at busy_at ms it is busy busy_for ms inside handle_info (exit
+#                signals wait in its mailbox meanwhile), then stops with busy_reason
 defmodule W do
   use GenServer
 
@@ -273,7 +327,17 @@ defmodule W do
 
   @impl true
   def init(opts) do
+    if opts[:ignore] && Rec.now_ms() >= Keyword.get(opts, :ignore_from, 0) do
+      Rec.ignored(Keyword.fetch!(opts, :path))
+      :ignore
+    else
+      init_running(opts)
+    end
+  end
+
+  defp init_running(opts) do
     if opts[:trap], do: Process.flag(:trap_exit, true)
+    if t = opts[:busy_at], do: Process.send_after(self(), :busy, t)
     if t = opts[:crash_after], do: Process.send_after(self(), :crash, t)
     if t = opts[:exit_after], do: Process.send_after(self(), :exit_normal, t)
     Process.put(:path, Keyword.fetch!(opts, :path))
@@ -289,7 +353,12 @@ defmodule W do
 
   def handle_info(:exit_normal, s) do
     Process.put(:self_stop, true)
-    {:stop, :normal, s}
+    {:stop, Map.get(s, :exit_reason, :normal), s}
+  end
+
+  def handle_info(:busy, s) do
+    Process.sleep(s.busy_for)
+    {:stop, s.busy_reason, s}
   end
 
   def handle_info(_, s), do: {:noreply, s}

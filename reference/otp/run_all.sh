@@ -6,7 +6,7 @@
 # Run a single scenario with:  elixir <scenario>.exs
 cd "$(dirname "$0")"
 mkdir -p out
-SCENARIOS="${*:-a b c d e f g g2 h h2_phase02 h2_phase07 i}"
+SCENARIOS="${*:-a b c d e f g g2 h h2_phase02 h2_phase07 i j k l}"
 REC_START_AT=$(( $(date +%s%3N) + 8000 )); export REC_START_AT
 for s in $SCENARIOS; do
   elixir "$s.exs" > "out/$s.log" 2>&1 &

@@ -5,8 +5,10 @@ import os
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-names = sys.argv[1:] or ["a", "b", "c", "d", "e", "f", "g", "g2", "h", "h2_phase02", "h2_phase07", "i"]
-ABBR = {"start": "start", "crash": "CRASH", "exit": "exit", "terminate": "term", "give_up": "GIVE_UP"}
+names = sys.argv[1:] or ["a", "b", "c", "d", "e", "f", "g", "g2", "h", "h2_phase02", "h2_phase07", "i", "j", "k",
+                         "l"]
+ABBR = {"start": "start", "crash": "CRASH", "exit": "exit", "terminate": "term", "give_up": "GIVE_UP",
+        "children": "children"}
 for n in names:
     with open(os.path.join(here, "out", n + ".jsonl")) as lines:
         ev = [json.loads(line) for line in lines]
@@ -18,8 +20,12 @@ for n in names:
         if e["event"] == "start" and e.get("restart"):
             s += "*"
         if e["event"] in ("terminate", "exit"):
+            s += f' ({e["reason"]}{", ignore" if e.get("phase") == "ignore" else ""})'
+        if e["event"] == "children":
+            s += f' [{e["children"]}]'
+        if e["event"] == "crash" and "stamp" not in e:  # an exit signal from outside, not its own crash
             s += f' ({e["reason"]})'
-        if e["event"] == "crash":
+        if e["event"] == "crash" and "stamp" in e:
             s += f' [stamp {e["stamp"]}]'
         if e["event"] == "give_up":
             s += f' (offender {e["child"]})'
