@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from ..engine import Pacer, VirtualClock
 from ..engine.reasons import format_reason
@@ -61,26 +62,37 @@ class LiveRun:
 
         So the tree starts at exactly t = 0 whatever the wall clock did meanwhile (the lesson's
         bombs explode at 2.000 s, not 2.013 s), and a worker that takes time to start takes it in
-        virtual time at once instead of waiting for a pacer that may be paused.
+        virtual time at once instead of waiting for a pacer that may be paused. A start held up by
+        real-time work (an init that blocks or loops) is handed to the pacer as it is: it goes on in
+        paced time, the app shows it starting, and ``q`` still ends everything.
         """
         self.clock.paced = False
         try:
-            self._start_tree()
+            self._start_tree(settle=True)
         finally:
             self.clock.paced = True
             self.time.set_paused(self.time.paused)  # re-base the pacer on where the start left time
             if not self._stopped:
                 self.time.start()
 
-    def _start_tree(self) -> None:
+    def _start_tree(self, settle: bool = False) -> None:
         try:
-            result = self.session.start()
+            started = self.session.begin()
+            if settle:
+                self.session.settle_start()
+            else:
+                self.session.runtime.wait(started)
+            started.add_done_callback(self._started)
         except Exception as exc:  # the engine refused outright; say so, keep the app alive
             log.debug("tree start failed", exc_info=True)
             self.feed.note(f"the tree could not start: {exc!r}", "error")
             return
         finally:
             self.up.set()
+
+    def _started(self, done: Future) -> None:
+        """The root's start is over (maybe long after ``up``): say so if it failed. Any thread."""
+        result = done.result()
         if result.status != "ok":
             self.feed.note(f"the root supervisor did not start: {result.status} "
                            f"{format_reason(result.reason)}", "error")

@@ -85,3 +85,36 @@ def test_ignore_is_an_arg_of_every_built_in_worker(tree, run) -> None:
 def test_ignore_must_be_a_boolean(problems) -> None:
     found = problems('[[children]]\nid = "a"\nworker = "bomb"\nargs = { ignore = "yes" }\n')
     assert found and found[0].startswith("t.toml:4: arg ignore must be true or false")
+
+
+def test_the_bundled_ignore_and_shutdown_tree_does_what_its_comment_says(run) -> None:
+    from suptui.session import Session
+    from suptui.treefile import load_tree
+
+    events = run(load_tree("ignore_and_shutdown"), 9000)
+    told = [(e.t, e.kind, e.path, e.get("reason")) for e in events if e.kind in ("exit", "crash")]
+    assert told == [
+        (0, "exit", "root/optional", "normal"), (0, "exit", "root/scratch", "normal"),
+        (2000, "crash", "root/boot_once", "RuntimeError: boot_once Exploded!"),
+        (2000, "exit", "root/boot_once", "normal"),
+        (3000, "exit", "root/job", "{shutdown, done}"),
+        (4000, "exit", "root/rotator", "{shutdown, rotated}"),
+        (5000, "exit", "root/pool/lazy", "normal"),
+        (6000, "exit", "root/listener", "{shutdown, bye}"),
+        (8000, "exit", "root/rotator", "{shutdown, rotated}"),
+    ]
+    restarts = [(e.t, e.path) for e in events if e.kind == "start" and e.get("restart")]
+    assert restarts == [(4000, "root/rotator"), (8000, "root/rotator")]
+    session = Session(load_tree("ignore_and_shutdown"))
+    try:
+        assert session.start().status == "ok"
+        session.run_until(7000)
+        root = session.runtime.whereis("root")
+        assert root is not None
+        from suptui.engine import SupervisorClient
+
+        kids = {cid: pid for cid, pid, _ in SupervisorClient(session.runtime, root).which_children()}
+        assert "scratch" not in kids and kids["optional"] is None and kids["boot_once"] is None
+        assert kids["job"] is None and kids["listener"] is None and kids["rotator"] is not None
+    finally:
+        session.stop()
