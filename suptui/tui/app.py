@@ -21,12 +21,15 @@ from textual.app import App, ComposeResult
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from ..engine import Event
 from ..engine.client import SupervisorError, unwrap
 from ..engine.specs import STRATEGIES
+from ..safetext import visible
+from ..treefile.errors import TreeFileError
 from ..treefile.model import NodeDef, Tree
 from .background import BackgroundRuns
 from .bindings import APP_BINDINGS, FILTER_BINDINGS
@@ -35,7 +38,7 @@ from .details import DetailsPane, NodeFacts, describe, next_strategy
 from .dialogs import EXIT_REASONS, RESTART_CHOICES, Choice, ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path
 from .feed import EventFeed, FeedLogHandler, Later, Note
-from .guard import guarded
+from .guard import exc_text, guarded
 from .header import HeaderState, PlaygroundHeader, header_content
 from .lanekeys import LaneKeys
 from .lanes import LanesView
@@ -57,6 +60,16 @@ BACKGROUND_STOP_S = 10.0
 timers, so it normally takes milliseconds)."""
 
 Loader = Callable[[str], Tree]
+
+
+def load_error_text(exc: Exception) -> str:
+    """What a failed tree load says. The loader's own errors and the built-in ones (``OSError``) are
+    ours to ``str``; anything else escaped from a user's module, whose ``__str__`` must not run on
+    the UI thread, is named by its type."""
+    ours = type(exc).__module__ == "builtins" and all(isinstance(arg, str | int) for arg in exc.args)
+    if isinstance(exc, TreeFileError) or ours:
+        return str(exc) or type(exc).__name__
+    return f"{type(exc).__name__} while loading"
 
 
 class FilterInput(Input):
@@ -170,7 +183,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         self.run_events = [] if predict else None
         if predict:
             self._paused = True
-        self.title = f"suptui · {tree.title or self._source_name() or tree.root.id}"
+        self.title = visible(f"suptui · {tree.title or self._source_name() or tree.root.id}")
         self.model.load(tree)
         view = self.tree_view
         view.collapsed.clear()
@@ -276,6 +289,13 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
             log.debug("deferred UI work failed", exc_info=True)
             self.note(f"display update failed: {exc!r}", "error")
 
+    def notify_text(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+                    timeout: float | None = None) -> None:
+        """``notify`` for text that may hold anything (a tree file's problems, a worker's message):
+        control characters made visible and no markup parsing (``App.notify`` parses by default)."""
+        self.notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,
+                    timeout=timeout, markup=False)
+
     def note(self, text: str, kind: str = "note") -> None:
         """A log line that is not an engine event. Any thread; shows at the next drain."""
         if self.live is not None:
@@ -316,7 +336,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         if text is None:
             banner.remove_class("-shown")
         else:
-            banner.update(text)
+            banner.update(visible(text))  # a markup=False Static: only control characters to fear
             banner.add_class("-shown")
 
     def _update_details(self, run: LiveRun) -> None:
@@ -389,7 +409,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
             except SupervisorError as exc:
                 feed.note(f"{what}: {{error, {exc}}}", "error")
             except Exception as exc:
-                feed.note(f"{what}: {exc}", "error")
+                feed.note(f"{what}: {exc_text(exc)}", "error")
             else:
                 if report_ok:
                     feed.note(f"{what}: ok", "ok")
@@ -612,7 +632,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
                 if run.feed.received != before:
                     return
         except Exception as exc:
-            run.feed.note(f"step failed: {exc!r}", "error")
+            run.feed.note(f"step failed: {exc_text(exc)}", "error")
 
     @guarded
     def action_faster(self) -> None:
@@ -688,11 +708,11 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         try:
             tree = self.loader(self.source)
         except Exception as exc:
-            message = str(exc) or repr(exc)
+            message = load_error_text(exc)
             self.note(f"{self.source} has errors; the running tree is kept:", "error")
             for line in message.splitlines():
                 self.note(f"  {line}", "error")
-            self.notify(message, title=f"{self.source} not reloaded", severity="error", timeout=8)
+            self.notify_text(message, title=f"{self.source} not reloaded", severity="error", timeout=8)
             self.drain_now()
             return
         old = self.live
@@ -720,9 +740,9 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
             entries = (self.bundled or default_bundled)()
         except Exception as exc:
             entries = []
-            self.notify(f"cannot list the bundled trees: {exc!r}", severity="error")
+            self.notify_text(f"cannot list the bundled trees: {type(exc).__name__}", severity="error")
         if not entries:
-            self.notify("no bundled trees found; pass a tree file", severity="error")
+            self.notify_text("no bundled trees found; pass a tree file", severity="error")
             return
         choices = [Choice(getattr(entry, "name", str(entry)), getattr(entry, "name", str(entry)),
                           getattr(entry, "description", "") or getattr(entry, "title", ""))
@@ -735,7 +755,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
             try:
                 tree = self.loader(value)
             except Exception as exc:
-                self.notify(str(exc), title="cannot load tree", severity="error", timeout=8)
+                self.notify_text(load_error_text(exc), title="cannot load tree", severity="error", timeout=8)
                 self._open_picker()
                 return
             self.source = value

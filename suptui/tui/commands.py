@@ -11,12 +11,34 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.actions import parse
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 
+from ..safetext import visible
 from .bindings import APP_BINDINGS, key_label
 
 if TYPE_CHECKING:
     from .app import SuptuiApp
+
+
+def highlighted(matcher: Matcher, title: str) -> Content:
+    """``title`` with the query's letters highlighted, never parsed as markup.
+
+    ``Matcher.highlight`` parses its candidate as content markup, and a node's name comes from a
+    tree file or a worker: ``Go to [@click=app.quit]`` would become a link. So the same fuzzy match
+    is laid over plain ``Content`` here.
+    """
+    content = Content(title)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    for offset in offsets:
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def plain(text: str) -> Content:
+    """Help text for a hit: the palette parses a ``str`` as markup, a ``Content`` it shows as is."""
+    return Content(visible(text))
 
 
 class BindingCommands(Provider):
@@ -37,14 +59,16 @@ class BindingCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, action in self._enabled():
-            yield DiscoveryHit(title, partial(self._run, action), help=help_text)
+            yield DiscoveryHit(plain(title), partial(self._run, action), text=title,
+                               help=plain(help_text))  # type: ignore[arg-type]  # Content works
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, action in self._enabled():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._run, action), help=help_text)
+                yield Hit(score, highlighted(matcher, title), partial(self._run, action), text=title,
+                          help=plain(help_text))  # type: ignore[arg-type]
 
 
 class NodeCommands(Provider):
@@ -55,11 +79,11 @@ class NodeCommands(Provider):
         matcher = self.matcher(query)
         model = app.model
         for path in list(model.nodes):
-            title = f"Go to {model.display(path)}"
+            title = f"Go to {model.display(path)}"  # display() is visible text already
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(app.select_node, path),
-                          help=f"select {path} in the tree")
+                yield Hit(score, highlighted(matcher, title), partial(app.select_node, path), text=title,
+                          help=plain(f"select {path} in the tree"))  # type: ignore[arg-type]
 
 
 class Palette(CommandPalette):

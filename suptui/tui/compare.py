@@ -16,6 +16,7 @@ from ..engine.specs import STRATEGIES
 from ..headless import run_headless
 from ..timeline import TimelineModel
 from ..treefile.model import Tree
+from .guard import exc_text
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def run_strategies(tree: Tree, until: int, seed: int = 0,
             events: list[Event] = run_headless(with_root_strategy(tree, strategy), until, seed=seed,
                                                cancelled=cancelled)
         except Exception as exc:  # an engine or worker bug must not take the screen down
-            runs.append(StrategyRun(strategy, as_written, None, error=f"{type(exc).__name__}: {exc}"))
+            runs.append(StrategyRun(strategy, as_written, None, error=exc_text(exc)))
             continue
         runs.append(StrategyRun(strategy, as_written, TimelineModel(events), len(events)))
     return runs

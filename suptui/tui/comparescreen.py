@@ -20,6 +20,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState
 
+from ..safetext import visible
 from ..timeline import TimelineModel, rows, zoom_in, zoom_out
 from ..timeline.geometry import ZOOM_LEVELS_MS
 from ..timeline.geometry import Row as LaneRow
@@ -27,6 +28,8 @@ from ..treefile.model import Tree
 from .background import BackgroundRuns
 from .bindings import COMPARE_BINDINGS
 from .compare import StrategyRun, run_strategies
+from .dialogs import shown
+from .guard import exc_text
 from .lanepaint import LaneCanvas
 from .lanes import MAX_LABEL_WIDTH, layout_for
 from .once import DismissOnce
@@ -45,7 +48,7 @@ def run_title(run: StrategyRun, until: int) -> str:
     """``one_for_all (as in the file) · 5 crashes, 15 restarts · root never gave up``."""
     head = f"{run.strategy}{' (as in the file)' if run.as_written else ''}"
     if run.model is None:
-        return f"{head} · the run failed: {run.error}"
+        return visible(f"{head} · the run failed: {run.error}")
     lanes = run.model.lanes()
     crashes = sum(1 for lane in lanes for mark in lane.marks_between(0, until) if mark.kind == "crash")
     restarts = sum(1 for lane in lanes for life in lane.lifetimes_between(0, until)
@@ -54,8 +57,8 @@ def run_title(run: StrategyRun, until: int) -> str:
     gave_up = [m.t for m in root.marks_between(0, until) if m.kind == "give_up"] if root is not None else []
     end = f"{root.name} gave up at {gave_up[0] / 1000:g} s" if gave_up else (
         f"{root.name} never gave up" if root is not None else "nothing ran")
-    return f"{head} · {crashes} crash{'es' if crashes != 1 else ''}, {restarts} restart" \
-           f"{'s' if restarts != 1 else ''} · {end}"
+    return visible(f"{head} · {crashes} crash{'es' if crashes != 1 else ''}, {restarts} restart"
+                   f"{'s' if restarts != 1 else ''} · {end}")
 
 
 class CompareView(LaneCanvas, can_focus=True):
@@ -102,7 +105,7 @@ class CompareView(LaneCanvas, can_focus=True):
         self._sync_size()
 
     def _labels(self) -> int:
-        widths = [2 * lane.depth + len(lane.name) + 1 for run in self.runs if run.model is not None
+        widths = [2 * lane.depth + len(visible(lane.name)) + 1 for run in self.runs if run.model is not None
                   for lane in run.model.lanes()]
         return min(MAX_LABEL_WIDTH, max(widths, default=0))
 
@@ -154,7 +157,7 @@ class CompareView(LaneCanvas, can_focus=True):
         if line.lane == -2 or run.model is None:
             return Strip.blank(width, base)
         lane = run.model.lanes()[line.lane]
-        name = f"{'  ' * lane.depth}{lane.name}"
+        name = f"{'  ' * lane.depth}{visible(lane.name)}"
         name = name if len(name) < label else name[:max(0, label - 2)] + "…"
         style = "label-supervisor" if lane.is_supervisor else "label"
         segments = [Segment(f"{name:<{label}}", base + self.lane_style(style))] if label else []
@@ -204,7 +207,7 @@ class CompareScreen(DismissOnce, ModalScreen[None]):
     def _retitle(self, status: str = "") -> None:
         name = self.tree_def.title or self.tree_def.root.id
         text = f"Compare strategies: {name} · same tree, same script · 0–{self.span_ms // 1000} s"
-        self.query_one("#question", Label).update(f"{text}   {status}".rstrip())
+        self.query_one("#question", Label).update(shown(f"{text}   {status}".rstrip()))
 
     def _run(self, until: int) -> None:
         def work(cancelled: Callable[[], bool]) -> tuple[int, list[StrategyRun]]:
@@ -222,7 +225,7 @@ class CompareScreen(DismissOnce, ModalScreen[None]):
             self.view.show(runs, self.until)
             self._retitle()
         elif event.state == WorkerState.ERROR:
-            self._retitle(f"the runs failed: {worker.error!r}")
+            self._retitle(f"the runs failed: {exc_text(worker.error) if worker.error else '?'}")
 
     def action_zoom(self, direction: int) -> None:
         self.span_ms = zoom_in(self.span_ms) if direction < 0 else zoom_out(self.span_ms)

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..engine.specs import DEFAULT_WORKER_SHUTDOWN, STRATEGIES
+from ..safetext import visible
 from .model import NodeView, TreeModel
 from .narrate import format_t
 from .treeview import STATUS_GLYPHS
@@ -42,7 +43,9 @@ def next_strategy(strategy: str | None) -> str:
 
 
 def _field(fields: Table, label: str, value: str, style: str = "") -> None:
-    fields.add_row(label, Text(value, style))
+    """One row. The value is a ``Text`` (a ``str`` cell would be parsed as Rich markup) of visible
+    text: reasons, state descriptions, worker names and summaries come from user code."""
+    fields.add_row(label, Text(visible(value), style))
 
 
 def _safe_repr(value: object) -> str:
@@ -82,7 +85,7 @@ def describe(facts: NodeFacts, model: TreeModel) -> Group:
         return Group(title, fields)
     fields.add_row("keys", "")
     for key, sentence in effects:
-        fields.add_row(Text(f"{key:>4}", "bold"), sentence)
+        fields.add_row(Text(f"{key:>4}", "bold"), Text(visible(sentence)))
     return Group(title, fields)
 
 
@@ -130,7 +133,7 @@ def _last_exit(fields: Table, node: NodeView) -> None:
     if node.last_traceback:
         lines = [line for line in node.last_traceback.rstrip().splitlines() if line.strip()]
         for line in lines[-TRACEBACK_LINES:]:
-            fields.add_row("", Text(line.strip(), "dim"))
+            fields.add_row("", Text(visible(line.strip()), "dim"))
 
 
 def key_effects(facts: NodeFacts, model: TreeModel) -> list[tuple[str, str]]:

@@ -12,13 +12,26 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..engine.specs import RESTART_TYPES
+from ..safetext import visible
 from .bindings import CHOICE_BINDINGS, CONFIRM_BINDINGS, HELP_SCREEN_BINDINGS, HELP_SECTIONS, key_label
 from .once import DismissOnce
+
+
+def shown(text: str) -> Content:
+    """Text for a Textual widget, never parsed as markup.
+
+    Questions and titles name nodes, trees and reasons, which come from tree files and workers: a
+    ``str`` handed to a ``Label`` would be parsed as content markup, so ``[@click=app.quit]`` in a
+    node's id would become a link that quits the app. ``Content`` is taken as it is; control
+    characters are made visible first.
+    """
+    return Content(visible(text))
 
 
 class ConfirmScreen(DismissOnce, ModalScreen[bool]):
@@ -33,10 +46,10 @@ class ConfirmScreen(DismissOnce, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(self.question, id="question")
+            yield Label(shown(self.question), id="question")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
-                yield Button(f"{self.confirm_label} (y)", id="confirm", variant="error")
+                yield Button(shown(f"{self.confirm_label} (y)"), id="confirm", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -83,14 +96,15 @@ class ChoiceScreen(DismissOnce, ModalScreen[str | None]):
         self.initial = initial
 
     def compose(self) -> ComposeResult:
-        width = max((len(c.label) for c in self.choices), default=8) + 2
+        labels = [visible(c.label) for c in self.choices]
+        width = max((len(label) for label in labels), default=8) + 2
         options = []
-        for choice in self.choices:
-            prompt = Text(f"{choice.label:<{width}}", "bold")
-            prompt.append(choice.help, "dim")
+        for choice, label in zip(self.choices, labels, strict=True):
+            prompt = Text(f"{label:<{width}}", "bold")
+            prompt.append(visible(choice.help), "dim")
             options.append(Option(prompt, id=choice.value))
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(self.title_text, id="question")
+            yield Label(shown(self.title_text), id="question")
             yield OptionList(*options, id="choices")
 
     def on_mount(self) -> None:

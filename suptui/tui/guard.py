@@ -20,6 +20,20 @@ class Notes(Protocol):
     def note(self, text: str, kind: str = "note") -> None: ...
 
 
+def exc_text(exc: BaseException) -> str:
+    """``repr(exc)`` for an exception whose text is safe to build here, else its type's name.
+
+    A built-in or suptui exception with plain arguments formats without running anyone's code; any
+    other may come from a worker, whose ``__repr__``/``__str__`` could block, raise ``SystemExit``
+    or return anything, and this runs on the UI thread (or inside an engine future's callback).
+    """
+    module = type(exc).__module__
+    ours = module == "builtins" or module == "suptui" or module.startswith("suptui.")
+    if ours and all(isinstance(arg, str | int | float) for arg in exc.args):
+        return repr(exc)
+    return f"<{type(exc).__name__}>"
+
+
 def guarded(method: F) -> F:
     """Turn any exception in an action into a red log line: the app must outlive the tree."""
 
@@ -29,7 +43,7 @@ def guarded(method: F) -> F:
             return method(self, *args, **kwargs)
         except Exception as exc:
             log.debug("action %s failed", method.__name__, exc_info=True)
-            self.note(f"{method.__name__.removeprefix('action_')} failed: {exc!r}", "error")
+            self.note(f"{method.__name__.removeprefix('action_')} failed: {exc_text(exc)}", "error")
             return None
 
     return wrapper  # type: ignore[return-value]

@@ -15,6 +15,7 @@ from textual.visual import VisualType
 from textual.widgets import Header
 from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
 
+from ..safetext import visible
 from .narrate import format_t
 from .timecontrol import speed_label
 
@@ -34,16 +35,17 @@ class HeaderState:
 
 
 def header_content(title: str, state: HeaderState) -> Content:
-    parts: list[str | tuple[str, str]] = [(title, "bold"), "   ", (f"t = {format_t(state.t_ms)} s", "bold"),
+    parts: list[str | tuple[str, str]] = [(visible(title), "bold"), "   ",
+                                          (f"t = {format_t(state.t_ms)} s", "bold"),
                                           "  ", (speed_label(state.speed), "bold $accent")]
     if state.paused:
         parts += ["  ", (" PAUSED ", "bold reverse $warning")]
     if state.budget is not None:
         used, most, period = state.budget
         style = "bold $error" if used >= most else ""
-        parts += ["  ", (f"{state.root} {used}/{most} restarts in {period} s", style)]
+        parts += ["  ", (f"{visible(state.root)} {used}/{most} restarts in {period} s", style)]
     if state.needle:
-        parts += ["  ", (f"filter: {state.needle}", "italic")]
+        parts += ["  ", (f"filter: {visible(state.needle)}", "italic")]
     return Content.assemble(*parts)
 
 

@@ -21,6 +21,7 @@ from textual import events
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
+from ..safetext import visible
 from ..timeline import rows
 from ..timeline.geometry import Row as LaneRow
 from .lanepaint import GAUGE_COMPACT, GAUGE_FULL, LaneCanvas
@@ -117,7 +118,7 @@ class LanesView(LaneCanvas, can_focus=False):
 
     def _lane_name(self, path: str) -> str:
         node = self.tree_view.model.nodes.get(path)
-        return node.id if node is not None else path.rsplit("/", 1)[-1]
+        return node.id if node is not None else visible(path.rsplit("/", 1)[-1])  # node.id is visible
 
     def frame_key(self) -> _FrameKey:
         top, height = self._viewport()

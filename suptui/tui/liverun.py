@@ -18,6 +18,7 @@ from ..session import Session
 from ..treefile.model import Tree
 from .export import EventSpool
 from .feed import EventFeed
+from .guard import exc_text
 from .timecontrol import ManualTime, TimeControl
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ class LiveRun:
             started.add_done_callback(self._started)
         except Exception as exc:  # the engine refused outright; say so, keep the app alive
             log.debug("tree start failed", exc_info=True)
-            self.feed.note(f"the tree could not start: {exc!r}", "error")
+            self.feed.note(f"the tree could not start: {exc_text(exc)}", "error")
             return
         finally:
             self.up.set()

@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from ..safetext import has_control, visible
 from .narrate import GLYPHS, LogLine, format_t
 
 LOG_STYLES: tuple[str, ...] = tuple(GLYPHS)
@@ -91,7 +92,11 @@ class EventLog(ScrollView, can_focus=True):
         return needle in line.text.lower() or needle in line.path.lower()
 
     def append(self, new: Iterable[LogLine]) -> None:
-        new = list(new)
+        """Add lines at the tail. Every line comes through here, and much of a line is worker text
+        (reasons, ids, a failed reply's message, a logged warning), so this is where control
+        characters are made visible: a line is drawn as segments, which reach the terminal raw."""
+        new = [line if not has_control(line.text) else
+               LogLine(line.t, line.style, visible(line.text), line.path) for line in new]
         if not new:
             return
         self.lines.extend(new)

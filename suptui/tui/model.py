@@ -7,12 +7,14 @@ give everything that happens (pids, status, restarts, strategy, restart stamps, 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Event
 from ..engine.intensity import in_window, stamp
+from ..safetext import visible
 from ..treefile.model import NodeDef, Tree
 
 STATUSES: tuple[str, ...] = ("pending", "running", "crashed", "restarting", "stopped", "zombie", "removed")
@@ -30,6 +32,9 @@ class NodeView:
 
     path: str
     id: str
+    """The last part of the path as shown: control characters made visible (a run-time child's id
+    comes from whoever started it, not from a checked tree file). ``path`` stays raw: it addresses
+    the engine."""
     parent: str | None
     kind: str = "worker"
     """``worker``, ``supervisor`` or ``dynamic``."""
@@ -115,6 +120,23 @@ def leaf(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
+def class_summary(actor: type | None) -> str:
+    """A worker class's ``summary`` attribute, read without running its code.
+
+    The view-model lives on the UI thread, and a user class may make ``summary`` a property, a
+    metaclass ``__getattr__`` or an object with a ``__str__``: any of them could block or raise
+    there. ``inspect.getattr_static`` reads the attribute without invoking descriptors, and only a
+    plain string is shown.
+    """
+    if actor is None:
+        return ""
+    try:
+        summary = inspect.getattr_static(actor, "summary", "")
+    except Exception:
+        return ""
+    return summary if isinstance(summary, str) else ""
+
+
 class TreeModel:
     """Every node of the running tree, updated event by event."""
 
@@ -149,9 +171,8 @@ class TreeModel:
     @staticmethod
     def _view_from_def(node: NodeDef) -> NodeView:
         actor = node.actor.__name__ if node.actor is not None else None
-        summary = getattr(node.actor, "summary", "") if node.actor is not None else ""
-        view = NodeView(node.path, node.id, parent_path(node.path), node.kind, node.worker or actor, actor,
-                        str(summary or ""), dict(node.args), node.restart, node.shutdown)
+        view = NodeView(node.path, visible(node.id), parent_path(node.path), node.kind, node.worker or actor,
+                        actor, class_summary(node.actor), dict(node.args), node.restart, node.shutdown)
         if node.is_supervisor:
             view.strategy, view.max_restarts, view.max_seconds = (node.strategy, node.max_restarts,
                                                                    node.max_seconds)
@@ -205,13 +226,13 @@ class TreeModel:
         definition = self._defs.get(e.path) or self._defs.get(e.path.rsplit(".", 1)[0])
         if definition is not None:
             view = self._view_from_def(definition)
-            view.path, view.id, view.parent = e.path, leaf(e.path), parent_path(e.path)
+            view.path, view.id, view.parent = e.path, visible(leaf(e.path)), parent_path(e.path)
         else:
             kind = "worker"
             if e.get("type") == "supervisor":
                 kind = "dynamic" if e.get("actor") == "DynamicSupervisor" else "supervisor"
-            view = NodeView(e.path, leaf(e.path), parent_path(e.path), kind, e.get("actor"), e.get("actor"),
-                            restart=None)
+            view = NodeView(e.path, visible(leaf(e.path)), parent_path(e.path), kind, e.get("actor"),
+                            e.get("actor"), restart=None)
         self._insert(view, changes)
         return view
 
@@ -223,7 +244,8 @@ class TreeModel:
         if view.parent is not None:
             parent = self.nodes.get(view.parent)
             if parent is None:
-                parent = NodeView(view.parent, leaf(view.parent), parent_path(view.parent), "supervisor")
+                parent = NodeView(view.parent, visible(leaf(view.parent)), parent_path(view.parent),
+                                  "supervisor")
                 self._insert(parent, changes)
             if view.path not in parent.children:
                 parent.children.append(view.path)
@@ -377,11 +399,12 @@ class TreeModel:
     # ------------------------------------------------------------------ questions the widgets ask
 
     def display(self, path: str) -> str:
-        """A path as the log and details show it: relative to the root, the root by its own name."""
+        """A path as the log and details show it: relative to the root, the root by its own name,
+        control characters made visible (see :attr:`NodeView.id`)."""
         root = self.root
         if root is not None and path.startswith(root + "/"):
-            return path[len(root) + 1:]
-        return path
+            return visible(path[len(root) + 1:])
+        return visible(path)
 
     def supervisor_of(self, path: str) -> NodeView | None:
         """The supervisor a strategy key acts on: the node itself if it supervises, else its parent."""

@@ -14,6 +14,7 @@ from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
 
+from ..safetext import visible
 from ..timeline.predict import Score
 from .lanepaint import LaneCanvas
 from .predictdraft import CRASH, GIVE_UP, RESTART, Draft
@@ -68,8 +69,12 @@ class PredictGrid(LaneCanvas, can_focus=True):
         self.row = 0
         self.second = 1
         rows = draft.rows
-        self._label = min(MAX_LABEL, max((len(r.guide) + len(r.name) for r in rows), default=4) + 1)
-        self._timer = min(MAX_TIMER, max((len(r.timer) for r in rows), default=0))
+        self._row_names = [visible(r.name) for r in rows]
+        self._row_timers = [visible(r.timer) for r in rows]
+        """What a row shows: the timer is a worker's own description of its state."""
+        widths = [len(r.guide) + len(name) for r, name in zip(rows, self._row_names, strict=True)]
+        self._label = min(MAX_LABEL, max(widths, default=4) + 1)
+        self._timer = min(MAX_TIMER, max((len(t) for t in self._row_timers), default=0))
         self._timer += 1 if self._timer else 0
 
     @property
@@ -147,12 +152,13 @@ class PredictGrid(LaneCanvas, can_focus=True):
 
     def _row(self, index: int, base: Style) -> Strip:
         row = self.draft.rows[index]
-        name = f"{row.guide}{row.name}"
+        name = f"{row.guide}{self._row_names[index]}"
         name = name if len(name) < self._label else name[:self._label - 2] + "…"
         label = "label-supervisor" if row.is_supervisor else "label"
         segments = [Segment(f"{name:<{self._label}}", base + self.lane_style(label))]
         if self._timer:
-            timer = row.timer if len(row.timer) < self._timer else row.timer[:self._timer - 2] + "…"
+            timer = self._row_timers[index]
+            timer = timer if len(timer) < self._timer else timer[:self._timer - 2] + "…"
             segments.append(Segment(f"{timer:<{self._timer}}", self._grid_style("grid--timer")))
         for second in range(1, self.draft.seconds + 1):
             cursor = self.verdicts is None and index == self.row and second == self.second and self.has_focus

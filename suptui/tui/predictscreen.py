@@ -13,8 +13,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
+from ..safetext import visible
 from ..timeline.predict import Score, report
 from .bindings import PREDICT_GRID_BINDINGS, PREDICT_RESULT_BINDINGS
+from .dialogs import shown
 from .once import DismissOnce
 from .predictdraft import Draft
 from .predictgrid import PredictGrid, verdicts_of
@@ -36,11 +38,12 @@ class PredictScreen(DismissOnce, ModalScreen[Draft | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="predict", classes="dialog"):
-            yield Label(self.title_text, id="question")
+            yield Label(shown(self.title_text), id="question")
             yield Static(HOW, id="predict-how", markup=False)
             yield PredictGrid(self.draft, id="predict-grid")
-            if self.notes:
-                yield Static("\n".join(self.notes), id="predict-notes", markup=False)
+            if self.notes:  # the script's reasons and targets, as the tree file wrote them
+                yield Static("\n".join(visible(note) for note in self.notes), id="predict-notes",
+                             markup=False)
         yield Footer()
 
     @property
@@ -111,7 +114,7 @@ class PredictResultScreen(DismissOnce, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         verdicts = verdicts_of(self.score, self.draft.seconds)
         with Vertical(id="predict", classes="dialog"):
-            yield Label(self.title_text, id="question")
+            yield Label(shown(self.title_text), id="question")
             verdict = "bold $text-success" if self.score.perfect else "bold $text-warning"
             headline = Content.assemble((self.score.headline(), verdict))
             yield Static(headline, id="predict-score")
