@@ -87,11 +87,11 @@ def test_ignore_must_be_a_boolean(problems) -> None:
     assert found and found[0].startswith("t.toml:4: arg ignore must be true or false")
 
 
-def test_the_bundled_ignore_and_shutdown_tree_does_what_its_comment_says(run) -> None:
+def test_the_bundled_ignore_shutdown_tree_does_what_its_comment_says(run) -> None:
     from suptui.session import Session
     from suptui.treefile import load_tree
 
-    events = run(load_tree("ignore_and_shutdown"), 9000)
+    events = run(load_tree("ignore_shutdown"), 9000)
     told = [(e.t, e.kind, e.path, e.get("reason")) for e in events if e.kind in ("exit", "crash")]
     assert told == [
         (0, "exit", "root/optional", "normal"), (0, "exit", "root/scratch", "normal"),
@@ -105,7 +105,7 @@ def test_the_bundled_ignore_and_shutdown_tree_does_what_its_comment_says(run) ->
     ]
     restarts = [(e.t, e.path) for e in events if e.kind == "start" and e.get("restart")]
     assert restarts == [(4000, "root/rotator"), (8000, "root/rotator")]
-    session = Session(load_tree("ignore_and_shutdown"))
+    session = Session(load_tree("ignore_shutdown"))
     try:
         assert session.start().status == "ok"
         session.run_until(7000)
