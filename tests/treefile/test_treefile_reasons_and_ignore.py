@@ -94,7 +94,7 @@ def test_the_bundled_ignore_shutdown_tree_does_what_its_comment_says(run) -> Non
     events = run(load_tree("ignore_shutdown"), 9000)
     told = [(e.t, e.kind, e.path, e.get("reason")) for e in events if e.kind in ("exit", "crash")]
     assert told == [
-        (0, "exit", "root/optional", "normal"), (0, "exit", "root/scratch", "normal"),
+        (1000, "exit", "root/optional", "normal"), (1000, "exit", "root/scratch", "normal"),
         (2000, "crash", "root/boot_once", "RuntimeError: boot_once Exploded!"),
         (2000, "exit", "root/boot_once", "normal"),
         (3000, "exit", "root/job", "{shutdown, done}"),
