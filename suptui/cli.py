@@ -9,6 +9,8 @@ fast and works where Textual cannot.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import faulthandler
 import math
 import os
 import sys
@@ -18,6 +20,7 @@ from typing import NoReturn
 
 from .engine.pacer import MAX_SPEED, MIN_SPEED
 from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
+from .headless.output import STREAMED_FORMATS, Output, private_stdout
 from .timeline.predict import PredictionError, horizon, report, score_prediction
 from .timeline.prediction import read_prediction
 from .treefile import TreeFileError, list_bundled, load_tree
@@ -48,12 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(argv)
         if args.list:
             return _list_trees()
+        if args.headless:
+            return _headless(args)
         if args.tree is None:
             return _run_app(None, None, args)
         check_tree_file(args.tree)
         tree = load_tree(args.tree)
-        if args.headless:
-            return _run_headless(tree, args)
         return _run_app(tree, args.tree, args)
     except UsageError as exc:
         print(f"suptui: error: {exc}", file=sys.stderr)
@@ -194,20 +197,55 @@ def _list_trees() -> int:
 # ---------------------------------------------------------------------------- running
 
 
-def _run_headless(tree: Tree, args: argparse.Namespace) -> int:
-    if args.predict is not None:
-        return _run_predict(tree, args)
+def _headless(args: argparse.Namespace) -> int:
+    """Load and run a tree without the app, its workers' stdout kept out of the output.
+
+    The tree is loaded inside :func:`private_stdout`: loading imports worker modules, and what they
+    print at import must not reach the output either.
+    """
+    enable_faulthandler()
+    with private_stdout() as output:
+        check_tree_file(args.tree)
+        tree = load_tree(args.tree)
+        if args.predict is not None:
+            return _run_predict(tree, args, output)
+        return _run_headless(tree, args, output)
+
+
+def enable_faulthandler() -> None:
+    """A crash of the interpreter (or a hang someone ends with SIGABRT) dumps every thread to stderr.
+
+    Left alone when something (pytest, ``python -X faulthandler``) already enabled it, and when
+    stderr is no real file.
+    """
+    if faulthandler.is_enabled():
+        return
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        faulthandler.enable(file=sys.stderr, all_threads=True)
+
+
+def _run_headless(tree: Tree, args: argparse.Namespace, output: Output) -> int:
+    """Run and print; ``text`` and ``jsonl`` are printed as events happen, the others at the end."""
+    fmt = args.format or "text"
     until = args.until if args.until is not None else DEFAULT_UNTIL_MS
+    stream = output.event_stream(fmt) if fmt in STREAMED_FORMATS else None
+    failure: Exception | None = None
     try:
-        events = run_headless(tree, until, seed=args.seed, realtime=args.realtime)
+        events = run_headless(tree, until, seed=args.seed, realtime=args.realtime, on_event=stream)
     except Exception as exc:  # an engine or worker bug: one line, not a traceback
-        print(f"suptui: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        failure = exc
+    finally:
+        if stream is not None:  # also on Ctrl-C: what happened so far is printed
+            stream.close()
+    if failure is not None:
+        print(f"suptui: the run failed: {type(failure).__name__}: {failure}", file=sys.stderr)
         return 1
-    _write(render(events, args.format or "text", until=until, title=tree.title))
+    if stream is None:
+        output.write(render(events, fmt, until=until, title=tree.title))
     return 0
 
 
-def _run_predict(tree: Tree, args: argparse.Namespace) -> int:
+def _run_predict(tree: Tree, args: argparse.Namespace, output: Output) -> int:
     """Read the prediction (a bad file is exit 2 before anything runs), run, print the scored diff.
 
     Exit 0 when every moment was predicted right, 1 when not; scoring runs to the end of the second
@@ -229,7 +267,7 @@ def _run_predict(tree: Tree, args: argparse.Namespace) -> int:
     except PredictionError as exc:  # a name the tree does not have
         print(exc, file=sys.stderr)
         return 2
-    _write(report(score))
+    output.write(report(score))
     return 0 if score.perfect else 1
 
 

@@ -19,4 +19,9 @@ def jsonl_lines(events: Sequence[Event]) -> list[str]:
     ASCII; ``default=str`` turns an unexpected value an actor put in its start info into text rather
     than failing the whole run.
     """
-    return [json.dumps(event.to_dict(), default=str) for event in events]
+    return [jsonl_line(event) for event in events]
+
+
+def jsonl_line(event: Event) -> str:
+    """One event's line (what a streaming run prints as the event happens)."""
+    return json.dumps(event.to_dict(), default=str)

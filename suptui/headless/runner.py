@@ -17,15 +17,21 @@ DEFAULT_UNTIL_MS = 20_000
 
 
 def run_headless(tree: Tree, until: int = DEFAULT_UNTIL_MS, *, seed: int = 0,
-                 realtime: bool = False, cancelled: Callable[[], bool] | None = None) -> list[Event]:
+                 realtime: bool = False, cancelled: Callable[[], bool] | None = None,
+                 on_event: Callable[[Event], None] | None = None) -> list[Event]:
     """Run ``tree`` until ``until`` ms or until its root supervisor ends; return the events before ``until``.
 
     The tree is always shut down before returning. Shutdown happens at ``until`` (or later on the
     wall clock), so its events fall outside the window unless the root had already ended by itself.
     ``cancelled`` (virtual clock only) is asked between timers; once it says yes the run stops there
-    and the events so far are returned.
+    and the events so far are returned. ``on_event`` is called with each of those events as it
+    happens (from engine threads, with the engine's lock held: it must be quick and never block),
+    so that a run cut short has printed what happened so far.
     """
     session = Session(tree, RealClock() if realtime else VirtualClock(), seed=seed)
+    if on_event is not None:
+        forward = on_event
+        session.runtime.events.subscribe(lambda event: forward(event) if event.t < until else None)
     try:
         session.start()
         if realtime:

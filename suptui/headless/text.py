@@ -8,25 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..engine import EVENT_KINDS, Event
+from ..engine import Event
+from .printer import align
 
-_KIND_WIDTH = max(len(kind) for kind in EVENT_KINDS)
+Row = tuple[str, str, str, str, str]
 
 
 def text_lines(events: Sequence[Event]) -> list[str]:
     """Every event as ``time kind path pid detail``, columns padded to the widest entry of the run."""
-    if not events:
-        return []
-    times = [f"{event.t / 1000:.3f}" for event in events]
-    time_width = max(len(t) for t in times)
-    path_width = max(len(event.path) for event in events)
-    pid_width = max(len(event.pid) for event in events)
-    lines = []
-    for t, event in zip(times, events, strict=True):
-        line = (f"{t:>{time_width}}  {event.kind:<{_KIND_WIDTH}}  {event.path:<{path_width}}  "
-                f"{event.pid:<{pid_width}}  {detail(event)}")
-        lines.append(line.rstrip())
-    return lines
+    return align([text_row(event) for event in events])
+
+
+def text_row(event: Event) -> Row:
+    """One event's columns before alignment: what a streaming run sends to the printer process."""
+    return (f"{event.t / 1000:.3f}", event.kind, event.path, event.pid, detail(event))
 
 
 def detail(event: Event) -> str:
