@@ -16,11 +16,15 @@ from typing import Any
 from .engine import Clock, Crash, EventRecorder, Runtime, StartResult, SupervisorClient, VirtualClock
 from .engine.client import unwrap
 from .engine.pid import Pid
+from .engine.reasons import format_reason, is_reason
 from .treefile.model import NodeDef, ScriptStep, Tree
 
 log = logging.getLogger(__name__)
 
 EXIT_REASONS: tuple[str, ...] = ("normal", "shutdown", "crash", "kill")
+
+STUCK_SHUTDOWN_S = 3.0
+"""Wall-clock seconds a shutdown on virtual time may take before the tree is killed (see ``stop``)."""
 
 
 @dataclass(frozen=True)
@@ -49,24 +53,55 @@ class Session:
             self.runtime.events.subscribe(self.recorder)
         self.root_pid: Pid | None = None
         self.script_log: list[tuple[int, ScriptStep, ActionOutcome]] = []
-        self._root_done: Future | None = None
+        self.started: Future | None = None
+        """The root's start: resolves to its :class:`StartResult` once every child's init is over."""
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> StartResult:
-        """Start the root supervisor (children and all), then schedule the script."""
+    def begin(self) -> Future:
+        """Start the root supervisor without waiting for it, and schedule the script.
+
+        A start is user code (every child's ``init``) and may take any time, or for ever: whoever
+        drives the clock decides how long to give it (``run_until`` bounds it by its end time, the
+        app hands it to the pacer); nobody has to wait for it in one blocking call.
+        """
         root = self.tree.root
         spec = root.spec()
-        result: StartResult = self.runtime.wait(
-            self.runtime.spawn(spec.actor, dict(spec.args), path=root.id,
-                               start_info={"restart": False, "type": "supervisor",
-                                           "actor": spec.actor.__name__, **self._flags_info(root)}))
-        if result.status == "ok":
-            self.root_pid = result.pid
-            self._root_done = self.runtime.when_dead(result.pid)
+        self.started = self.runtime.spawn(
+            spec.actor, dict(spec.args), path=root.id,
+            start_info={"restart": False, "type": "supervisor", "actor": spec.actor.__name__,
+                        **self._flags_info(root)})
+        self.started.add_done_callback(self._root_started)
         for step in self.tree.script:
             self.clock.call_later(step.at - self.clock.now_ms(), lambda step=step: self._run_step(step))
-        return result
+        return self.started
+
+    def _root_started(self, done: Future) -> None:
+        result: StartResult = done.result()
+        if result.status == "ok":
+            self.root_pid = result.pid
+
+    def start(self, timeout: float | None = None) -> StartResult:
+        """:meth:`begin`, then wait for the start (``timeout``: wall-clock seconds, see ``Runtime.wait``)."""
+        return self.runtime.wait(self.begin(), timeout)
+
+    def settle_start(self) -> bool:
+        """Drive an unpaced virtual clock until the start is over or waits on real-time work.
+
+        The app starts a tree this way so that it starts at exactly t = 0 whatever the wall clock
+        does, and a worker whose init takes virtual time takes it at once. But a start held up by
+        real-time work (an init that blocks, loops or calls its own supervisor) must not make time
+        race ahead meanwhile: then it returns False and the caller hands the clock to its pacer.
+        """
+        assert isinstance(self.clock, VirtualClock) and self.started is not None
+        started = self.started
+        while not started.done():
+            self.runtime.wait_idle(until_done=started)
+            if started.done() or self.runtime.waiting_on_real_time():
+                break
+            if not self.clock.step():
+                break
+        return started.done()
 
     @staticmethod
     def _flags_info(node: NodeDef) -> dict[str, Any]:
@@ -76,26 +111,42 @@ class Session:
     def root_alive(self) -> bool:
         return self.root_pid is not None and self.runtime.is_alive(self.root_pid)
 
+    @property
+    def running(self) -> bool:
+        """The root is starting or alive: the run is not over."""
+        return (self.started is not None and not self.started.done()) or self.root_alive
+
     def run_until(self, t_ms: float, cancelled: Callable[[], bool] | None = None) -> None:
         """Advance a virtual clock to ``t_ms``, stopping early once the root supervisor has ended.
 
-        ``cancelled`` is asked between timers (a run in the background whose screen has closed stops
-        within one timer's work).
+        Begins the run if nobody has. A start that is still going on (held up by real-time work) is
+        bounded by ``t_ms`` like everything else. ``cancelled`` is asked between timers (a run in
+        the background whose screen has closed stops within one timer's work).
         """
         assert isinstance(self.clock, VirtualClock)
-        while self.root_alive:
+        if self.started is None:
+            self.begin()
+        while self.running:
             if cancelled is not None and cancelled():
                 return
+            self.runtime.wait_idle()
             next_deadline = self.clock.next_deadline()
             if next_deadline is None or next_deadline > t_ms:
                 break
             self.clock.step(t_ms)
-        if self.root_alive:
+        if self.running:
             self.clock.advance_to(t_ms)
 
-    def stop(self) -> None:
-        """Shut the tree down in order and end every thread of ours."""
-        self.runtime.shutdown()
+    def stop(self, timeout: float | None = None) -> None:
+        """Shut the tree down in order and end every thread of ours.
+
+        ``timeout`` (wall-clock seconds) bounds how long a stuck shutdown may take before the tree is
+        killed. On a virtual clock a shutdown's own timeouts pass in no wall time, so only real-time
+        work (a worker stuck in a loop or in C) can use it up: then a short bound is right.
+        """
+        if timeout is None:
+            timeout = STUCK_SHUTDOWN_S if isinstance(self.clock, VirtualClock) else 10.0
+        self.runtime.shutdown(timeout)
 
     # ------------------------------------------------------------------ actions (non-blocking)
 
@@ -108,15 +159,29 @@ class Session:
             return ActionOutcome(False, f"{path} is not running")
         return ActionOutcome(True, f"killed {path}")
 
-    def exit(self, path: str, reason: str, by: str = "user") -> ActionOutcome:
-        """Make a process exit with ``reason``: normal, shutdown, crash, kill (or any other term)."""
-        if reason == "kill":
+    def exit(self, path: str, reason: Any, by: str = "user") -> ActionOutcome:
+        """Send ``path`` an exit signal from outside, as Erlang's ``exit(Pid, Reason)`` does.
+
+        ``kill`` cannot be trapped (the process dies ``killed``); a process that traps exits gets
+        the signal as a message; otherwise ``normal`` is ignored and any other reason (``shutdown``,
+        ``("shutdown", term)``, ``crash``, any term) ends it with that reason. ``crash`` stands for
+        an abnormal reason naming who asked.
+        """
+        if is_reason(reason, "kill"):
             return self.kill(path, by)
         pid = self.pid_of(path)
         if pid is None:
             return ActionOutcome(False, f"{path} is not running")
-        self.runtime.stop(pid, crash_reason(by) if reason == "crash" else reason)
-        return ActionOutcome(True, f"asked {path} to exit ({reason})")
+        signal = crash_reason(by) if is_reason(reason, "crash") else reason
+        shown = format_reason(signal)
+        what = self.runtime.exit(pid, signal)
+        if what == "noproc":
+            return ActionOutcome(False, f"{path} is not running")
+        if what == "ignored":
+            return ActionOutcome(True, f"{path} ignored the exit signal ({shown}): it does not trap exits")
+        if what == "trapped":
+            return ActionOutcome(True, f"{path} traps exits: the signal ({shown}) reached it as a message")
+        return ActionOutcome(True, f"sent {path} an exit signal ({shown})")
 
     def supervisor(self, path: str) -> SupervisorClient | None:
         pid = self.pid_of(path)

@@ -235,12 +235,19 @@ class Runtime:
         self.send(dest, StopMsg(reason))
         return future
 
-    def exit(self, dest: Pid, reason: Reason) -> None:
-        """Send an exit signal from outside (Erlang's ``exit/2``)."""
+    def exit(self, dest: Pid, reason: Reason) -> str:
+        """Send an exit signal from outside (Erlang's ``exit/2``); say what it did.
+
+        ``"killed"`` (``kill`` cannot be trapped), ``"trapped"`` (the process traps exits: the
+        signal became an ``ExitMsg``, which a supervisor ignores unless it comes from its parent),
+        ``"ignored"`` (``normal`` to a process that does not trap exits), ``"exited"`` (it died with
+        ``reason``) or ``"noproc"``.
+        """
         with self._lock:
             proc = self._procs.get(dest)
-            if proc is not None:
-                self._exit_signal(EXTERNAL, proc, reason)
+            if proc is None or not proc.alive:
+                return "noproc"
+            return self._exit_signal(EXTERNAL, proc, reason)
 
     def kill(self, dest: Pid, by: str = "user") -> bool:
         """An untrappable kill requested from outside: a ``kill`` event, then death with ``killed``."""
@@ -344,6 +351,12 @@ class Runtime:
     def process_count(self) -> int:
         with self._lock:
             return sum(1 for proc in self._procs.values() if proc.alive)
+
+    def waiting_on_real_time(self) -> bool:
+        """Nothing counts for quiescence, but something detached is still at work in real time
+        (a runaway, a callback blocked in a synchronous wait): virtual time has nothing to wait for."""
+        with self._lock:
+            return self._busy == 0 and self._detached_active()
 
     def _detached_active(self) -> bool:
         """Whether a detached callback (a runaway, outside quiescence) is still running."""
@@ -798,15 +811,19 @@ class Runtime:
         proc.timers.add(timer.handle)
         return timer.handle
 
-    def _exit_signal(self, sender: Pid, target: ProcessState, reason: Reason) -> None:
+    def _exit_signal(self, sender: Pid, target: ProcessState, reason: Reason) -> str:
         if not target.alive:
-            return
+            return "noproc"
         if is_reason(reason, KILL):
             self._die(target, KILLED)
-        elif target.trap_exit:
+            return "killed"
+        if target.trap_exit:
             self._deliver(target, ExitMsg(sender, reason))
-        elif not is_reason(reason, NORMAL) or sender == target.pid:
+            return "trapped"
+        if not is_reason(reason, NORMAL) or sender == target.pid:
             self._die(target, reason)
+            return "exited"
+        return "ignored"
 
     def _emit_for(self, path: str, pid: Pid, kind: str, data: dict[str, Any]) -> None:
         with self._lock:

@@ -103,7 +103,7 @@ def test_script_actions(headless: Run) -> None:
         at = 3000
         action = "exit"
         target = "root/b"
-        reason = "normal"
+        reason = "shutdown"
         [[script]]
         at = 4000
         action = "start_child"
@@ -116,7 +116,7 @@ def test_script_actions(headless: Run) -> None:
         "- 1.5 seconds: root switches from one_for_one to one_for_all\n"
         "- 2 seconds: root terminates b\n"
         "- 2.5 seconds: root restarts b\n"
-        "- 3 seconds: b exits (a restarted)\n"
+        "- 3 seconds: b shuts down (a restarted)\n"
         "- 4 seconds: root starts c\n"
     )
 
