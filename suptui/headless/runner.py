@@ -33,11 +33,11 @@ def run_headless(tree: Tree, until: int = DEFAULT_UNTIL_MS, *, seed: int = 0,
         forward = on_event
         session.runtime.events.subscribe(lambda event: forward(event) if event.t < until else None)
     try:
-        session.start()
         if realtime:
+            session.begin()
             _wait_wall_clock(session, until)
         else:
-            session.run_until(until, cancelled)
+            session.run_until(until, cancelled)  # (it begins the run; --until bounds the start too)
     finally:
         session.stop()
     assert session.recorder is not None
@@ -49,9 +49,11 @@ def _wait_wall_clock(session: Session, until: int) -> None:
 
     Ctrl-C ends the run early (what happened so far is still printed), not the program.
     """
-    if session.root_pid is None:
-        return
-    done = session.runtime.when_dead(session.root_pid)
-    remaining_s = max(0.0, (until - session.clock.now_ms()) / 1000.0)
+    def remaining_s() -> float:
+        return max(0.0, (until - session.clock.now_ms()) / 1000.0)
+
     with contextlib.suppress(TimeoutError, KeyboardInterrupt):
-        done.result(timeout=remaining_s)
+        assert session.started is not None
+        session.started.result(timeout=remaining_s())  # a start that never ends is bounded too
+        if session.root_pid is not None:
+            session.runtime.when_dead(session.root_pid).result(timeout=remaining_s())
