@@ -131,7 +131,8 @@ def _last_exit(fields: Table, node: NodeView) -> None:
     _field(fields, "last exit", f"{node.last_end} at {format_t(node.last_end_t)} s: {node.last_reason}",
            "red" if node.last_end in ("crashed", "killed") else "")
     if node.last_traceback:
-        lines = [line for line in node.last_traceback.rstrip().splitlines() if line.strip()]
+        # split on newlines only: splitlines() would also cut at a \r or \x1c the worker put in its message
+        lines = [line for line in node.last_traceback.rstrip().split("\n") if line.strip()]
         for line in lines[-TRACEBACK_LINES:]:
             fields.add_row("", Text(visible(line.strip()), "dim"))
 
