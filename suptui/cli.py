@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from . import terminal
 from .engine.pacer import MAX_SPEED, MIN_SPEED
 from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
 from .headless.output import STREAMED_FORMATS, Output, private_stdout
@@ -47,12 +48,24 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 run failed, 2 bad input, 130 interrupted)."""
+    clean = terminal.child_channel()  # set when this process is the app run by a watcher
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        if clean is not None:
+            terminal.mark_clean(clean)
+
+
+def _main(argv: list[str]) -> int:
     try:
         args = parse_args(argv)
         if args.list:
             return _list_trees()
         if args.headless:
             return _headless(args)
+        if terminal.should_watch():  # the app, on a terminal: run it where its death cannot hurt
+            return terminal.run_watched(argv)
+        enable_faulthandler()
         if args.tree is None:
             return _run_app(None, None, args)
         check_tree_file(args.tree)
