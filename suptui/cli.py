@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import terminal
+from .engine import faults
 from .engine.pacer import MAX_SPEED, MIN_SPEED
 from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
 from .headless.output import STREAMED_FORMATS, Output, private_stdout
@@ -49,6 +50,7 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 run failed, 2 bad input, 130 interrupted)."""
     clean = terminal.child_channel()  # set when this process is the app run by a watcher
+    faults.install()  # exceptions in workers' own threads and __del__ become their fault events
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     finally:

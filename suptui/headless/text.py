@@ -91,6 +91,11 @@ def _zombie(event: Event) -> str:
     return f"thread {event.get('thread')}"
 
 
+def _fault(event: Event) -> str:
+    """What failed outside a callback (a worker's own thread, a ``__del__``) and its one-line reason."""
+    return f"{event.get('what')}: {event.get('reason')}"
+
+
 def _no_detail(event: Event) -> str:
     return ""
 
@@ -104,4 +109,5 @@ _DETAILS = {
     "strategy": _strategy,
     "kill": _kill,
     "zombie": _zombie,
+    "fault": _fault,
 }
