@@ -5,8 +5,8 @@ import os
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-names = sys.argv[1:] or ["a", "b", "c", "d", "e", "f", "g", "g2", "h", "h2_phase02", "h2_phase07", "i", "j", "k",
-                         "l"]
+names = sys.argv[1:] or ["a", "b", "c", "d", "e", "f", "g", "g2", "h", "h2_phase02", "h2_phase07", "i",
+                         "j", "k", "l"]
 ABBR = {"start": "start", "crash": "CRASH", "exit": "exit", "terminate": "term", "give_up": "GIVE_UP",
         "children": "children"}
 for n in names:
