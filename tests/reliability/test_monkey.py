@@ -290,6 +290,41 @@ async def test_monkey(tree: str, presses: int, tmp_path: Path, app_factory, supt
     assert [t.name for t in suptui_threads() if t.is_alive()] == []
 
 
+HOSTILE_TO_THE_ENGINE = ["PollsItself", "BadMatch", "RaisesUnprintableBase", "StopsWithDeepReason",
+                         "MovesTheClock", "DescribesWithSystemExit"]
+"""From hostile_engine_workers: each once froze the clock, killed a thread of the engine's or the app,
+or lost a death. (The ones that block a thread for good are left out: their zombie threads outlive
+the test by design, and this test counts threads.)"""
+
+
+def hostile_engine_tree(folder: Path) -> Path:
+    """A calm ticker beside one of each engine-hostile worker, under a root that allows 1,000 restarts a
+    second, and a sub-supervisor so group strategies and nested kills get pressed too."""
+    children = "".join(f'[[children]]\nid = "{cls.lower()}"\nworker = "hostile_engine_workers:{cls}"\n\n'
+                       for cls in HOSTILE_TO_THE_ENGINE)
+    path = folder / "hostile_engine.toml"
+    path.write_text('id = "root"\nmax_restarts = 1000\nmax_seconds = 1\n\n'
+                    '[[children]]\nid = "calm"\nworker = "ticker"\nargs = { interval = 100 }\n\n'
+                    '[[children]]\nid = "inner"\nstrategy = "one_for_all"\nmax_restarts = 1000\n'
+                    '  [[children.children]]\n  id = "poller"\n'
+                    '  worker = "hostile_engine_workers:PollsItself"\n'
+                    '  [[children.children]]\n  id = "ticker"\n  worker = "ticker"\n\n' + children)
+    return path
+
+
+async def test_monkey_on_workers_hostile_to_the_engine(tmp_path: Path, app_factory, suptui_threads,
+                                                       log_watch: LogWatch, tight_runtime) -> None:
+    """The monkey over workers that poll themselves, raise in match functions and in ``__str__``, die
+    with a reason nested 20,000 deep, move the clock, and raise SystemExit when described: the app
+    stays up, agrees with the engine, logs no internal error, and quits leaving no thread."""
+    app = app_factory(str(hostile_engine_tree(tmp_path)))
+    started = time.monotonic()
+    stats = await monkey(app, 150, seed=23)
+    print(f"monkey hostile_engine: {stats}, {log_watch.count} log lines, {time.monotonic() - started:.1f} s")
+    assert log_watch.internal_errors == []
+    assert [t.name for t in suptui_threads() if t.is_alive()] == []
+
+
 @pytest.mark.monkey5000
 @pytest.mark.parametrize("tree", ["nested", "big"])
 async def test_monkey_5000_presses_on_one_tree(tree: str, tmp_path: Path, app_factory, suptui_threads,
