@@ -34,6 +34,7 @@ from ..treefile.model import NodeDef, Tree
 from .background import BackgroundRuns
 from .bindings import APP_BINDINGS, FILTER_BINDINGS
 from .commands import BindingCommands, NodeCommands, Palette
+from .describe import LIMIT_S, Descriptions
 from .details import DetailsPane, NodeFacts, describe, next_strategy
 from .dialogs import EXIT_REASONS, RESTART_CHOICES, Choice, ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path
@@ -114,6 +115,10 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         self._details_key: tuple[Any, ...] | None = None
         self._ticks = 0
         self._details_tick = 0
+        self._details_due = False
+        """An answer to a describe question came: redraw the details at this drain, throttled or not."""
+        self.descriptions = Descriptions(self._no_run)
+        """Workers' descriptions of their state, asked for off the UI thread (replaced per run)."""
         self._markers = 0
         self._log_handler = FeedLogHandler(lambda text: self.note(text, "error"))
         self._torn_down = False
@@ -124,6 +129,8 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         self._predict_at_start = predict
         self.predict_opening = False
         """Predict mode: open the grid as soon as the freshly started tree is up."""
+        self.grid_asked_at: float | None = None
+        """When the workers were asked for the predict grid's timers (``time.monotonic``)."""
         self.prediction: PendingPrediction | None = None
         """A prediction locked in, scored when the clock reaches its end."""
         self.run_events: list[Event] | None = None
@@ -179,6 +186,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         """
         self.current_tree = tree
         self.predict_opening = predict
+        self.grid_asked_at = None
         self.prediction = None
         self.run_events = [] if predict else None
         if predict:
@@ -191,6 +199,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         view.rebuild()
         view.select(self.model.root)
         self.live = self.run_factory(tree, self._speed, self._paused)
+        self.descriptions = self._descriptions_for(self.live)
         self.timeline.reset(self.live.clock.now_ms, self.live.intensity_phase)
         self.live.start()
         self.drain_now()
@@ -235,8 +244,9 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         self._ticks += 1
         self.tree_view.expire_flashes(self.wall())
         self._update_header(run)
-        if not throttle or self._ticks - self._details_tick >= self.DETAILS_EVERY_TICKS:
-            self._update_details(run)
+        regular = not throttle or self._ticks - self._details_tick >= self.DETAILS_EVERY_TICKS
+        if regular or self._details_due:
+            self._update_details(run, ask=regular)
         self.tick_lanes()
         self.predict_step(run, now_before)
 
@@ -339,8 +349,13 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
             banner.update(visible(text))  # a markup=False Static: only control characters to fear
             banner.add_class("-shown")
 
-    def _update_details(self, run: LiveRun) -> None:
-        """Redraw the details if anything they show changed (a re-render costs a layout pass)."""
+    def _update_details(self, run: LiveRun, *, ask: bool = True) -> None:
+        """Redraw the details if anything they show changed (a re-render costs a layout pass).
+
+        ``ask``: put a new describe question to the selected worker if none is in flight. A redraw
+        because an answer came does not ask again, or a quick worker would be asked at every drain.
+        """
+        self._details_due = False
         path = self.tree_view.cursor_path
         node = self.model.nodes.get(path or "")
         if node is None:
@@ -348,7 +363,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
                 self.query_one("#details", DetailsPane).show("")
                 self._details_key = ()
             return
-        state = self._state_of(run, node)
+        state = self._state_of(run, node, ask=ask)
         parent = self.model.nodes.get(node.parent or "")
         budget = self.budget_of(node.path)
         parent_budget = self.budget_of(parent.path) if parent is not None else None
@@ -362,13 +377,48 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         facts = NodeFacts(node, budget, parent_budget, state, now)
         self.query_one("#details", DetailsPane).show(describe(facts, self.model))
 
-    @staticmethod
-    def _state_of(run: LiveRun, node: NodeView) -> str | None:
-        if not node.running:
+    def _state_of(self, run: LiveRun, node: NodeView, *, ask: bool = True) -> str | None:
+        """The worker's own description of its state, as last answered (see :mod:`.describe`).
+
+        Never calls the worker: its ``describe_state`` may block or raise ``SystemExit``, and this
+        is the UI thread.
+        """
+        if not node.running or node.is_supervisor:
             return None
         pid = run.session.pid_of(node.path)
-        state = run.session.runtime.describe_state(pid) if pid is not None else None
-        return None if state is None else str(state)  # user code may return anything
+        return self.descriptions.shown(pid, ask=ask) if pid is not None else None
+
+    # ------------------------------------------------------------------ describe questions
+
+    @staticmethod
+    def _no_run(pid: Any) -> Future:
+        future: Future = Future()
+        future.set_result(None)
+        return future
+
+    def _descriptions_for(self, run: LiveRun) -> Descriptions:
+        """Questions go to ``run``'s runtime; answers queue a redraw through ``run``'s feed (the
+        futures' callbacks run on engine threads, which never touch a widget)."""
+
+        def answered() -> None:
+            run.feed.call_soon(self._description_came)
+
+        return Descriptions(run.session.runtime.describe_state_async, changed=answered,
+                            started=self._start_time_limit)
+
+    def _description_came(self) -> None:
+        self._details_due = True
+
+    def _start_time_limit(self, pid: Any, future: Future) -> None:
+        """The UI side of the time limit: past it, a question still in flight shows as busy."""
+        descriptions = self.descriptions
+
+        def overdue() -> None:
+            current = descriptions is self.descriptions and self.live is not None
+            if current and descriptions.expire(pid, future) and self.live is not None:
+                self._update_details(self.live, ask=False)
+
+        self.set_timer(LIMIT_S, overdue)
 
     def on_supervision_tree_selected(self, message: SupervisionTree.Selected) -> None:
         if self.live is not None:

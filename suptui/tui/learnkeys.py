@@ -12,6 +12,7 @@ another ``p``) drops a pending prediction.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from ..timeline.predict import PredictionError, score_prediction
 from ..timeline.prediction import Prediction, parse_prediction
 from .compare import why_not_compare
 from .comparescreen import CompareScreen
+from .describe import LIMIT_S
 from .guard import guarded
 from .liverun import LiveRun
 from .model import NodeView
@@ -66,18 +68,32 @@ class LearnKeys:
         ``now_before`` is the clock read before the feed was drained, so every event before it is in
         the batch just applied.
         """
-        if self.predict_opening and run.up.is_set():
+        if self.predict_opening and run.up.is_set() and self._timers_known(run):
             self.predict_opening = False
             self._open_grid(run)
         elif self.prediction is not None and now_before >= self.prediction.until:
             self._score(run)
+
+    def _timers_known(self: SuptuiApp, run: LiveRun) -> bool:
+        """The grid shows what each worker says is scheduled (its ``describe_state``), which the
+        workers answer on their own threads: ask them all once, then open the grid when every answer
+        is in or :data:`~suptui.tui.describe.LIMIT_S` has passed (a busy worker shows as busy)."""
+        pids = [pid for node in self.model.nodes.values() if node.running and not node.is_supervisor
+                if (pid := run.session.pid_of(node.path)) is not None]
+        if self.grid_asked_at is None:
+            self.grid_asked_at = time.monotonic()
+            self.descriptions.ask_all(pids)
+        if time.monotonic() - self.grid_asked_at >= LIMIT_S:
+            return True
+        return all(self.descriptions.settled(pid) for pid in pids)
 
     def _open_grid(self: SuptuiApp, run: LiveRun) -> None:
         def timer_of(node: NodeView) -> str:
             if node.is_supervisor:
                 strategy = "dynamic" if node.kind == "dynamic" else node.strategy
                 return f"{strategy} · {node.max_restarts} in {node.max_seconds} s"
-            return self._state_of(run, node) or ""
+            pid = run.session.pid_of(node.path) if node.running else None
+            return (self.descriptions.final(pid) or "") if pid is not None else ""
 
         draft = Draft(draft_rows(self.model, timer_of))
         notes = script_notes(self.current_tree) if self.current_tree is not None else []
