@@ -26,7 +26,8 @@ class LogLine:
 
 GLYPHS = {
     "start": "●", "restart": "↻", "crash": "✖", "exit": "○", "terminate": "■", "kill": "↯",
-    "give_up": "‼", "strategy": "⇄", "zombie": "☠", "note": "·", "error": "✗", "ok": "✓", "marker": "──",
+    "give_up": "‼", "strategy": "⇄", "zombie": "☠", "fault": "⚠", "note": "·", "error": "✗", "ok": "✓",
+    "marker": "──",
 }
 
 
@@ -138,9 +139,17 @@ def _zombie(e: Event, model: TreeModel) -> tuple[str, str]:
                       "would not stop; abandoned as a zombie")
 
 
+def _fault(e: Event, model: TreeModel) -> tuple[str, str]:
+    """A worker's fault outside its callbacks (an exception in a thread it started, or in a
+    ``__del__``): nothing died, so it is told in the error colour but not as a crash."""
+    where = _name(model, e.path) if e.path else "a worker"
+    reason = f": {e.get('reason')}" if e.get("reason") else ""
+    return "error", f"{GLYPHS['fault']} fault in {where} ({e.get('what') or '?'}){reason}"
+
+
 _DESCRIBERS = {
     "start": _start, "crash": _crash, "exit": _exit, "terminate": _terminate, "kill": _kill,
-    "give_up": _give_up, "strategy": _strategy, "zombie": _zombie,
+    "give_up": _give_up, "strategy": _strategy, "zombie": _zombie, "fault": _fault,
 }
 
 

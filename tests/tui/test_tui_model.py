@@ -207,6 +207,17 @@ def test_zombies_removed_children_and_unknown_kinds() -> None:
     assert narrate(_event(6, "some_future_kind", temp, "<0.9.0>"), model).style == "note"
 
 
+def test_a_worker_fault_outside_its_callbacks_is_an_error_line_not_a_death() -> None:
+    model = TreeModel(load_tree("bombs"))
+    line = narrate(_event(1, "fault", "root/bomb1", "<0.2.0>", what="thread user-1",
+                          reason="RuntimeError: \x1b[2J boom"), model)
+    assert line.style == "error"
+    assert line.text == "⚠ fault in bomb1 (thread user-1): RuntimeError: \x1b[2J boom"  # the pane escapes it
+    assert model.apply(_event(1, "fault", "root/bomb1", "<0.2.0>")).paths == set()  # nothing died
+    unblamed = narrate(_event(2, "fault", "", "", what="__del__ of Thing"), model)
+    assert unblamed.text == "⚠ fault in a worker (__del__ of Thing)"
+
+
 def test_a_pool_with_churn_keeps_only_the_last_few_forgotten_children() -> None:
     from suptui.tui.model import REMOVED_ROWS_KEPT
 
