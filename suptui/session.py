@@ -21,7 +21,9 @@ from .treefile.model import NodeDef, ScriptStep, Tree
 
 log = logging.getLogger(__name__)
 
-EXIT_REASONS: tuple[str, ...] = ("normal", "shutdown", "crash", "kill")
+EXIT_REASONS: tuple[str, ...] = ("normal", "shutdown", "shutdown_term", "crash", "kill")
+"""The reasons the app's ``x`` names: ``crash`` and ``shutdown_term`` stand for a reason naming who
+asked (an exception, ``("shutdown", who)``); the others are sent as they are."""
 
 STUCK_SHUTDOWN_S = 3.0
 """Wall-clock seconds a shutdown on virtual time may take before the tree is killed (see ``stop``)."""
@@ -173,6 +175,8 @@ class Session:
         if pid is None:
             return ActionOutcome(False, f"{path} is not running")
         signal = crash_reason(by) if is_reason(reason, "crash") else reason
+        if is_reason(reason, "shutdown_term"):
+            signal = ("shutdown", by)
         shown = format_reason(signal)
         what = self.runtime.exit(pid, signal)
         if what == "noproc":

@@ -533,8 +533,9 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
             if reason is None:
                 return
             if is_sup:
-                self._confirm(f"Make {self.model.display(path)} exit ({reason})? Its subtree stops too.",
-                              lambda: self._exit_node(path, reason), label="Exit")
+                self._confirm(f"Send {self.model.display(path)} an exit signal ({reason})? A supervisor "
+                              "traps exits, so only kill or its parent's signal ends it; then its "
+                              "subtree stops too.", lambda: self._exit_node(path, reason), label="Exit")
             else:
                 guarded(lambda app: app._exit_node(path, reason))(self)
 
@@ -542,8 +543,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
 
     def _exit_node(self, path: str, reason: str) -> None:
         outcome = self._live().session.exit(path, reason)
-        if not outcome.ok:
-            self.note(outcome.message, "error")
+        self.note(outcome.message, "note" if outcome.ok else "error")  # an ignored signal shows nothing else
         self.drain_now()
 
     @guarded

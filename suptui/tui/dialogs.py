@@ -69,12 +69,14 @@ class Choice:
 
 
 EXIT_REASONS: list[Choice] = [
-    Choice("normal", "normal", "a clean exit: only permanent children are restarted"),
-    Choice("shutdown", "shutdown", "an orderly stop: same rule as normal"),
-    Choice("crash", "crash", "an exception: restarted unless temporary"),
+    Choice("normal", "normal", "ignored unless it traps exits (then it is a message)"),
+    Choice("shutdown", "shutdown", "an orderly stop: restarted only if permanent"),
+    Choice("shutdown_term", "{shutdown, user}", "an orderly stop with a term: same rule as shutdown"),
+    Choice("crash", "crash", "an abnormal reason: restarted unless temporary"),
     Choice("kill", "kill", "untrappable, reason killed: restarted unless temporary"),
 ]
-"""What ``x`` offers, worded as the restart table reads them."""
+"""What ``x`` offers: exit signals as Erlang's ``exit/2`` sends them, worded as the restart table
+reads them (a process that traps exits, every supervisor, gets any but ``kill`` as a message)."""
 
 _RESTART_MEANINGS = ("always restarted", "restarted only after an abnormal exit",
                      "never restarted; forgotten when it ends")

@@ -80,8 +80,9 @@ async def test_x_exits_with_the_chosen_reason(app_factory) -> None:
         assert events(app, "exit", "root/bomb1") == events(app, "crash", "root/bomb1") == []
         for path, downs, kind, reason in [
             ("root/bomb2", 1, "exit", "shutdown"),
-            ("root/bomb3", 2, "crash", "Crash: crash requested by user"),
-            ("root/bomb1", 3, "crash", "killed"),
+            ("root/bomb1", 2, "exit", "{shutdown, user}"),
+            ("root/bomb3", 3, "crash", "Crash: crash requested by user"),
+            ("root/bomb1", 4, "crash", "killed"),
         ]:
             await select(pilot, path)
             await press(pilot, "x")
