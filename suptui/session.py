@@ -88,12 +88,13 @@ class Session:
         return self.runtime.wait(self.begin(), timeout)
 
     def settle_start(self) -> bool:
-        """Drive an unpaced virtual clock until the start is over or waits on real-time work.
+        """Let the start do all it can at the current instant; True if it is over.
 
-        The app starts a tree this way so that it starts at exactly t = 0 whatever the wall clock
-        does, and a worker whose init takes virtual time takes it at once. But a start held up by
-        real-time work (an init that blocks, loops or calls its own supervisor) must not make time
-        race ahead meanwhile: then it returns False and the caller hands the clock to its pacer.
+        The app starts a tree this way, before its pacer runs, so that the tree starts at exactly
+        t = 0 whatever the wall clock does meanwhile. Time itself is not moved: an init that takes
+        virtual time (``slow_start``) takes it in paced time, shown as it happens, and a start held
+        up by real-time work (an init that blocks, loops or calls its own supervisor) cannot make
+        time race ahead. Either way the caller hands the clock to its pacer, and the start goes on.
         """
         assert isinstance(self.clock, VirtualClock) and self.started is not None
         started = self.started
@@ -101,7 +102,7 @@ class Session:
             self.runtime.wait_idle(until_done=started)
             if started.done() or self.runtime.waiting_on_real_time():
                 break
-            if not self.clock.step():
+            if not self.clock.step(self.clock.now_ms()):
                 break
         return started.done()
 

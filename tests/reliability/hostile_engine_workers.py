@@ -110,12 +110,16 @@ class Nested:
         return reason
 
 
+DEEP_REASON = Nested.reason()
+"""Built once, so that the callback that exits with it is quick (the runaway limit is tight in tests)."""
+
+
 class StopsWithDeepReason(Actor):
     def init(self) -> None:
         self.send_after(100, "go")
 
     def handle_info(self, msg: Any) -> None:
-        self.stop(Nested.reason())
+        self.stop(DEEP_REASON)
 
 
 class RaisingStr(Exception):
