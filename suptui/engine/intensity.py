@@ -1,4 +1,4 @@
-"""Restart intensity: OTP's whole-second sliding window (SUPERVISION.md §3).
+"""Restart intensity: OTP's whole-second sliding window (docs/semantics.md §R3).
 
 Stamps are integer seconds, newest first. A new restart keeps the leading stamps that are
 ``>= now - period`` (inclusive: exactly ``period`` apart still counts) and then counts itself, so

@@ -1,4 +1,4 @@
-"""Exit reasons and the one rule that sorts them (SUPERVISION.md §5).
+"""Exit reasons and the one rule that sorts them (docs/semantics.md §R5).
 
 Reasons are plain Python values so user code can exit with anything, as in Erlang:
 ``"normal"``, ``"shutdown"``, ``("shutdown", term)``, ``"killed"``, or a :class:`Crash`

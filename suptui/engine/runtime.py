@@ -2,7 +2,7 @@
 
 One lock guards all process state; callbacks run outside it on a small pool of scheduler threads
 (or on an actor's own thread when it asks for one). Idle processes hold no thread, so a tree of
-100,000 workers needs only the pool. Death is logical and immediate (SUPERVISION.md §12): links and
+100,000 workers needs only the pool. Death is logical and immediate (docs/semantics.md §R12): links and
 monitors fire, timers are cancelled and the mailbox is dropped the moment a process dies, whatever
 its thread is doing; a callback still running for a dead process is unwound by the watchdog.
 The per-process records and the runtime's own messages are in ``process.py``.

@@ -1,4 +1,4 @@
-"""Child specs and supervisor flags, with OTP's defaults and validation (SUPERVISION.md §1).
+"""Child specs and supervisor flags, with OTP's defaults and validation (docs/semantics.md §R1).
 
 Defaults follow Elixir: max_restarts 3 in max_seconds 5; shutdown 5000 ms for workers and
 ``infinity`` for supervisors. Validation returns OTP's error terms instead of raising, because a

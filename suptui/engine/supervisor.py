@@ -1,4 +1,4 @@
-"""The static supervisor: every OTP rule in one module (SUPERVISION.md §2–§9).
+"""The static supervisor: every OTP rule in one module (docs/semantics.md §R2–§R9).
 
 Like ``supervisor.erl`` it is just a process that traps exits and runs a message loop; each rule
 lives in one small method named for what it decides: ``_child_exited`` (the restart-type table),
@@ -148,7 +148,7 @@ class Supervisor(Actor):
             self._drop(child)
 
     def _check_auto_shutdown(self, child: Child) -> None:
-        """§8: a significant child that will not be restarted may end its supervisor."""
+        """§R8: a significant child that will not be restarted may end its supervisor."""
         mode = self.flags.auto_shutdown
         if not child.spec.significant or mode == "never":
             return

@@ -1,4 +1,4 @@
-"""Honest killing of callbacks that keep running after their process died (SUPERVISION.md §12).
+"""Honest killing of callbacks that keep running after their process died (docs/semantics.md §R12).
 
 It also watches for runaway callbacks: one that holds a scheduler thread for too long in real time
 is detached (see ``Runtime._detach_runaway``), so a hostile worker cannot freeze virtual time.

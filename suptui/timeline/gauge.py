@@ -1,7 +1,7 @@
 """The restart budget as a learner sees it: ``3/5 · next frees in 1.2 s``.
 
 OTP records each restart decision at a whole second (``floor`` of monotonic time) and counts the
-stamps ``s`` with ``now_s - s <= max_seconds`` (SUPERVISION.md §3). So the budget never drains
+stamps ``s`` with ``now_s - s <= max_seconds`` (docs/semantics.md §R3). So the budget never drains
 smoothly: a stamp leaves the window all at once, at the first instant whose whole second is more than
 ``max_seconds`` past it. This module does that arithmetic exactly, for any instant, so the gauge on
 screen can never disagree with the moment the engine gives up.

@@ -1,6 +1,6 @@
 """Checking the tree's nodes (the top-level root supervisor and every ``[[children]]``) into NodeDefs.
 
-The rules mirror OTP's child-spec and flag validation (SUPERVISION.md §1, §8) but are applied to
+The rules mirror OTP's child-spec and flag validation (docs/semantics.md §R1, §R8) but are applied to
 the whole file up front, with file positions, so a mistake reads as a line to fix rather than as
 ``{start_spec, ...}`` from a supervisor that failed to start. A node with mistakes is still built
 (with fallbacks) so that checking carries on: later problems, such as a script naming that node,

@@ -1,4 +1,4 @@
-"""A reference model of OTP static supervisors, written from SUPERVISION.md and not from the engine.
+"""A reference model of OTP static supervisors, written from docs/semantics.md and not from the engine.
 
 It knows nothing of processes, threads or clocks: a tree of specs, the time of each action, and the
 rules. Given the same tree and the same actions as the engine, it says what every live supervisor's

@@ -1,4 +1,4 @@
-"""The supervisor API: start/terminate/restart/delete child, introspection, set_strategy (§9)."""
+"""The supervisor API: start/terminate/restart/delete child, introspection, set_strategy (§R9)."""
 
 from __future__ import annotations
 

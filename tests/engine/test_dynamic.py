@@ -1,4 +1,4 @@
-"""DynamicSupervisor (SUPERVISION.md R9.8)."""
+"""DynamicSupervisor (docs/semantics.md R9.8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The whole-second restart window (SUPERVISION.md §3), as a pure function and on the clock."""
+"""The whole-second restart window (docs/semantics.md §R3), as a pure function and on the clock."""
 
 from __future__ import annotations
 

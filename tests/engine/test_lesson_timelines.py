@@ -1,4 +1,4 @@
-"""The five worked timelines of SUPERVISION.md §10, event for event and ms for ms."""
+"""The five worked timelines of docs/semantics.md §R10, event for event and ms for ms."""
 
 from __future__ import annotations
 

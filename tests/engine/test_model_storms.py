@@ -3,7 +3,7 @@ strategy and restart type) under random actions at random virtual times (kill, G
 exit/2 with each reason, set_strategy, terminate/restart/delete/start_child).
 
 After every action and quiescence, every live supervisor's ``which_children``, strategy and restart
-stamps must equal what ``otp_model`` (written from SUPERVISION.md, not from the engine) says, and each
+stamps must equal what ``otp_model`` (written from docs/semantics.md, not from the engine) says, and each
 API call must answer what the model answers. At the end: how many times each path was started, and a
 whole event stream (every start ends once, nothing after an end, the stamps never over the limit).
 """

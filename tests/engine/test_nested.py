@@ -1,4 +1,4 @@
-"""Nested supervisors, escalation and auto-shutdown (SUPERVISION.md §7, §8)."""
+"""Nested supervisors, escalation and auto-shutdown (docs/semantics.md §R7, §R8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Restart types against every kind of exit reason (SUPERVISION.md R5.2, suite: restart types)."""
+"""Restart types against every kind of exit reason (docs/semantics.md R5.2, suite: restart types)."""
 
 from __future__ import annotations
 

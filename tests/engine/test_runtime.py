@@ -1,4 +1,4 @@
-"""The process runtime: links, monitors, exit signals, timers, calls, honest kills, threads (§5, §12)."""
+"""The process runtime: links, monitors, exit signals, timers, calls, honest kills, threads (§R5, §R12)."""
 
 from __future__ import annotations
 

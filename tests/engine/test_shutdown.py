@@ -1,4 +1,4 @@
-"""Stopping children: shutdown specs, reverse order, timeouts and kills (SUPERVISION.md §6)."""
+"""Stopping children: shutdown specs, reverse order, timeouts and kills (docs/semantics.md §R6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Start-up rules (SUPERVISION.md §2) and spec/flag validation (§1)."""
+"""Start-up rules (docs/semantics.md §R2) and spec/flag validation (§R1)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The lesson's five timelines (SUPERVISION.md §10 a–e) as ``--format summary`` tells them.
+"""The lesson's five timelines (docs/semantics.md §R10 a–e) as ``--format summary`` tells them.
 
-Each expected line is a row of §10's tables; the default window is t < 20 s.
+Each expected line is a row of §R10's tables; the default window is t < 20 s.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_lesson_timeline(headless: Callable[..., str], tree: str, expected: str)
 
 
 def test_one_for_all_goes_on_forever(headless: Callable[..., str]) -> None:
-    """§10 (b): "crashes at 2, 4, …, 20 s (10 in 20 s)": the 20 s crash is in once the window includes it."""
+    """§R10 (b): "crashes at 2, 4, …, 20 s (10 in 20 s)": the 20 s crash is in once the window includes it."""
     lines = headless("bombs_one_for_all", until=20_001).splitlines()
     assert len([line for line in lines if "bomb1 crashes" in line]) == 10
     assert lines[-1] == "- 20 seconds: bomb1 crashes (bomb2 and bomb3 restarted)"
@@ -65,7 +65,7 @@ def test_one_for_all_goes_on_forever(headless: Callable[..., str]) -> None:
 
 
 def test_reordered_dies_at_seven_with_default_intensity(headless: Callable[..., str]) -> None:
-    """§10 (d), last sentence: with the default 3/5 the reordered tree dies at t=7 ([7,5,4,2] → 4 > 3)."""
+    """§R10 (d), last sentence: with the default 3/5 the reordered tree dies at t=7 ([7,5,4,2] → 4 > 3)."""
     text = """
         strategy = "rest_for_one"
         [[children]]

@@ -1,5 +1,5 @@
 """The restart gauge: OTP's whole-second window, exact to the millisecond near the limit and at give-up
-(SUPERVISION.md §3 and the worked timelines of §10)."""
+(docs/semantics.md §R3 and the worked timelines of §R10)."""
 
 from __future__ import annotations
 
