@@ -82,6 +82,13 @@ class DynamicSupervisor(Supervisor):
             return ("error", "not_found")
         return self._terminate_child(child)
 
+    def _terminate_child(self, child: Child) -> Gen:
+        """Elixir forgets a terminated child whatever its restart type: nothing could start it again."""
+        result = yield from super()._terminate_child(child)
+        if child in self.children:
+            self._drop(child)
+        return result
+
     def _call_restart_child(self, _child: Any) -> Any:
         return ("error", "dynamic_supervisor")
 

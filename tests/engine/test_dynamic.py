@@ -126,3 +126,14 @@ def test_a_transient_child_that_exits_normally_is_forgotten_and_frees_its_slot(h
     h.advance_to(200)
     assert dyn.which_children() == []
     assert dyn.start_child(ChildSpec("s", Sleeper)) is not None
+
+
+def test_terminate_child_forgets_a_permanent_child_as_elixir_does(h: Harness) -> None:
+    """A dynamic child has no id: once terminated nothing could start it again, so it is not kept
+    (it used to linger as ``(None, None, "worker")`` and count towards ``max_children``)."""
+    dyn = h.start([], cls=DynamicSupervisor, max_children=1)
+    pid = dyn.start_child(ChildSpec("w", Sleeper))
+    dyn.terminate_child(pid)
+    assert dyn.which_children() == []
+    assert dyn.count_children()["specs"] == 0
+    assert dyn.start_child(ChildSpec("w", Sleeper)) is not None  # max_children is free again
