@@ -135,7 +135,8 @@ async def test_the_predict_grid_opens_with_a_busy_worker_marked_busy(tmp_path: P
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await pilot.press("p")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, PredictScreen))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PredictScreen)
+                                and bool(app.screen.query(PredictGrid)))  # pushed, then composed
         timers = {row.path: row.timer for row in app.screen.query_one(PredictGrid).draft.rows}
         assert timers["root/slow"] == BUSY
         assert timers["root/other"] != BUSY  # a built-in worker answers at once
