@@ -26,6 +26,8 @@ from . import printer
 from .jsonl import jsonl_line
 from .text import text_row
 
+PIPE_BYTES = 1 << 20
+"""The printer's pipe holds this much (where the system allows), so a burst of events never waits."""
 STREAMED_FORMATS = ("text", "jsonl")
 """The formats printed as the run goes; ``summary`` and ``svg`` tell the whole run, so they wait for it."""
 
@@ -230,6 +232,10 @@ class _PrinterSink:
             stdin=subprocess.PIPE, stdout=fd, close_fds=True)
         assert self._process.stdin is not None
         self._pipe = self._process.stdin.fileno()
+        with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux: room for a burst
+            import fcntl
+
+            fcntl.fcntl(self._pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         self._broken = False
 
     def event(self, event: Event) -> None:

@@ -24,9 +24,13 @@ import os
 import select
 import signal
 import sys
+import time
 from collections.abc import Sequence
 
 END = b"END\n"
+GATHER_S = 0.01
+"""After each read the printer waits this long, so that a fast run costs it a few reads, not one per
+event (the run's writes stay one per event: that is what makes them survive its death)."""
 PARENT_CHECK_S = 0.5
 """How often the printer checks that the run still exists, in case something else (a forked child of
 a worker) holds the pipe open after the run died."""
@@ -58,9 +62,10 @@ def _read_all(parent: int) -> tuple[list[list[str]], bool]:
             if os.getppid() != parent:  # the run is gone, yet the pipe is open: stop waiting
                 return rows, False
             continue
-        chunk = os.read(stdin, 1 << 16)
+        chunk = os.read(stdin, 1 << 20)
         if not chunk:
             return rows, pending == END
+        time.sleep(GATHER_S)  # let lines pile up: one wake-up per batch, not one per event
         pending += chunk
         *lines, pending = pending.split(b"\n")
         for line in lines:
