@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from ..engine import Event
+from ..safetext import visible
 from .text import intensity
 
 MAX_NAMES = 6
@@ -41,7 +42,7 @@ def summary_lines(events: Sequence[Event]) -> list[str]:
     for t, group in groupby(events, key=lambda event: event.t):
         clauses = _Moment(list(group), fates).clauses()
         if clauses:
-            lines.append(f"- {when(t)}: {'; '.join(clauses)}")
+            lines.append(visible(f"- {when(t)}: {'; '.join(clauses)}"))  # reasons are worker text
     return lines
 
 

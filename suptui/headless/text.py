@@ -6,9 +6,11 @@ Columns: seconds (3 decimals), event kind, path, pid, then a short detail. Trace
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..engine import Event
+from ..safetext import visible
 from .printer import align
 
 Row = tuple[str, str, str, str, str]
@@ -20,14 +22,22 @@ def text_lines(events: Sequence[Event]) -> list[str]:
 
 
 def text_row(event: Event) -> Row:
-    """One event's columns before alignment: what a streaming run sends to the printer process."""
-    return (f"{event.t / 1000:.3f}", event.kind, event.path, event.pid, detail(event))
+    """One event's columns before alignment: what a streaming run sends to the printer process.
+
+    Paths and details carry worker text (ids, reasons): control characters are shown as escapes,
+    so a reason cannot clear the reader's terminal or overwrite a line.
+    """
+    return (f"{event.t / 1000:.3f}", event.kind, visible(event.path), visible(event.pid), detail(event))
 
 
 def detail(event: Event) -> str:
-    """The one-line gist of an event's own fields."""
+    """The one-line gist of an event's own fields, safe to print (see :func:`text_row`)."""
     text = _DETAILS.get(event.kind, _no_detail)(event)
-    return " ".join(text.split())
+    return visible(_SPACES.sub(" ", text).strip(" "))
+
+
+_SPACES = re.compile(r"[ \t\n]+")
+"""Runs of plain whitespace become one space; a CR or any other control character is shown."""
 
 
 def _start(event: Event) -> str:

@@ -123,3 +123,22 @@ def test_the_seed_picks_the_flaky_crashes(headless: Callable[..., str]) -> None:
     """
     assert headless(tree, seed=1) == headless(tree, seed=1)
     assert headless(tree, seed=1) != headless(tree, seed=2)
+
+
+def test_worker_text_in_the_text_format_is_shown_not_obeyed(tmp_path) -> None:
+    """A reason holding terminal escapes, a CR and a bidi override is printed as visible escapes."""
+    from suptui.headless import render, run_headless
+    from suptui.treefile import load_tree
+
+    (tmp_path / "esc_worker.py").write_text(
+        "from suptui.engine import Actor\n"
+        "class Esc(Actor):\n"
+        "    def init(self):\n"
+        "        self.send_after(100, 'x')\n"
+        "    def handle_info(self, msg):\n"
+        "        raise RuntimeError('boom\\x1b[2J\\r\\x9b[reverse]\\u202e')\n")
+    tree = tmp_path / "esc.toml"
+    tree.write_text('id = "root"\n[[children]]\nid = "h"\nworker = "esc_worker:Esc"\n')
+    out = render(run_headless(load_tree(str(tree)), 150), "text", until=150, title=None)
+    assert "RuntimeError: boom\\x1b[2J\\r\\x9b[reverse]\\u202e" in out
+    assert not any(c in out for c in "\x1b\r\x9b\u202e")
