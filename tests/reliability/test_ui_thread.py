@@ -33,12 +33,14 @@ import time
 from suptui.engine import Actor
 
 CALLED_ON = []
+SLEPT = []
 
 
 class SlowToDescribe(Actor):
     def describe_state(self):
         CALLED_ON.append(threading.current_thread().name)
         time.sleep(10)
+        SLEPT.append(True)
         return "finally"
 
 
@@ -91,6 +93,13 @@ def called_on() -> list[str]:
     return describers.CALLED_ON
 
 
+def slept() -> bool:
+    """The slow description has returned (10 s after it was first asked)."""
+    import describers
+
+    return bool(describers.SLEPT)
+
+
 async def test_a_worker_whose_description_blocks_does_not_freeze_the_app(tmp_path: Path, app_factory) -> None:
     app = app_factory(tree_file(tmp_path))
     async with app.run_test(size=(160, 40)) as pilot:
@@ -98,13 +107,14 @@ async def test_a_worker_whose_description_blocks_does_not_freeze_the_app(tmp_pat
         app.select_node("root/slow")
         await pilot.pause()
         assert f"state     {WAITING}" in details_text(app)  # asked; nothing known yet
-        started = time.monotonic()
-        for _ in range(4):  # off the slow worker and back onto it: each landing asks it again
+        for _ in range(25):  # off the slow worker and back onto it: each landing redraws the pane
             await pilot.press("down")
             assert app.tree_view.cursor_path == "root/other"
             await pilot.press("up")
             assert app.tree_view.cursor_path == "root/slow"
-        assert time.monotonic() - started < 1.5  # waiting 0.5 s on each landing would take 2 s
+        # All 50 keys were handled while the description was still asleep: the UI never waited on
+        # it (even a bounded 0.5 s wait per landing would have taken longer than its 10 s).
+        assert not slept()
         assert await wait_until(pilot, lambda: f"state     {BUSY}" in details_text(app)), details_text(app)
         await pilot.press("space")
         assert await wait_until(pilot, lambda: "PAUSED" in app.status_text)

@@ -105,6 +105,7 @@ async def test_p_predicts_from_t0_then_runs_and_scores(app_factory) -> None:
         await advance(pilot, 2500)
         first_run = app.live
         await press(pilot, "p")
+        await settle(pilot)  # the grid opens once the workers answered, at a drain: let it compose
         assert app.live is not first_run and first_run.session.runtime.threads() == []
         assert app.live.clock.now_ms() == 0 and app.live.time.paused
         assert isinstance(app.screen, PredictScreen)
