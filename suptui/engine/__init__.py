@@ -12,10 +12,24 @@ from .actor import IGNORE, NOREPLY, TIMEOUT, Actor, Caller, DownMsg, ExitMsg, St
 from .client import SupervisorClient, SupervisorError
 from .clock import Clock, RealClock, VirtualClock
 from .dynamic import DynamicSupervisor
-from .events import EVENT_KINDS, Event, EventBus, EventRecorder
+from .events import EVENT_KINDS, Event, EventBus, EventRecorder, make_event
 from .pacer import Pacer
 from .pid import Pid, Ref
 from .process import StartResult
+from .protocol import (
+    PROTOCOL_VERSION,
+    Ended,
+    Exit,
+    Fault,
+    GiveUp,
+    Kill,
+    ProtocolError,
+    Start,
+    StrategyChanged,
+    Terminate,
+    Zombie,
+)
+from .protocol import Crash as CrashEvent
 from .reasons import Crash, format_reason, is_orderly
 from .runtime import Deadlock, NoProcess, Runtime, StartError
 from .specs import ChildSpec, SupFlags, supervisor_spec
@@ -25,6 +39,7 @@ __all__ = [
     "EVENT_KINDS",
     "IGNORE",
     "NOREPLY",
+    "PROTOCOL_VERSION",
     "RESTARTING",
     "TIMEOUT",
     "Actor",
@@ -32,28 +47,40 @@ __all__ = [
     "ChildSpec",
     "Clock",
     "Crash",
+    "CrashEvent",
     "Deadlock",
     "DownMsg",
     "DynamicSupervisor",
+    "Ended",
     "Event",
     "EventBus",
     "EventRecorder",
+    "Exit",
     "ExitMsg",
+    "Fault",
+    "GiveUp",
+    "Kill",
     "NoProcess",
     "Pacer",
     "Pid",
+    "ProtocolError",
     "RealClock",
     "Ref",
     "Runtime",
+    "Start",
     "StartError",
     "StartResult",
     "StopProcess",
+    "StrategyChanged",
     "SupFlags",
     "Supervisor",
     "SupervisorClient",
     "SupervisorError",
+    "Terminate",
     "VirtualClock",
+    "Zombie",
     "format_reason",
     "is_orderly",
+    "make_event",
     "supervisor_spec",
 ]

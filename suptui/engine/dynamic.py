@@ -14,7 +14,7 @@ from .actor import TIMEOUT, DownMsg
 from .pid import Pid, Ref
 from .reasons import KILL, SHUTDOWN, Reason
 from .specs import ChildSpec, SupFlags, check_child_spec, check_flags
-from .supervisor import RESTARTING, Child, Gen, Supervisor
+from .supervisor import RESTARTING, Child, Gen, Supervisor, how_stopped
 
 
 class DynamicSupervisor(Supervisor):
@@ -127,6 +127,7 @@ class DynamicSupervisor(Supervisor):
             self.exit(pid, KILL if shutdown == "brutal_kill" else SHUTDOWN)
             pending[ref] = (child, shutdown, told)
         deadlines = sorted({s for _, s, _ in pending.values() if _is_timeout(s)})
+        killed: set[Ref] = set()
         while pending:
             timeout = None
             if deadlines:
@@ -134,12 +135,14 @@ class DynamicSupervisor(Supervisor):
             msg = yield self.receive(_down_of(frozenset(pending)), timeout)
             if msg is TIMEOUT:
                 expired = deadlines.pop(0)
-                for child, shutdown, _told in pending.values():
+                for ref, (child, shutdown, _told) in pending.items():
                     if _is_timeout(shutdown) and shutdown == expired and isinstance(child.pid, Pid):
                         self.exit(child.pid, KILL)
+                        killed.add(ref)
                 continue
             child, shutdown, told = pending.pop(msg.ref)
-            yield from self._finish_stop(child, msg, shutdown, told, "shutdown", None)
+            yield from self._finish_stop(child, msg, shutdown, told, "shutdown", None,
+                                         how_stopped(shutdown, msg.ref in killed))
         self.children = []
 
 

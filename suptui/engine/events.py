@@ -9,38 +9,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
+
+from .protocol import EVENT_KINDS, KINDS, Event, ProtocolError, from_dict
+
+__all__ = ["EVENT_KINDS", "KINDS", "Event", "EventBus", "EventRecorder", "ProtocolError", "make_event"]
 
 log = logging.getLogger(__name__)
-
-EventKind = Literal["start", "crash", "exit", "terminate", "give_up", "strategy", "kill", "zombie", "fault"]
-EVENT_KINDS: tuple[str, ...] = (
-    "start", "crash", "exit", "terminate", "give_up", "strategy", "kill", "zombie", "fault",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One immutable fact. ``t`` is integer milliseconds since the tree started."""
-
-    seq: int
-    t: int
-    kind: str
-    path: str
-    pid: str
-    data: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON shape: ``t``, ``event``, ``path``, ``pid`` first, then the event's own fields."""
-        out: dict[str, Any] = {"t": self.t, "event": self.kind, "path": self.path, "pid": self.pid}
-        out.update(self.data)
-        return out
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
 
 Subscriber = Callable[[Event], None]
 
@@ -68,10 +43,11 @@ class EventBus:
 
         return unsubscribe
 
-    def emit(self, t: int, kind: str, path: str, pid: str, data: dict[str, Any]) -> Event:
+    def emit(self, cls: type[Event], t: int, path: str, pid: str, **fields: Any) -> Event:
+        """Number a new event of kind ``cls`` and hand it to every subscriber, in order."""
         with self._lock:
             self._seq += 1
-            event = Event(self._seq, t, kind, path, pid, MappingProxyType(data))
+            event = cls(seq=self._seq, t=t, path=path, pid=pid, **fields)
             for subscriber in self._subscribers:
                 try:
                     subscriber(event)
@@ -79,6 +55,11 @@ class EventBus:
                     self.subscriber_errors += 1
                     log.exception("event subscriber %r failed on %r", subscriber, event)
             return event
+
+
+def make_event(seq: int, t: int, kind: str, path: str, pid: str, data: Any = None) -> Event:
+    """An event from its wire pieces (tests and tools that build events by hand)."""
+    return from_dict({"t": t, "event": kind, "path": path, "pid": pid, **dict(data or {})}, seq)
 
 
 class EventRecorder:

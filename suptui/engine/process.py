@@ -107,6 +107,7 @@ class ProcessState:
         "init_async",
         "init_done",
         "init_result",
+        "killed_by",
         "links",
         "mailbox",
         "monitored_by",
@@ -157,6 +158,8 @@ class ProcessState:
         self.cond: threading.Condition | None = None
         self.exit_futures: list[Future] = []
         self.busy_run = 0.0
+        self.killed_by: str | None = None
+        """Who asked for a kill from outside (``Runtime.kill``), until the death it causes is told."""
         """Seconds of callbacks run since the process was last idle (a mailbox spinner's total)."""
         self.sync_wake: Callable[[], None] | None = None
         """Wakes a callback blocked in ``Runtime.wait`` on this process's thread (set while it waits)."""

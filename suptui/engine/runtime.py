@@ -56,6 +56,9 @@ from .process import (
     Suspended,
     TimeoutMsg,
 )
+from .protocol import Crash as CrashEvent
+from .protocol import Event, Fault, Kill, Start, Zombie
+from .protocol import Exit as ExitEvent
 from .reasons import (
     KILL,
     KILLED,
@@ -111,7 +114,17 @@ DESCRIBE_LIMIT = 500
 """Characters kept of an actor's state description."""
 
 
-_DECISION_FIELDS = ("restart", "cause", "by_strategy", "stamps", "why")
+_DECISION_FIELDS = ("restart", "cause", "by_strategy", "stamps", "why", "decision")
+
+
+def _wire_value(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _start_fields(info: dict[str, Any]) -> dict[str, Any]:
+    """A start's decision and flags (``start_info``, as supervisors pass it) as ``Start`` fields."""
+    fields = {("child_type" if key == "type" else key): _wire_value(value) for key, value in info.items()}
+    return fields
 
 
 class _Timer:
@@ -157,6 +170,7 @@ class Runtime:
         self._busy = 0
         self._pids = itertools.count(1)
         self._refs = itertools.count(1)
+        self._decisions = itertools.count(1)
         self._calls: dict[Ref, tuple[Future, Pid]] = {}
         self._init_futures: dict[Pid, Future] = {}
         self._started_paths: set[str] = set()
@@ -255,7 +269,8 @@ class Runtime:
             proc = self._procs.get(dest)
             if proc is None or not proc.alive:
                 return False
-            self._emit("kill", proc, by=by)
+            self._emit(Kill, proc, by=by)
+            proc.killed_by = by  # its crash is this kill's result: one death, told as such
             self._exit_signal(EXTERNAL, proc, KILL)
             return True
 
@@ -341,12 +356,11 @@ class Runtime:
         It is a ``fault`` event, not a death: in OTP terms nothing linked to a process failed.
         """
         crash = Crash.from_exception(exc) if exc is not None else None
-        data: dict[str, Any] = {"what": safe_str(what), "reason": str(crash) if crash else ""}
-        if crash is not None and crash.traceback:
-            data["traceback"] = crash.traceback
         with self._lock:
             path, pid = where if where is not None else ("", "")
-            self.events.emit(int(self.clock.now_ms()), "fault", path, str(pid), data)
+            self.events.emit(Fault, int(self.clock.now_ms()), path, str(pid), what=safe_str(what),
+                             reason=str(crash) if crash else "",
+                             traceback=crash.traceback if crash is not None and crash.traceback else None)
 
     def process_count(self) -> int:
         with self._lock:
@@ -825,12 +839,16 @@ class Runtime:
             return "exited"
         return "ignored"
 
-    def _emit_for(self, path: str, pid: Pid, kind: str, data: dict[str, Any]) -> None:
+    def _emit_for(self, cls: type[Event], path: str, pid: Pid, **fields: Any) -> None:
         with self._lock:
-            self.events.emit(int(self.clock.now_ms()), kind, path, str(pid), data)
+            self.events.emit(cls, int(self.clock.now_ms()), path, str(pid), **fields)
 
-    def _emit(self, kind: str, proc: ProcessState, **data: Any) -> None:
-        self.events.emit(int(self.clock.now_ms()), kind, proc.path, str(proc.pid), data)
+    def _emit(self, cls: type[Event], proc: ProcessState, **fields: Any) -> None:
+        self.events.emit(cls, int(self.clock.now_ms()), proc.path, str(proc.pid), **fields)
+
+    def new_decision(self) -> int:
+        """A number for one restart decision: its terminates and starts all carry it."""
+        return next(self._decisions)
 
     def _die(self, proc: ProcessState, reason: Reason, phase: str | None = None) -> None:
         """End a process now: fire links and monitors, drop timers and mail, tell the stream."""
@@ -845,14 +863,12 @@ class Runtime:
         """The ``crash``/``exit`` event's fields. Worked out before anything changes, and unable to
         raise (``format_reason`` is bounded and guarded), so no fault of a user object can cut a death
         in half: links, monitors, the supervisor and the stream always hear of it."""
-        data: dict[str, Any] = {"reason": format_reason(reason)}
-        if phase is not None:
-            data["phase"] = phase
+        data: dict[str, Any] = {"reason": format_reason(reason), "phase": phase,
+                                "traceback": reason_traceback(reason)}
+        if proc.killed_by is not None and is_reason(reason, KILLED):
+            data["killed_by"] = proc.killed_by
         if phase == "init":  # a failed (re)start says why it was attempted, like its start would
-            data.update({k: v for k, v in proc.start_info.items() if k in _DECISION_FIELDS})
-        tb = reason_traceback(reason)
-        if tb is not None:
-            data["traceback"] = tb
+            data.update({k: _wire_value(v) for k, v in proc.start_info.items() if k in _DECISION_FIELDS})
         return data
 
     def _die_one(self, proc: ProcessState, reason: Reason, phase: str | None,
@@ -879,7 +895,7 @@ class Runtime:
         if self._paths.get(proc.path) == proc.pid:
             del self._paths[proc.path]
         if report is not None:
-            self._emit("exit" if is_orderly(reason) else "crash", proc, **report)
+            self._emit(ExitEvent if is_orderly(reason) else CrashEvent, proc, **report)
         if not proc.init_done:
             status = "ignore" if phase == "ignore" else "error"
             self._finish_init(proc, StartResult(status, None, None if status == "ignore" else reason))
@@ -1082,7 +1098,7 @@ class Runtime:
                 if proc.path in self._started_paths and not info.get("restart"):
                     info = {**info, "restart": True}  # e.g. the children of a restarted supervisor
                 self._started_paths.add(proc.path)
-                self._emit("start", proc, **info)
+                self._emit(Start, proc, **_start_fields(info))
                 self._finish_init(proc, StartResult("ok", proc.pid))
             elif kind == "call":
                 if result is not NOREPLY:
@@ -1134,7 +1150,7 @@ class Runtime:
         names = {t.ident: t.name for t in self._threads}
         name = names.get(thread_id, str(thread_id))
         self._abandoned.add(thread_id)
-        self._emit("zombie", proc, thread=name)
+        self._emit(Zombie, proc, thread=name)
         if name.startswith("suptui-sched-"):
             self._retired.add(thread_id)
             self._add_scheduler()

@@ -16,6 +16,7 @@ from .actor import TIMEOUT, Actor, Caller, DownMsg, ExitMsg, Receive
 from .intensity import add_restart, exceeded, stamp
 from .pid import Pid, Ref
 from .process import StartResult
+from .protocol import Event, GiveUp, StrategyChanged, Terminate
 from .reasons import KILL, KILLED, SHUTDOWN, Reason, format_reason, is_orderly, is_reason
 from .specs import STRATEGIES, ChildSpec, SupFlags, check_child_spec, check_child_specs, check_flags
 
@@ -63,6 +64,15 @@ class Child:
     @property
     def temporary(self) -> bool:
         return self.spec.restart == "temporary"
+
+
+def how_stopped(shutdown: Any, timed_out: bool) -> str:
+    """How a shutdown ended, for the ``terminate`` event: the protocol's ``how`` field."""
+    if timed_out:
+        return "timeout"
+    if shutdown in ("brutal_kill", "infinity"):
+        return str(shutdown)
+    return "in_time"
 
 
 def _down_for(ref: Ref):
@@ -164,16 +174,17 @@ class Supervisor(Actor):
         self.stamps = add_restart(self.stamps, stamp(self.now_ms(), self.runtime.intensity_phase),
                                   self.flags.max_seconds)
         if exceeded(self.stamps, self.flags.max_restarts):
-            self._emit_self("give_up", child=child.path, reason="reached_max_restart_intensity",
-                            restarts=list(self.stamps), max_restarts=self.flags.max_restarts,
+            self._emit_self(GiveUp, child=child.path, reason="reached_max_restart_intensity",
+                            restarts=tuple(self.stamps), max_restarts=self.flags.max_restarts,
                             max_seconds=self.flags.max_seconds)
             if child.temporary:
                 self._drop(child)
             else:
                 child.pid = None
             self.stop(SHUTDOWN)
+        decision = self.runtime.new_decision()
         info = {"restart": True, "cause": child.path, "by_strategy": self.strategy,
-                "stamps": list(self.stamps)}
+                "stamps": list(self.stamps), "decision": decision}
         if self.strategy == "one_for_one":
             child.pid = None
             result = yield from self._start(child, info)
@@ -185,7 +196,7 @@ class Supervisor(Actor):
         child.pid = None
         first = 0 if self.strategy == "one_for_all" else self.children.index(child)
         group = self.children[first:]
-        cause = {"cause": child.path, "by_strategy": self.strategy}
+        cause = {"cause": child.path, "by_strategy": self.strategy, "decision": decision}
         yield from self._stop_all(reversed(group), "strategy", cause)
         for member in list(group):
             if member.temporary:
@@ -227,6 +238,7 @@ class Supervisor(Actor):
         told = self.runtime._request_stop(pid)
         ref = self.monitor(pid)
         shutdown = child.spec.shutdown_spec
+        timed_out = False
         if shutdown == "brutal_kill":
             self.exit(pid, KILL)
             down = yield self.receive(_down_for(ref))
@@ -234,12 +246,14 @@ class Supervisor(Actor):
             self.exit(pid, SHUTDOWN)
             down = yield self.receive(_down_for(ref), None if shutdown == "infinity" else shutdown)
             if down is TIMEOUT:
+                timed_out = True
                 self.exit(pid, KILL)
                 down = yield self.receive(_down_for(ref))
-        yield from self._finish_stop(child, down, shutdown, told, why, extra)
+        how = how_stopped(shutdown, timed_out)
+        yield from self._finish_stop(child, down, shutdown, told, why, extra, how)
 
     def _finish_stop(self, child: Child, down: Any, shutdown: Any, told: bool, why: str,
-                     extra: dict[str, Any] | None) -> Gen:
+                     extra: dict[str, Any] | None, how: str) -> Gen:
         """After DOWN: unlink, take the child's EXIT out of the mailbox (its reason wins), report."""
         pid = child.pid
         assert isinstance(pid, Pid)
@@ -250,10 +264,8 @@ class Supervisor(Actor):
         if told:
             expected = is_reason(reason, KILLED if shutdown == "brutal_kill" else SHUTDOWN) or (
                 child.spec.restart != "permanent" and is_orderly(reason))
-            data: dict[str, Any] = {"reason": format_reason(reason), "why": why, **(extra or {})}
-            if not expected:
-                data["shutdown_error"] = True
-            self.runtime._emit_for(child.path, pid, "terminate", data)
+            self.runtime._emit_for(Terminate, child.path, pid, reason=format_reason(reason), why=why, how=how,
+                                   shutdown_error=None if expected else True, **(extra or {}))
         return
         yield  # a generator, so callers can ``yield from`` it uniformly
 
@@ -299,7 +311,7 @@ class Supervisor(Actor):
         if strategy not in STRATEGIES:
             return ("error", ("invalid_strategy", strategy))
         previous, self.strategy = self.strategy, strategy
-        self._emit_self("strategy", strategy=strategy, previous=previous)
+        self._emit_self(StrategyChanged, strategy=strategy, previous=previous)
         return "ok"
 
     def _call_start_child(self, spec: ChildSpec) -> Gen | Any:
@@ -378,8 +390,8 @@ class Supervisor(Actor):
                 return child
         return None
 
-    def _emit_self(self, kind: str, **data: Any) -> None:
-        self.runtime._emit_for(self.path, self.pid, kind, data)
+    def _emit_self(self, cls: type[Event], **fields: Any) -> None:
+        self.runtime._emit_for(cls, self.path, self.pid, **fields)
 
     def describe_state(self) -> str | None:
         return f"{self.strategy}, {len(self.stamps)} stamps {list(self.stamps)}"

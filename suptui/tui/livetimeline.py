@@ -15,10 +15,8 @@ export too; ``e`` still exports the whole stream).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from types import MappingProxyType
-from typing import Any
 
-from ..engine import Event
+from ..engine import Event, Start
 from ..timeline import TimelineModel, window_ending_at, zoom_in, zoom_out
 
 DEFAULT_SPAN_MS = 10_000
@@ -67,12 +65,13 @@ class LiveTimeline:
             life = lane.lifetimes[-1] if lane.lifetimes else None
             if life is None or not life.running:
                 continue
-            kind = "supervisor" if lane.is_supervisor else "worker"
-            data: dict[str, Any] = {"restart": life.restart, "type": kind}
             if lane.is_supervisor:
-                data |= {"strategy": life.strategy, "max_restarts": life.max_restarts,
-                         "max_seconds": life.max_seconds}
-            seeds.append(Event(0, life.start, "start", lane.path, life.pid, MappingProxyType(data)))
+                seeds.append(Start(seq=0, t=life.start, path=lane.path, pid=life.pid, restart=life.restart,
+                                   child_type="supervisor", strategy=life.strategy,
+                                   max_restarts=life.max_restarts, max_seconds=life.max_seconds))
+            else:
+                seeds.append(Start(seq=0, t=life.start, path=lane.path, pid=life.pid, restart=life.restart,
+                                   child_type="worker"))
         self.model = TimelineModel(sorted(seeds, key=lambda event: event.t), phase_s=old.phase_s)
         self.forgot_before = old.last_t
         self._fed = len(seeds)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from suptui.engine import Event
+from suptui.engine import Event, make_event
 from suptui.headless import run_headless
 from suptui.timeline import TimelineModel
 from suptui.treefile import Tree, load_tree, parse_tree
@@ -97,6 +97,6 @@ def event() -> Callable[..., Event]:
     counter = iter(range(1, 1_000_000))
 
     def make(t: int, kind: str, path: str, pid: str, **data: Any) -> Event:
-        return Event(next(counter), t, kind, path, pid, MappingProxyType(data))
+        return make_event(next(counter), t, kind, path, pid, MappingProxyType(data))
 
     return make

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from suptui.engine import Event
+from suptui.engine import Event, make_event
 from suptui.timeline import TimelineModel, render_svg, timeline_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -95,11 +95,11 @@ def test_worker_text_is_drawn_as_visible_text_and_the_document_stays_valid_xml()
     XML 1.0) are shown as escapes, markup-looking brackets stay literal, the file still parses."""
     odd = "root/w\x1b[31m"
     events = [
-        Event(1, 0, "start", "root", "<0.1.0>", {"type": "supervisor", "strategy": "one_for_one",
+        make_event(1, 0, "start", "root", "<0.1.0>", {"type": "supervisor", "strategy": "one_for_one",
                                                  "max_restarts": 3, "max_seconds": 5}),
-        Event(2, 0, "start", odd, "<0.2.0>", {"type": "worker"}),
-        Event(3, 1000, "crash", odd, "<0.2.0>", {"reason": HOSTILE, "traceback": HOSTILE}),
-        Event(4, 1000, "start", odd, "<0.3.0>", {"type": "worker", "restart": True, "cause": odd,
+        make_event(2, 0, "start", odd, "<0.2.0>", {"type": "worker"}),
+        make_event(3, 1000, "crash", odd, "<0.2.0>", {"reason": HOSTILE, "traceback": HOSTILE}),
+        make_event(4, 1000, "start", odd, "<0.3.0>", {"type": "worker", "restart": True, "cause": odd,
                                                  "stamps": [1]}),
     ]
     text = timeline_svg(events, 3000, title=f"title {HOSTILE}")

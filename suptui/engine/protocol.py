@@ -1,0 +1,299 @@
+"""The event protocol: one frozen, typed record per kind of fact the engine reports.
+
+Every face (headless printer, app, replay, attach) reads these records, and each record carries
+what it means: a crash that was a kill says who killed it (``killed_by``); the stops and starts of one
+restart decision share its ``decision`` number; a terminate says how the shutdown ended (``how``).
+That is decided once, here in the engine where the event is made, never re-derived by a reader.
+
+The wire form (``to_json``/``from_json``, and :mod:`suptui.engine.recording` for whole runs) is one
+JSON object per event: ``t``, ``event``, ``path``, ``pid`` first, then the kind's own fields in a
+fixed order; a field whose value is ``None`` is left out. ``docs/protocol.md`` describes every kind
+and field; ``docs/protocol.schema.json`` is the same as a JSON Schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, TypeAlias
+
+PROTOCOL_VERSION = 1
+"""Bumped when a kind or field changes meaning or goes away (adding an optional field does not)."""
+
+ChildType: TypeAlias = Literal["worker", "supervisor"]
+Strategy: TypeAlias = str
+"""``one_for_one`` | ``one_for_all`` | ``rest_for_one`` (a str: a recording may name a newer one)."""
+Stamps: TypeAlias = tuple[int, ...]
+"""A supervisor's restart window: the whole-second stamps of its recent restarts, newest first."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """What every event has: its place in the stream, its time, and whose it is.
+
+    ``seq`` numbers events from 1 in stream order (not on the wire: it is the line's place).
+    ``t`` is integer milliseconds on the run's clock. ``path`` names the process in the tree
+    (``root/workers/w1``); ``pid`` is its pid as text (``<0.5.0>``).
+    """
+
+    kind: ClassVar[str] = ""
+    seq: int
+    t: int
+    path: str
+    pid: str
+
+    # -- reading (compatibility with readers written before the types; new code uses attributes)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field named ``key`` as the wire spells it (``None`` counts as absent; tuples are lists)."""
+        if key in _COMMON:
+            return default
+        value = getattr(self, "child_type" if key == "type" else key, None)
+        if value is None:
+            return default
+        return list(value) if isinstance(value, tuple) else value
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The kind's own fields, as on the wire (wire names, ``None`` left out, tuples as lists)."""
+        out: dict[str, Any] = {}
+        for item in _fields(type(self)):
+            value = getattr(self, item.name)
+            if value is not None:
+                out[item.metadata.get("wire", item.name)] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire object: ``t``, ``event``, ``path``, ``pid``, then the kind's own fields."""
+        return {"t": self.t, "event": self.kind, "path": self.path, "pid": self.pid, **self.data}
+
+    def to_json(self) -> str:
+        """One line of the wire form (no newline). ASCII only, so any text survives any pipe."""
+        return json.dumps(self.to_dict(), ensure_ascii=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Start(Event):
+    """A process finished its ``init`` and runs.
+
+    ``restart`` is true for any start of a path that was started before in this run. A start that a
+    restart decision made carries that decision: ``cause`` (the child whose exit set it off),
+    ``by_strategy``, the window's ``stamps`` after it, and ``decision`` (shared with the terminates of
+    the same group restart). ``why = "api"``: started by ``start_child``/``restart_child``.
+    A supervisor's start carries its flags (``strategy``, ``max_restarts``, ``max_seconds``).
+    """
+
+    kind: ClassVar[str] = "start"
+    restart: bool = False
+    why: str | None = None
+    cause: str | None = None
+    by_strategy: Strategy | None = None
+    stamps: Stamps | None = None
+    decision: int | None = None
+    child_type: ChildType | None = field(default=None, metadata={"wire": "type"})  # (a builtin's name)
+    actor: str | None = None
+    strategy: Strategy | None = None
+    max_restarts: int | None = None
+    max_seconds: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ended(Event):
+    """A process ended by itself or by a signal (not stopped by its supervisor: see ``Terminate``).
+
+    ``reason`` is the exit reason as text. ``phase`` is ``init`` when it failed its (re)start (then
+    the start's decision fields are copied here) and ``ignore`` when its init returned ignore.
+    ``killed_by`` names who asked for the kill (``user``, ``script``) when this end is the result of
+    a ``kill`` event just before it: the two are one death.
+    """
+
+    reason: str
+    phase: str | None = None
+    traceback: str | None = None
+    killed_by: str | None = None
+    restart: bool | None = None
+    why: str | None = None
+    cause: str | None = None
+    by_strategy: Strategy | None = None
+    stamps: Stamps | None = None
+    decision: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Crash(Ended):
+    """An abnormal end: an exception, ``killed``, or any reason but normal/shutdown/{shutdown, _}."""
+
+    kind: ClassVar[str] = "crash"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exit(Ended):
+    """An orderly end: ``normal``, ``shutdown`` or ``{shutdown, term}``."""
+
+    kind: ClassVar[str] = "exit"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Terminate(Event):
+    """A supervisor stopped this child (the shutdown protocol ran).
+
+    ``why``: ``strategy`` (a group restart: ``cause``, ``by_strategy`` and ``decision`` say which),
+    ``shutdown`` (the supervisor itself is stopping) or ``api`` (``terminate_child``). ``how`` the
+    stop ended: ``in_time`` (it ended within its shutdown time, or by itself first), ``timeout``
+    (killed when its shutdown time ran out), ``brutal_kill``, or ``infinity`` (waited for as long as it
+    took). ``shutdown_error``: it did not end with the expected reason (OTP reports it).
+    """
+
+    kind: ClassVar[str] = "terminate"
+    reason: str
+    why: str
+    how: str | None = None
+    cause: str | None = None
+    by_strategy: Strategy | None = None
+    decision: int | None = None
+    shutdown_error: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GiveUp(Event):
+    """A supervisor reached its restart intensity and stops (its children are terminated after).
+
+    ``child`` is the child whose exit tipped it over; ``restarts`` is the window that was too full.
+    """
+
+    kind: ClassVar[str] = "give_up"
+    child: str
+    reason: str = "reached_max_restart_intensity"
+    restarts: Stamps = ()
+    max_restarts: int = 0
+    max_seconds: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StrategyChanged(Event):
+    """Not OTP: the playground switched a supervisor's strategy; it applies from the next failure."""
+
+    kind: ClassVar[str] = "strategy"
+    strategy: Strategy
+    previous: Strategy
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Kill(Event):
+    """Someone outside the tree killed this process (``by``: ``user``, ``script``). Its ``crash``
+    (reason ``killed``, ``killed_by`` set) follows at once."""
+
+    kind: ClassVar[str] = "kill"
+    by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Zombie(Event):
+    """A dead process's thread could not be stopped (stuck in C) and was abandoned."""
+
+    kind: ClassVar[str] = "zombie"
+    thread: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fault(Event):
+    """A worker's fault outside any callback (an exception in a thread it started, or in a
+    ``__del__``). Nothing died. ``path``/``pid`` are empty when no process could be blamed."""
+
+    kind: ClassVar[str] = "fault"
+    what: str
+    reason: str
+    traceback: str | None = None
+
+
+KINDS: dict[str, type[Event]] = {cls.kind: cls for cls in (
+    Start, Crash, Exit, Terminate, GiveUp, StrategyChanged, Kill, Zombie, Fault)}
+"""Every kind, by its wire name."""
+
+EVENT_KINDS: tuple[str, ...] = tuple(KINDS)
+
+
+_COMMON = frozenset(("seq", "t", "path", "pid", "kind"))
+"""Not fields of a kind: ``get`` answers only for a kind's own fields, as the wire's data did."""
+
+_FIELDS_CACHE: dict[type[Event], tuple[dataclasses.Field[Any], ...]] = {}
+
+
+def _fields(cls: type[Event]) -> tuple[dataclasses.Field[Any], ...]:
+    """The kind's own fields (not the common four), in declaration order."""
+    found = _FIELDS_CACHE.get(cls)
+    if found is None:
+        found = tuple(f for f in dataclasses.fields(cls) if f.name not in ("seq", "t", "path", "pid"))
+        _FIELDS_CACHE[cls] = found
+    return found
+
+
+class ProtocolError(ValueError):
+    """A wire object is not an event of this protocol; the message says what was expected."""
+
+
+def from_dict(obj: Mapping[str, Any], seq: int) -> Event:
+    """The event a wire object describes; raises :class:`ProtocolError` naming what is wrong."""
+    if not isinstance(obj, Mapping):
+        raise ProtocolError(f"expected a JSON object, got {type(obj).__name__}")
+    kind = obj.get("event")
+    cls = KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ProtocolError(f"unknown event kind {kind!r} (expected one of {', '.join(KINDS)})")
+    values: dict[str, Any] = {"seq": seq}
+    for name, expected in (("t", int), ("path", str), ("pid", str)):
+        value = obj.get(name)
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ProtocolError(f"{kind}: field {name!r} must be {_TYPE_WORDS[expected]}, got {value!r}")
+        values[name] = value
+    known = {"t", "event", "path", "pid"}
+    for item in _fields(cls):
+        wire = item.metadata.get("wire", item.name)
+        known.add(wire)
+        if wire not in obj or obj[wire] is None:
+            if item.default is dataclasses.MISSING:
+                raise ProtocolError(f"{kind}: missing field {wire!r}")
+            continue
+        values[item.name] = _check(kind, wire, obj[wire], str(item.type))
+    extra = sorted(set(obj) - known)
+    if extra:
+        raise ProtocolError(f"{kind}: unknown field {extra[0]!r}")
+    return cls(**values)
+
+
+def from_json(line: str, seq: int) -> Event:
+    """One wire line (see :func:`from_dict`)."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ProtocolError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    return from_dict(obj, seq)
+
+
+_TYPE_WORDS = {int: "a whole number", str: "text", bool: "true or false"}
+
+
+def _check(kind: str, name: str, value: Any, annotation: str) -> Any:
+    """Check one field against its annotation (as written in this module) and convert lists."""
+    if "Stamps" in annotation:
+        whole = isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        if not whole:
+            raise ProtocolError(f"{kind}: field {name!r} must be a list of whole numbers, got {value!r}")
+        return tuple(value)
+    if annotation.startswith("bool"):
+        ok = isinstance(value, bool)
+        words = "true or false"
+    elif annotation.startswith("int"):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        words = "a whole number"
+    elif annotation.startswith("ChildType"):
+        ok = value in ("worker", "supervisor")
+        words = '"worker" or "supervisor"'
+    else:
+        ok = isinstance(value, str)
+        words = "text"
+    if not ok:
+        raise ProtocolError(f"{kind}: field {name!r} must be {words}, got {value!r}")
+    return value
