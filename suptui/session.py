@@ -17,7 +17,9 @@ from .engine import Clock, Crash, EventRecorder, Runtime, StartResult, Superviso
 from .engine.client import unwrap
 from .engine.pid import Pid
 from .engine.reasons import format_reason, is_reason
+from .engine.recording import Header
 from .treefile.model import NodeDef, ScriptStep, Tree
+from .treefile.skeleton import skeleton
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,11 @@ class Session:
         self.script_log: list[tuple[int, ScriptStep, ActionOutcome]] = []
         self.started: Future | None = None
         """The root's start: resolves to its :class:`StartResult` once every child's init is over."""
+
+    def header(self) -> Header:
+        """The recording header for this run: title, clock and the tree's skeleton."""
+        return Header(title=self.tree.title, clock="virtual" if self.clock.virtual else "real",
+                      tree=skeleton(self.tree))
 
     # ------------------------------------------------------------------ lifecycle
 
