@@ -15,7 +15,7 @@ line and what was expected. No pickle, no eval: JSON only.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -86,6 +86,47 @@ class Recording:
     def write(self, out: IO[str]) -> None:
         for line in self.lines():
             out.write(line + "\n")
+
+
+class RecordingWriter:
+    """Writes a recording while the run goes on: the header line at once, then each event as it comes.
+
+    A recording is worth most when the run it records went wrong, so nothing is held back: every
+    call hands whole lines (newline included) to ``write`` in one call, and a run cut short leaves a
+    file that is the recording so far (at worst its last line cut, which reading reports). The lines
+    are ASCII, so ``write`` may encode them any way it likes (``lambda s: f.write(s.encode())``).
+    Whoever writes a recording uses this: the headless ``--format jsonl`` and the app's export.
+    """
+
+    def __init__(self, write: Callable[[str], None], header: Header) -> None:
+        self._write = write
+        self.count = 0
+        """Events written so far."""
+        write(header.to_json() + "\n")
+
+    def event(self, event: Event) -> None:
+        """One event's line."""
+        self._write(event_line(event))
+        self.count += 1
+
+    def events(self, events: Iterable[Event]) -> None:
+        """Several events in one ``write`` (a drained batch)."""
+        lines = [event_line(event) for event in events]
+        if lines:
+            self._write("".join(lines))
+            self.count += len(lines)
+
+
+def event_line(event: Event) -> str:
+    """An event's line of the wire form, newline included.
+
+    ``Event.to_json``; if a value in the event cannot be written as JSON (an engine bug, not a
+    worker's: every field is typed), the value is written as its text instead of losing the event.
+    """
+    try:
+        return event.to_json() + "\n"
+    except (TypeError, ValueError):
+        return json.dumps(event.to_dict(), ensure_ascii=True, default=str) + "\n"
 
 
 def header_from_dict(obj: Any, source: str = "<recording>", line: int = 1) -> Header:
