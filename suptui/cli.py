@@ -246,7 +246,8 @@ def _run_headless(tree: Tree, args: argparse.Namespace, output: Output) -> int:
     stream = output.event_stream(fmt) if fmt in STREAMED_FORMATS else None
     failure: Exception | None = None
     try:
-        events = run_headless(tree, until, seed=args.seed, realtime=args.realtime, on_event=stream)
+        events = run_headless(tree, until, seed=args.seed, realtime=args.realtime, on_event=stream,
+                              on_header=stream.header if stream is not None else None)
     except Exception as exc:  # an engine or worker bug: one line, not a traceback
         failure = exc
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..engine import Event
+from ..engine.recording import Header
 from ..timeline.svg import timeline_svg
 from .jsonl import jsonl_lines
 from .summary import summary_lines
@@ -26,11 +27,15 @@ FORMATS: dict[str, Formatter] = {
 }
 
 
-def render(events: Sequence[Event], fmt: str, *, until: int | None = None, title: str | None = None) -> str:
+def render(events: Sequence[Event], fmt: str, *, until: int | None = None, title: str | None = None,
+           header: Header | None = None) -> str:
     """The whole output of a run in format ``fmt``: one line per entry, each ending in a newline.
 
-    ``until`` and ``title`` only matter to ``svg``, whose time axis runs from 0 to ``until``.
+    ``until`` and ``title`` only matter to ``svg``, whose time axis runs from 0 to ``until``;
+    ``header`` only to ``jsonl``, which is then a whole recording (its header line first).
     """
     if fmt == "svg":
         return timeline_svg(events, until, title=title)
+    if fmt == "jsonl":
+        return "".join(line + "\n" for line in jsonl_lines(events, header))
     return "".join(line + "\n" for line in FORMATS[fmt](events))

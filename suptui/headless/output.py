@@ -5,9 +5,9 @@ must not land in ``--format jsonl`` (or any other format: the output is a produc
 whole run, :func:`private_stdout` keeps the real stdout on a private descriptor for suptui alone and
 points descriptor 1 (and ``sys.stdout``) at stderr, where a worker's prints are still seen.
 
-A run killed from outside must not lose what it printed, so ``jsonl`` is written line by line as
-events happen and ``text`` goes, line by line, to a printer process that prints it aligned when the
-run ends or dies (see ``printer``).
+A run killed from outside must not lose what it printed, so ``jsonl`` (a recording: its header line,
+then one line per event) is written line by line as events happen, and ``text`` goes, line by line,
+to a printer process that prints it aligned when the run ends or dies (see ``printer``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from ..engine import Event
+from ..engine.recording import Header, RecordingWriter, event_line
 from . import printer
-from .jsonl import jsonl_line
 from .text import text_row
 
 PIPE_BYTES = 1 << 20
@@ -69,7 +69,7 @@ class Output:
     def event_stream(self, fmt: str) -> EventStream:
         """A subscriber that prints ``fmt`` (``text`` or ``jsonl``) as events come; close it after the run."""
         if fmt == "jsonl":
-            return EventStream(_LineSink(jsonl_line, self.write))
+            return EventStream(_RecordingSink(self.write))
         if fmt == "text":
             if self.fd is not None:
                 with contextlib.suppress(OSError):
@@ -139,6 +139,8 @@ def _point_fd1_at_stderr() -> None:
 
 
 class _Sink(Protocol):
+    def header(self, header: Header) -> None: ...
+
     def event(self, event: Event) -> None: ...
 
     def close(self) -> None: ...
@@ -157,6 +159,11 @@ class EventStream:
     def __init__(self, sink: _Sink) -> None:
         self._sink = sink
         self._closed = False
+
+    def header(self, header: Header) -> None:
+        """The run's recording header, given before its first event (only ``jsonl`` prints it)."""
+        if not self._closed:
+            self._sink.header(header)
 
     def __call__(self, event: Event) -> None:
         if self._closed:
@@ -178,27 +185,25 @@ def _note(text: str) -> None:
         os.write(2, (text + "\n").encode("utf-8", "replace"))
 
 
-class _LineSink:
-    """One line per event (``jsonl``)."""
+class _RecordingSink:
+    """``jsonl``: the run as a recording, its header line first, then one line per event."""
 
-    def __init__(self, line: Callable[[Event], str], write: Callable[[str], None]) -> None:
-        self._line = line
-        self._write = write
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self._write_text = write
+        self._writer: RecordingWriter | None = None
+
+    def header(self, header: Header) -> None:
+        if self._writer is None:
+            self._writer = RecordingWriter(self._write_text, header)
 
     def event(self, event: Event) -> None:
-        self._write(_safe_line(self._line, event) + "\n")
+        if self._writer is None:  # no header was given (a caller that does not know the session)
+            self._write_text(event_line(event))
+        else:
+            self._writer.event(event)
 
     def close(self) -> None:
         pass
-
-
-def _safe_line(line: Callable[[Event], str], event: Event) -> str:
-    """The event's line, or (if a value in it cannot be turned into text) its first four fields."""
-    try:
-        return line(event)
-    except Exception as exc:
-        return json.dumps({"t": event.t, "event": event.kind, "path": event.path, "pid": event.pid,
-                           "unprintable": type(exc).__name__})
 
 
 def _safe_row(event: Event) -> printer.Row:
@@ -215,6 +220,9 @@ class _CollectedText:
     def __init__(self, write: Callable[[str], None]) -> None:
         self._rows: list[printer.Row] = []
         self._write = write
+
+    def header(self, header: Header) -> None:
+        pass
 
     def event(self, event: Event) -> None:
         self._rows.append(_safe_row(event))
@@ -237,6 +245,9 @@ class _PrinterSink:
 
             fcntl.fcntl(self._pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         self._broken = False
+
+    def header(self, header: Header) -> None:
+        pass
 
     def event(self, event: Event) -> None:
         self._send((json.dumps(_safe_row(event)) + "\n").encode("utf-8"))

@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Callable
 
 from ..engine import Event, RealClock, VirtualClock
+from ..engine.recording import Header
 from ..session import Session
 from ..treefile.model import Tree
 
@@ -18,7 +19,8 @@ DEFAULT_UNTIL_MS = 20_000
 
 def run_headless(tree: Tree, until: int = DEFAULT_UNTIL_MS, *, seed: int = 0,
                  realtime: bool = False, cancelled: Callable[[], bool] | None = None,
-                 on_event: Callable[[Event], None] | None = None) -> list[Event]:
+                 on_event: Callable[[Event], None] | None = None,
+                 on_header: Callable[[Header], None] | None = None) -> list[Event]:
     """Run ``tree`` until ``until`` ms or until its root supervisor ends; return the events before ``until``.
 
     The tree is always shut down before returning. Shutdown happens at ``until`` (or later on the
@@ -26,9 +28,13 @@ def run_headless(tree: Tree, until: int = DEFAULT_UNTIL_MS, *, seed: int = 0,
     ``cancelled`` (virtual clock only) is asked between timers; once it says yes the run stops there
     and the events so far are returned. ``on_event`` is called with each of those events as it
     happens (from engine threads, with the engine's lock held: it must be quick and never block),
-    so that a run cut short has printed what happened so far.
+    so that a run cut short has printed what happened so far. ``on_header`` is called once with the
+    run's recording header (``Session.header()``) before anything runs, so a recording written as
+    the run goes has its header first.
     """
     session = Session(tree, RealClock() if realtime else VirtualClock(), seed=seed)
+    if on_header is not None:
+        on_header(session.header())
     if on_event is not None:
         forward = on_event
         session.runtime.events.subscribe(lambda event: forward(event) if event.t < until else None)

@@ -76,7 +76,9 @@ def test_text_shows_each_fault_as_one_aligned_line(capsys: Capsys, tmp_path: Pat
 
 def test_jsonl_carries_the_fault_and_its_traceback(capsys: Capsys, tmp_path: Path) -> None:
     _, out, _ = run(capsys, _tree(tmp_path), "--headless", "--until", "2000", "--format", "jsonl")
-    faults = [obj for obj in map(json.loads, out.splitlines()) if obj["event"] == "fault"]
+    header, *events = map(json.loads, out.splitlines())
+    assert header["suptui"] == "recording"
+    faults = [obj for obj in events if obj["event"] == "fault"]
     assert [(f["t"], f["path"]) for f in faults] == [(1000, "root/threads"), (1500, "root/dels")]
     assert faults[0]["what"] == "thread suptui-test-boom"
     assert faults[0]["reason"] == "ValueError: thread went wrong"

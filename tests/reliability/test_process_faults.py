@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from suptui.engine import EVENT_KINDS
+from suptui.engine.recording import parse_lines
 from suptui.headless import printer
 
 WORKERS = '''
@@ -99,6 +100,14 @@ def _tree(tmp_path: Path, extra: str) -> Path:
     return path
 
 
+def _recorded(stdout: str) -> list[dict]:
+    """The events of a ``--format jsonl`` output, which must be a whole, readable recording."""
+    parse_lines(stdout.splitlines(keepends=True), "stdout")
+    header, *events = (json.loads(line) for line in stdout.splitlines())
+    assert header["suptui"] == "recording"
+    return events
+
+
 def _suptui(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "suptui", *args], capture_output=True, text=True,
                           timeout=timeout)
@@ -124,7 +133,7 @@ def test_workers_writing_to_stdout_never_reach_the_output(tmp_path: Path, fmt: s
     assert "IMPORT" not in done.stdout
     lines = done.stdout.splitlines()
     if fmt == "jsonl":
-        events = [json.loads(line) for line in lines]
+        events = _recorded(done.stdout)
         assert [e["event"] for e in events].count("start") == 3
     elif fmt == "text":
         assert all(line.split()[1] in EVENT_KINDS for line in lines)
@@ -153,7 +162,7 @@ args = { at = 3000, code = 3 }
 def test_a_worker_calling_os_exit_keeps_the_jsonl_printed_so_far(tmp_path: Path) -> None:
     done = _suptui(str(_tree(tmp_path, EXITS)), "--headless", "--format", "jsonl")
     assert done.returncode == 3
-    events = [json.loads(line) for line in done.stdout.splitlines()]
+    events = _recorded(done.stdout)
     assert [(e["t"], e["event"], e["path"]) for e in events if e["event"] != "start"] == [
         (2000, "crash", "root/bomb")]
     assert events[-1]["t"] == 2000 and events[-1]["event"] == "start", "bomb's restart at 2 s"
@@ -184,10 +193,10 @@ def test_sigkill_keeps_what_was_printed(tmp_path: Path, fmt: str) -> None:
     done = _suptui(str(_tree(tmp_path, KILLS)), "--headless", "--format", fmt)
     assert done.returncode == -signal.SIGKILL
     lines = done.stdout.splitlines()
-    assert len(lines) == 5
     if fmt == "jsonl":
-        assert [json.loads(line)["event"] for line in lines] == ["start", "start", "start", "crash", "start"]
+        assert [e["event"] for e in _recorded(done.stdout)] == ["start", "start", "start", "crash", "start"]
     else:
+        assert len(lines) == 5
         assert [line.split()[1] for line in lines] == ["start", "start", "start", "crash", "start"]
 
 
@@ -206,14 +215,15 @@ def test_sigkill_from_outside_during_a_realtime_run_keeps_the_jsonl(tmp_path: Pa
                 if not line:
                     break
                 seen.append(json.loads(line))
-                if seen[-1]["event"] == "crash":
+                if seen[-1].get("event") == "crash":
                     break
             process.send_signal(signal.SIGKILL)
         finally:
             process.kill()
             rest = process.stdout.read()
             process.wait(timeout=10)
-    assert [e["event"] for e in seen] == ["start", "start", "crash"], "printed as it happened"
+    assert seen[0]["suptui"] == "recording" and seen[0]["clock"] == "real"
+    assert [e["event"] for e in seen[1:]] == ["start", "start", "crash"], "printed as it happened"
     assert all(json.loads(line) for line in rest.splitlines())
 
 
