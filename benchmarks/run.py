@@ -31,6 +31,7 @@ from suptui.engine import (  # noqa: E402
     Event,
     RealClock,
     Runtime,
+    Start,
     Supervisor,
     SupervisorClient,
     SupFlags,
@@ -67,7 +68,7 @@ class StartWatch:
         self.done.clear()
 
     def __call__(self, event: Event) -> None:
-        if event.kind == "start" and event.get("restart") and (self.path is None or event.path == self.path):
+        if isinstance(event, Start) and event.restart and (self.path is None or event.path == self.path):
             self.count += 1
             if self.count >= self.needed:
                 self.stamp = time.perf_counter()

@@ -7,10 +7,24 @@ Columns: seconds (3 decimals), event kind, path, pid, then a short detail. Trace
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from ..engine import Event
+from ..engine.protocol import (
+    Crash,
+    Ended,
+    Event,
+    Exit,
+    Fault,
+    GiveUp,
+    Kill,
+    Start,
+    StrategyChanged,
+    Terminate,
+    Zombie,
+)
 from ..safetext import visible
+from ..story.sentences import intensity as _intensity
+from ..story.sentences import plural as _plural
 from .printer import align
 
 Row = tuple[str, str, str, str, str]
@@ -32,7 +46,8 @@ def text_row(event: Event) -> Row:
 
 def detail(event: Event) -> str:
     """The one-line gist of an event's own fields, safe to print (see :func:`text_row`)."""
-    text = _DETAILS.get(event.kind, _no_detail)(event)
+    describe = _DETAILS.get(type(event))
+    text = describe(event) if describe is not None else ""
     return visible(_SPACES.sub(" ", text).strip(" "))
 
 
@@ -40,38 +55,30 @@ _SPACES = re.compile(r"[ \t\n]+")
 """Runs of plain whitespace become one space; a CR or any other control character is shown."""
 
 
-def _start(event: Event) -> str:
-    supervisor = event.get("type") == "supervisor"
-    if event.get("cause") is not None:
-        return f"restart ← {event.get('cause')} ({event.get('by_strategy')})"
-    if event.get("restart"):
-        return "restart (api)" if event.get("why") == "api" else "restart"
-    what = str(event.get("actor", ""))
-    if supervisor and event.get("strategy"):
-        limit = event.get("max_restarts")
-        what += f" {event.get('strategy')}, max {_plural(limit, 'restart')} in {event.get('max_seconds')} s"
-    if event.get("why") == "api":
+def _start(event: Start) -> str:
+    if event.cause is not None:
+        return f"restart ← {event.cause} ({event.by_strategy})"
+    if event.restart:
+        return "restart (api)" if event.why == "api" else "restart"
+    what = event.actor or ""
+    if event.child_type == "supervisor" and event.strategy:
+        what += f" {event.strategy}, max {_plural(event.max_restarts, 'restart')} in {event.max_seconds} s"
+    if event.why == "api":
         what += " (api)"
     return what
 
 
-def _plural(count: object, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def _death(event: Ended) -> str:
+    return f"{event.reason} (in {event.phase})" if event.phase else event.reason
 
 
-def _death(event: Event) -> str:
-    phase = event.get("phase")
-    return f"{event.get('reason')} (in {phase})" if phase else str(event.get("reason"))
-
-
-def _terminate(event: Event) -> str:
-    why = event.get("why")
-    text = str(event.get("reason"))
-    if why == "strategy":
-        text += f" ← {event.get('cause')} ({event.get('by_strategy')})"
-    elif why:
-        text += f" ({_WHY.get(why, why)})"
-    if event.get("shutdown_error"):
+def _terminate(event: Terminate) -> str:
+    text = event.reason
+    if event.why == "strategy":
+        text += f" ← {event.cause} ({event.by_strategy})"
+    elif event.why:
+        text += f" ({_WHY.get(event.why, event.why)})"
+    if event.shutdown_error:
         text += ", shutdown error"
     return text
 
@@ -79,45 +86,41 @@ def _terminate(event: Event) -> str:
 _WHY = {"shutdown": "its supervisor is stopping", "api": "terminate_child"}
 
 
-def _give_up(event: Event) -> str:
-    return f"{intensity(event)} ← {event.get('child')}"
+def _give_up(event: GiveUp) -> str:
+    return f"{intensity(event)} ← {event.child}"
 
 
-def intensity(event: Event) -> str:
+def intensity(event: GiveUp) -> str:
     """A give_up's restarts against its limit, e.g. "6 restarts in 5 s > 5"."""
-    restarts = _plural(len(event.get("restarts") or []), "restart")
-    return f"{restarts} in {event.get('max_seconds')} s > {event.get('max_restarts')}"
+    return _intensity(len(event.restarts), event.max_seconds, event.max_restarts)
 
 
-def _strategy(event: Event) -> str:
-    return f"{event.get('previous')} → {event.get('strategy')}"
+def _strategy(event: StrategyChanged) -> str:
+    return f"{event.previous} → {event.strategy}"
 
 
-def _kill(event: Event) -> str:
-    return f"by {event.get('by')}"
+def _kill(event: Kill) -> str:
+    return f"by {event.by}"
 
 
-def _zombie(event: Event) -> str:
-    return f"thread {event.get('thread')}"
+def _zombie(event: Zombie) -> str:
+    return f"thread {event.thread}"
 
 
-def _fault(event: Event) -> str:
+def _fault(event: Fault) -> str:
     """What failed outside a callback (a worker's own thread, a ``__del__``) and its one-line reason."""
-    return f"{event.get('what')}: {event.get('reason')}"
+    return f"{event.what}: {event.reason}"
 
 
-def _no_detail(event: Event) -> str:
-    return ""
-
-
-_DETAILS = {
-    "start": _start,
-    "crash": _death,
-    "exit": _death,
-    "terminate": _terminate,
-    "give_up": _give_up,
-    "strategy": _strategy,
-    "kill": _kill,
-    "zombie": _zombie,
-    "fault": _fault,
+_DETAILS: dict[type[Event], Callable[[Event], str]] = {
+    Start: _start,  # type: ignore[dict-item]
+    Crash: _death,  # type: ignore[dict-item]
+    Exit: _death,  # type: ignore[dict-item]
+    Terminate: _terminate,  # type: ignore[dict-item]
+    GiveUp: _give_up,  # type: ignore[dict-item]
+    StrategyChanged: _strategy,  # type: ignore[dict-item]
+    Kill: _kill,  # type: ignore[dict-item]
+    Zombie: _zombie,  # type: ignore[dict-item]
+    Fault: _fault,  # type: ignore[dict-item]
 }
+"""The detail column of each kind."""

@@ -94,3 +94,13 @@ def transient_orderly(reason: str) -> str:
 def stop_how(how: str | None, reason: str) -> str:
     """How one stop ended, with its reason: ``it ended within its shutdown time (reason shutdown)``."""
     return f"{HOW.get(how or '', 'it was stopped')} (reason {reason})"
+
+
+def plural(count: int | None, noun: str) -> str:
+    """``1 restart``, ``6 restarts``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def intensity(restarts: int, max_seconds: int, max_restarts: int) -> str:
+    """A give-up's restarts against its limit, e.g. "6 restarts in 5 s > 5"."""
+    return f"{plural(restarts, 'restart')} in {max_seconds} s > {max_restarts}"

@@ -7,7 +7,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from .records import Decision, Lifetime, Mark, parent_of
+from ..paths import leaf, parent
+from .records import Decision, Lifetime, Mark
 
 
 def _end_key(lifetime: Lifetime) -> float:
@@ -22,8 +23,8 @@ class Lane:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.parent = parent_of(path)
-        self.name = path.rsplit("/", 1)[-1]
+        self.parent = parent(path)
+        self.name = leaf(path)
         self.depth = path.count("/")
         self.is_supervisor = False
         self.lifetimes: list[Lifetime] = []

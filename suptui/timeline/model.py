@@ -13,15 +13,27 @@ The model is not thread-safe: feed it from the thread that reads it (the app's m
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..engine import Event
 from ..engine.intensity import stamp
+from ..engine.protocol import (
+    Crash,
+    Ended,
+    Event,
+    Exit,
+    GiveUp,
+    Kill,
+    Start,
+    StrategyChanged,
+    Terminate,
+    Zombie,
+)
+from ..paths import parent
 from .gauge import Gauge, gauge_at
 from .lane import Lane, LaneSlice
-from .records import Decision, Effect, Group, Lifetime, Mark, parent_of
+from .records import Decision, Effect, Group, Lifetime, Mark
 
 
 @dataclass(slots=True)
@@ -47,9 +59,9 @@ class TimelineModel:
         self._group_ts: list[int] = []
         self._max_group_span = 0
         self._deaths: dict[str, _Death] = {}
-        self._windows: dict[str, tuple[str, tuple[int, ...]]] = {}
-        """Per supervisor path: its pid and the last window seen, to tell a new decision from a repeat."""
-        self._kills: set[str] = set()
+        self._windows: dict[str, tuple[str, tuple[int, ...], int | None]] = {}
+        """Per supervisor path: its pid, the last window seen and its decision number (a start of
+        the same decision is not a new one)."""
         self.feed_all(events)
 
     # ---------------------------------------------------------------- feeding
@@ -63,129 +75,122 @@ class TimelineModel:
         if self.first_t is None:
             self.first_t = event.t
         self.last_t = event.t if self.last_t is None else max(self.last_t, event.t)
-        handler = getattr(self, f"_on_{event.kind}", None)
+        handler = _HANDLERS.get(type(event))
         if handler is not None:
-            handler(event, self._lane(event.path))
+            handler(self, event, self._lane(event.path))
 
     def _lane(self, path: str) -> Lane:
         lane = self._lanes.get(path)
         if lane is not None:
             return lane
-        parent = parent_of(path)
-        if parent is not None:
-            self._lane(parent)  # children report their start before their supervisor does
+        above = parent(path)
+        if above is not None:
+            self._lane(above)  # children report their start before their supervisor does
         lane = self._lanes[path] = Lane(path)
-        self._children.setdefault(parent, []).append(path)
+        self._children.setdefault(above, []).append(path)
         self._order = None
         return lane
 
-    def _on_start(self, event: Event, lane: Lane) -> None:
+    def _on_start(self, event: Start, lane: Lane) -> None:
         current = lane.lifetimes[-1] if lane.lifetimes else None
         if current is not None and current.pid == event.pid and current.running:
             return
-        lifetime = Lifetime(event.pid, event.t, bool(event.get("restart")), event.get("cause"),
-                            event.get("by_strategy"))
-        if event.get("type") == "supervisor":
+        lifetime = Lifetime(event.pid, event.t, event.restart, event.cause, event.by_strategy)
+        if event.child_type == "supervisor":
             lane.is_supervisor = True
-            lifetime.strategy = event.get("strategy")
-            lifetime.max_restarts = event.get("max_restarts")
-            lifetime.max_seconds = event.get("max_seconds")
+            lifetime.strategy = event.strategy
+            lifetime.max_restarts = event.max_restarts
+            lifetime.max_seconds = event.max_seconds
         lane._add_lifetime(lifetime)
-        stamps = event.get("stamps")
+        stamps = event.stamps
         if stamps is not None and lane.parent is not None:
             self._decide(self._lane(lane.parent), self._decided_at(event, lifetime.cause, stamps),
-                         tuple(stamps), fatal=False, cause=lifetime.cause)
+                         stamps, fatal=False, cause=lifetime.cause, decision=event.decision)
         if lifetime.cause is not None:
             self._effect(lifetime.cause, Effect(event.t, "restart", event.path, event.pid),
                          lane.parent, lifetime.by_strategy)
 
-    def _on_crash(self, event: Event, lane: Lane) -> None:
+    def _on_crash(self, event: Crash, lane: Lane) -> None:
         self._died(event, lane, "crash")
 
-    def _on_exit(self, event: Event, lane: Lane) -> None:
+    def _on_exit(self, event: Exit, lane: Lane) -> None:
         self._died(event, lane, "exit")
 
-    def _died(self, event: Event, lane: Lane, kind: Literal["crash", "exit"]) -> None:
-        reason = event.get("reason")
-        killed = event.pid in self._kills and reason == "killed"
-        self._kills.discard(event.pid)
+    def _died(self, event: Ended, lane: Lane, kind: Literal["crash", "exit"]) -> None:
+        killed = event.killed_by is not None  # the kill just before is this death: told once, by it
         lifetime = lane.current(event.pid)
         if lifetime is not None:
-            lifetime.end, lifetime.reason = event.t, reason
+            lifetime.end, lifetime.reason = event.t, event.reason
             lifetime.ended_by = "killed" if killed else kind
         gave_up = lifetime is not None and lifetime.gave_up
         if not killed and not gave_up:  # the kill or give-up mark already stands for this end
-            lane._add_mark(Mark(event.t, kind, event.pid, str(reason), phase=event.get("phase"),
-                                seq=event.seq))
-        self._death(event.path, event.t, kind)
+            lane._add_mark(Mark(event.t, kind, event.pid, event.reason, phase=event.phase, seq=event.seq))
+        if not killed:
+            self._death(event.path, event.t, kind)
 
-    def _on_terminate(self, event: Event, lane: Lane) -> None:
-        why, cause = event.get("why"), event.get("cause")
+    def _on_terminate(self, event: Terminate, lane: Lane) -> None:
         lifetime = lane.current(event.pid)
         if lifetime is not None:
             lifetime.end, lifetime.ended_by = event.t, "terminate"
-            lifetime.why, lifetime.reason = why, event.get("reason")
-        detail = str(why) + (", shutdown error" if event.get("shutdown_error") else "")
-        lane._add_mark(Mark(event.t, "terminate", event.pid, detail, cause, seq=event.seq))
-        self._kills.discard(event.pid)
-        if why == "strategy" and cause is not None:
-            self._effect(cause, Effect(event.t, "terminate", event.path, event.pid), lane.parent,
-                         event.get("by_strategy"))
+            lifetime.why, lifetime.reason = event.why, event.reason
+        detail = event.why + (", shutdown error" if event.shutdown_error else "")
+        lane._add_mark(Mark(event.t, "terminate", event.pid, detail, event.cause, seq=event.seq))
+        if event.decision is not None and event.cause is not None:  # a stop for a restart decision
+            self._effect(event.cause, Effect(event.t, "terminate", event.path, event.pid), lane.parent,
+                         event.by_strategy)
 
-    def _on_kill(self, event: Event, lane: Lane) -> None:
-        self._kills.add(event.pid)
-        lane._add_mark(Mark(event.t, "kill", event.pid, str(event.get("by", "")), seq=event.seq))
+    def _on_kill(self, event: Kill, lane: Lane) -> None:
+        lane._add_mark(Mark(event.t, "kill", event.pid, event.by, seq=event.seq))
         self._death(event.path, event.t, "kill")
 
-    def _on_give_up(self, event: Event, lane: Lane) -> None:
+    def _on_give_up(self, event: GiveUp, lane: Lane) -> None:
         lane.is_supervisor = True
-        limit, period = event.get("max_restarts"), event.get("max_seconds")
-        restarts = tuple(event.get("restarts") or ())
+        limit, period, restarts = event.max_restarts, event.max_seconds, event.restarts
         lifetime = lane.current(event.pid)
         if lifetime is not None:
             lifetime.gave_up = True
             lifetime.max_restarts = lifetime.max_restarts if lifetime.max_restarts is not None else limit
             lifetime.max_seconds = lifetime.max_seconds if lifetime.max_seconds is not None else period
         detail = f"{len(restarts)} restarts in {period} s > {limit}"
-        lane._add_mark(Mark(event.t, "give_up", event.pid, detail, event.get("child"), seq=event.seq))
-        self._decide(lane, event.t, restarts, fatal=True, pid=event.pid, cause=event.get("child"))
+        lane._add_mark(Mark(event.t, "give_up", event.pid, detail, event.child, seq=event.seq))
+        self._decide(lane, event.t, restarts, fatal=True, pid=event.pid, cause=event.child)
         self._death(event.path, event.t, "give_up")
 
-    def _on_strategy(self, event: Event, lane: Lane) -> None:
+    def _on_strategy(self, event: StrategyChanged, lane: Lane) -> None:
         lifetime = lane.current(event.pid)
         if lifetime is not None:
-            lifetime.strategy = event.get("strategy")
-        detail = f"{event.get('previous')} → {event.get('strategy')}"
+            lifetime.strategy = event.strategy
+        detail = f"{event.previous} → {event.strategy}"
         lane._add_mark(Mark(event.t, "strategy", event.pid, detail, seq=event.seq))
 
-    def _on_zombie(self, event: Event, lane: Lane) -> None:
-        lane._add_mark(Mark(event.t, "zombie", event.pid, str(event.get("thread", "")), seq=event.seq))
+    def _on_zombie(self, event: Zombie, lane: Lane) -> None:
+        lane._add_mark(Mark(event.t, "zombie", event.pid, event.thread, seq=event.seq))
 
     # ---------------------------------------------------------------- restart windows
 
     def _decide(self, lane: Lane, t: int, window: tuple[int, ...], *, fatal: bool, pid: str | None = None,
-                cause: str | None = None) -> None:
+                cause: str | None = None, decision: int | None = None) -> None:
         """Record the decisions that produced ``window``.
 
-        Every start of one group restart carries the same window, so an unchanged window is not a
-        new decision. A restart whose start failed carries none; its stamp shows up in the next
-        window, and is recorded then (at that later time: the stream does not say when it was taken).
+        Every start of one group restart carries the same decision number, so a start of a decision
+        already seen adds nothing. The model reads windows off starts only, so a restart whose start
+        failed is not seen by itself; its stamp shows up in the next window, and is recorded then.
         """
         if pid is None:
             if not lane.lifetimes or not lane.lifetimes[-1].running:
                 return
             pid = lane.lifetimes[-1].pid
-        last_pid, previous = self._windows.get(lane.path, (pid, ()))
+        last_pid, previous, last_decision = self._windows.get(lane.path, (pid, (), None))
         if last_pid != pid:
-            previous = ()
-        if window == previous and not fatal:
+            previous, last_decision = (), None
+        if not fatal and (decision == last_decision if decision is not None else window == previous):
             return
-        self._windows[lane.path] = (pid, window)
+        self._windows[lane.path] = (pid, window, decision)
         new = _new_stamps(previous, window)
         for index in range(new - 1, -1, -1):
             lane._add_decision(Decision(t, pid, window[index], window[index:], fatal and index == 0, cause))
 
-    def _decided_at(self, event: Event, cause: str | None, stamps: Sequence[int]) -> int:
+    def _decided_at(self, event: Start, cause: str | None, stamps: Sequence[int]) -> int:
         """When a restart was decided: its start may come later (slow siblings to stop first), but
         the supervisor stamped it when it handled the death, which is the cause's death time when
         that falls in the stamped second."""
@@ -198,8 +203,8 @@ class TimelineModel:
 
     def _death(self, path: str, t: int, kind: str) -> None:
         last = self._deaths.get(path)
-        if last is not None and last.t == t and last.kind in ("kill", "give_up") and last.group is None:
-            return  # the crash(killed) after a kill, the exit after a give-up: one death, told once
+        if last is not None and last.t == t and last.kind == "give_up" and last.group is None:
+            return  # the exit after a give-up: one death, told once
         self._deaths[path] = _Death(t, kind)
 
     def _effect(self, cause: str, effect: Effect, supervisor: str | None, strategy: str | None) -> None:
@@ -274,6 +279,19 @@ class TimelineModel:
         fatal = ours and decision is not None and decision.fatal
         return gauge_at(window, t, lifetime.max_restarts, lifetime.max_seconds, phase_s=self.phase_s,
                         gave_up=fatal)
+
+
+_HANDLERS: dict[type[Event], Callable[[TimelineModel, Event, Lane], None]] = {
+    Start: TimelineModel._on_start,  # type: ignore[dict-item]
+    Crash: TimelineModel._on_crash,  # type: ignore[dict-item]
+    Exit: TimelineModel._on_exit,  # type: ignore[dict-item]
+    Terminate: TimelineModel._on_terminate,  # type: ignore[dict-item]
+    Kill: TimelineModel._on_kill,  # type: ignore[dict-item]
+    GiveUp: TimelineModel._on_give_up,  # type: ignore[dict-item]
+    StrategyChanged: TimelineModel._on_strategy,  # type: ignore[dict-item]
+    Zombie: TimelineModel._on_zombie,  # type: ignore[dict-item]
+}
+"""What each kind adds to the lanes; a fault adds nothing (nothing died)."""
 
 
 def _new_stamps(previous: tuple[int, ...], window: tuple[int, ...]) -> int:

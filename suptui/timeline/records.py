@@ -12,10 +12,6 @@ EndKind = Literal["crash", "exit", "terminate", "killed", "replaced"]
 MarkKind = Literal["crash", "exit", "terminate", "kill", "give_up", "zombie", "strategy"]
 
 
-def parent_of(path: str) -> str | None:
-    return path.rsplit("/", 1)[0] if "/" in path else None
-
-
 @dataclass(slots=True)
 class Lifetime:
     """One process at one path: a bar from its start to its end (``None`` while it runs)."""

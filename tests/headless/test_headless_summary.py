@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from suptui.headless.summary import join_names, when
+from suptui.story.moments import join_names, when
 
 Run = Callable[..., str]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from suptui.headless import render, run_headless
-from suptui.timeline.facts import Fact
-from suptui.timeline.predict import horizon, report, score_prediction
-from suptui.timeline.prediction import PredictionError, parse_prediction
+from suptui.story.facts import Fact
+from suptui.story.predict import horizon, report, score_prediction
+from suptui.story.prediction import PredictionError, parse_prediction
 from suptui.treefile import Tree, list_bundled, load_tree
 
 

@@ -11,31 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..engine import Event
 from ..engine.intensity import stamp
-from ..headless.summary import name
+from ..engine.protocol import Event, GiveUp, Start, Terminate
+from ..paths import ancestors, is_root, parent
+from ..paths import relative as name
+from ..timeline.lane import Lane
+from ..timeline.model import TimelineModel
+from ..timeline.records import Group, Lifetime
 from ..treefile.model import Tree
-from .facts import Fact, ancestors, parent_of
-from .lane import Lane
-from .model import TimelineModel
-from .records import Group, Lifetime
-
-DIED = {"crash": "crashed", "exit": "exited", "kill": "was killed", "give_up": "gave up", "unknown": "died"}
-
-
-def secs(t_ms: int) -> str:
-    """``6000`` → ``6 s``, ``2500`` → ``2.5 s``."""
-    return f"{t_ms / 1000:g} s"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _in_order(paths: Sequence[str]) -> str:
-    """``bomb3 then bomb2``: an order, not a set."""
-    return " then ".join(name(path) for path in paths)
+from . import sentences as say
+from .facts import Fact
+from .sentences import DIED, in_order, secs
 
 
 class Explainer:
@@ -48,9 +34,9 @@ class Explainer:
         for step in tree.script if tree is not None else ():
             if step.child is not None:  # children the script adds: their spec says their restart type
                 self.nodes.setdefault(f"{step.target}/{step.child.id}", step.child)
-        self._give_ups = {(e.t, e.path): e for e in events if e.kind == "give_up"}
+        self._give_ups = {(e.t, e.path): e for e in events if isinstance(e, GiveUp)}
         self._api_restarts = {(e.t, e.path) for e in events
-                              if e.kind == "start" and e.get("why") == "api" and e.get("restart")}
+                              if isinstance(e, Start) and e.why == "api" and e.restart}
 
     def explain(self, fact: Fact, missed: bool) -> str:
         """The rule behind one difference: ``missed`` (it happened) or extra (it did not)."""
@@ -123,8 +109,7 @@ class Explainer:
         marks = lane.marks_between(fact.t, fact.t + 1) if lane is not None else []
         kill = next((m for m in marks if m.kind == "kill"), None)
         if kill is not None:
-            return (f"the {kill.detail or 'user'} killed it: a kill cannot be trapped, so it died at once "
-                    "(reason killed)")
+            return say.kill_rule(kill.detail)
         if any(m.phase == "init" for m in marks):
             return ("its start failed (its init raised), so the restart its supervisor was attempting "
                     "failed; OTP tries a failed restart again at once, and every try adds a stamp to the "
@@ -174,13 +159,13 @@ class Explainer:
             give_up = self._give_ups.get((lifetime.end, ancestor))
             if give_up is not None:
                 text += f", when {name(ancestor)} gave up"
-                if "/" not in ancestor:
+                if is_root(ancestor):
                     text += " and the tree ended"
                 break
         return text
 
     def _stopped_instead(self, path: str, t: int, lifetime: Lifetime, category: str) -> str:
-        supervisor = name(parent_of(path))
+        supervisor = name(parent(path) or path)
         if lifetime.why == "strategy":
             group = self._group_containing_stop(path, t)
             if group is not None:
@@ -207,7 +192,7 @@ class Explainer:
             if (t, path) in self._api_restarts:
                 return ("the script restarted it with restart_child, which starts a stopped child again "
                         "and adds no stamp to the window")
-            return f"{name(parent_of(path))} restarted it"
+            return f"{name(parent(path) or path)} restarted it"
         if group.cause == path:
             return self._own_restart(path, group)
         return self._group_rule(group)
@@ -244,21 +229,13 @@ class Explainer:
         return f"; that was restart {used} of the {limit} allowed within {period} s"
 
     def _group_rule(self, group: Group) -> str:
-        cause, supervisor = name(group.cause), name(group.supervisor)
         died = DIED.get(group.cause_kind, "died")
-        stopped, started = _in_order(group.stopped), _in_order(group.restarted)
-        once = "; the whole group counts as one restart in the window"
-        if group.strategy == "one_for_all":
-            return (f"one_for_all restarts every child when one dies: when {cause} {died}, {supervisor} "
-                    f"stopped {stopped} (reverse start order), then started {started} (start order){once}")
-        if group.strategy == "rest_for_one":
-            return (f"rest_for_one restarts every child started after {cause}: {supervisor} stopped "
-                    f"{stopped} (reverse start order), then started {started} (start order){once}")
-        return f"{supervisor} ({group.strategy}) restarted it because {cause} {died}"
+        return say.group_rule(group.strategy, group.cause, died, group.supervisor, group.stopped,
+                              group.restarted)
 
     def extra_restart(self, fact: Fact) -> str:
         path, t = fact.path, fact.t
-        supervisor = parent_of(path)
+        supervisor = parent(path) or path
         lane = self.model.lane(path)
         lifetime = self._ended_at(lane, t)
         give_up = self._give_ups.get((t, supervisor))
@@ -276,26 +253,25 @@ class Explainer:
                     f"restarted; {name(path)} kept running")
         if group is not None and group.strategy == "rest_for_one":
             return (f"rest_for_one restarts only {name(group.cause)} and the children started after it "
-                    f"({_in_order(group.restarted)}); {name(path)} was started before {name(group.cause)}, "
+                    f"({in_order(group.restarted)}); {name(path)} was started before {name(group.cause)}, "
                     "so it kept running")
         if give_up is not None:
             return (f"{name(supervisor)} gave up at {secs(t)}: a supervisor that gives up stops its children "
                     "instead of restarting any")
         return f"nothing ended under {name(supervisor)} at {secs(t)} that would restart {name(path)}"
 
-    def _not_restarted_after_death(self, path: str, t: int, lifetime: Lifetime, give_up: Event | None) -> str:
-        if give_up is not None and give_up.get("child") == path:
-            restarts = len(give_up.get("restarts") or [])
-            limit, period = give_up.get("max_restarts"), give_up.get("max_seconds")
-            return (f"{name(parent_of(path))} gave up instead: restarting it would have been restart "
-                    f"{restarts} within {period} s, more than max_restarts {limit}")
+    def _not_restarted_after_death(self, path: str, t: int, lifetime: Lifetime,
+                                   give_up: GiveUp | None) -> str:
+        supervisor = parent(path) or path
+        if give_up is not None and give_up.child == path:
+            return say.gave_up_instead(supervisor, len(give_up.restarts), give_up.max_restarts,
+                                       give_up.max_seconds)
         restart = self._restart_type(path)
         if restart == "temporary":
-            return "it is temporary: a temporary child is never restarted, whatever its exit reason"
+            return say.TEMPORARY
         if restart == "transient" and lifetime.ended_by == "exit":
-            return (f"it is transient, and a transient child is restarted only after an abnormal exit; "
-                    f"it exited with reason {lifetime.reason}, an orderly one")
-        return f"{name(parent_of(path))} did not restart it"
+            return say.transient_orderly(str(lifetime.reason))
+        return f"{name(supervisor)} did not restart it"
 
     def _stopped_not_back(self, path: str, t: int) -> str:
         """A group restart stopped it and it did not come back up in that instant: a slow start that
@@ -314,22 +290,15 @@ class Explainer:
         event = self._give_ups.get((fact.t, fact.path))
         if event is None:
             return "it gave up"
-        restarts = list(event.get("restarts") or [])
-        limit, period, child = event.get("max_restarts"), event.get("max_seconds"), event.get("child")
-        text = (f"{len(restarts)} restarts within {period} s exceed max_restarts {limit}: the "
-                f"{_ordinal(len(restarts))}, for {name(child or '')}, was one too many")
-        if restarts:
-            now_s, oldest = restarts[0], restarts[-1]
-            stamps = ", ".join(str(s) for s in reversed(restarts))
-            text += (f" (stamps at {stamps} s; a stamp counts while the current whole second minus it is "
-                     f"at most {period}, and {now_s} − {oldest} = {now_s - oldest})")
+        text = say.give_up_rule(event.restarts, event.max_restarts, event.max_seconds, event.child)
         stopped = [e.path for e in self.events
-                   if e.t == fact.t and e.kind == "terminate" and e.get("why") == "shutdown"
-                   and parent_of(e.path) == fact.path]
+                   if e.t == fact.t and isinstance(e, Terminate) and e.why == "shutdown"
+                   and parent(e.path) == fact.path]
         if stopped:
-            text += f"; it stopped {_in_order(stopped)} (reverse start order) and exited with reason shutdown"
-        if "/" in fact.path:
-            text += f", an exit its own supervisor {name(parent_of(fact.path))} handles like any child's"
+            text += f"; it stopped {in_order(stopped)} (reverse start order) and exited with reason shutdown"
+        above = parent(fact.path)
+        if above is not None:
+            text += f", an exit its own supervisor {name(above)} handles like any child's"
         else:
             text += f", which ends the tree: nothing happens after {secs(fact.t)}"
         return text
@@ -374,14 +343,14 @@ class Explainer:
                 return (f"it is temporary: the {group.strategy} restart caused by {name(group.cause)} "
                         "stopped it and never starts a temporary child again")
             return (f"the {group.strategy} restart caused by {name(group.cause)} stopped it "
-                    f"(stopping goes in reverse start order: {_in_order(group.stopped)}); "
+                    f"(stopping goes in reverse start order: {in_order(group.stopped)}); "
                     + self._stopped_not_back(fact.path, fact.t))
         return f"its supervisor stopped it at {secs(fact.t)}"
 
     def extra_stop(self, fact: Fact) -> str:
         lane = self.model.lane(fact.path)
         lifetime = lane.lifetime_at(fact.t) if lane is not None else None
-        supervisor = parent_of(fact.path)
+        supervisor = parent(fact.path) or fact.path
         group = self._group_at(supervisor, fact.t)
         if group is not None and group.strategy == "one_for_one":
             return f"{name(supervisor)} is one_for_one: it never stops a child because a sibling died"

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Literal
 
-from ..engine import Event
-from ..headless.summary import Fates
+from ..engine.protocol import Crash, Ended, Event, Exit, GiveUp, Kill, Start, Terminate
+from ..paths import ancestors, parent
+from .moments import Fates
 
 FactKind = Literal["crash", "exit", "restart", "stop", "give_up"]
 ClauseKind = Literal["death", "give_up", "restart", "stop", "start"]
@@ -57,15 +58,6 @@ class Clause:
     stopped: list[str] = field(default_factory=list)
 
 
-def parent_of(path: str) -> str:
-    return path.rsplit("/", 1)[0]
-
-
-def ancestors(path: str) -> list[str]:
-    parts = path.split("/")
-    return ["/".join(parts[:i]) for i in range(1, len(parts))]
-
-
 def facts_of(t: int, clauses: Sequence[Clause]) -> frozenset[Fact]:
     """The facts of one moment, by the lesson's reading of its clauses."""
     triggers = _give_up_triggers(clauses)
@@ -99,7 +91,7 @@ def _give_up_triggers(clauses: Sequence[Clause]) -> set[int]:
             continue
         for before in range(index - 1, -1, -1):
             earlier = clauses[before]
-            if earlier.kind in ("death", "give_up") and parent_of(earlier.subject) == clause.subject:
+            if earlier.kind in ("death", "give_up") and parent(earlier.subject) == clause.subject:
                 triggers.add(before)
                 break
     return triggers
@@ -121,38 +113,41 @@ def run_facts(events: Sequence[Event]) -> dict[int, frozenset[Fact]]:
 
 def clauses_of(events: list[Event], not_restarted: set[int]) -> list[Clause]:
     """The clauses ``summary`` tells for one moment's events (same skips, same order)."""
-    stopped_paths = {e.path for e in events if e.kind in ("terminate", "kill")}
-    killed = {e.path for e in events if e.kind == "kill"}
-    gave_up = {e.path for e in events if e.kind == "give_up"}
-    last_start = {e.path: index for index, e in enumerate(events) if e.kind == "start"}
+    stopped_paths = {e.path for e in events if isinstance(e, (Terminate, Kill))}
+    gave_up = {e.path for e in events if isinstance(e, GiveUp)}
+    last_start = {e.path: index for index, e in enumerate(events) if isinstance(e, Start)}
 
     def below_stopped(path: str) -> bool:
         return any(ancestor in stopped_paths for ancestor in ancestors(path))
 
-    def orphan(event: Event) -> bool:
-        return event.get("reason") in ("killed", "shutdown") and below_stopped(event.path)
+    def orphan(event: Ended) -> bool:
+        return event.reason in ("killed", "shutdown") and below_stopped(event.path)
 
     clauses: list[Clause] = []
     for index, event in enumerate(events):
         fate = event.seq in not_restarted
-        kind, path, phase = event.kind, event.path, event.get("phase")
-        if kind == "crash" and not orphan(event) and not (path in killed and event.get("reason") == "killed"):
-            clauses.append(Clause("death", path, "crash", phase == "init", fate))
-        elif kind == "exit" and not orphan(event) and path not in gave_up:
-            category: Category = "crash" if phase == "init" else "exit"
-            clauses.append(Clause("death", path, category, phase in ("init", "ignore"), fate))
-        elif kind == "kill" and not below_stopped(path):
-            clauses.append(Clause("death", path, "crash", False, fate))
-        elif kind == "give_up":
+        path = event.path
+        supervisor = parent(path)
+        if isinstance(event, Crash):
+            if not orphan(event) and event.killed_by is None:  # a kill's crash: its kill is the clause
+                clauses.append(Clause("death", path, "crash", event.phase == "init", fate))
+        elif isinstance(event, Exit):
+            if not orphan(event) and path not in gave_up:
+                category: Category = "crash" if event.phase == "init" else "exit"
+                clauses.append(Clause("death", path, category, event.phase in ("init", "ignore"), fate))
+        elif isinstance(event, Kill):
+            if not below_stopped(path):
+                clauses.append(Clause("death", path, "crash", False, fate))
+        elif isinstance(event, GiveUp):
             clauses.append(Clause("give_up", path, not_restarted=fate))
-        elif kind == "start" and "/" in path:
+        elif isinstance(event, Start) and supervisor is not None:
             with_ancestor = any(last_start.get(a, -1) > index for a in ancestors(path))
-            if event.get("cause") is not None or (event.get("restart") and not with_ancestor):
-                clauses.append(Clause("restart", parent_of(path), objects=[path]))
-        elif kind == "terminate" and not below_stopped(path):
-            why = event.get("why")
-            if why == "api" or (why == "strategy" and event.get("cause") is not None):
-                clauses.append(Clause("stop", parent_of(path), objects=[path]))
+            if event.cause is not None or (event.restart and not with_ancestor):
+                clauses.append(Clause("restart", supervisor, objects=[path]))
+        elif isinstance(event, Terminate) and supervisor is not None and not below_stopped(path):
+            for_decision = event.decision is not None and event.cause is not None
+            if event.why == "api" or for_decision:
+                clauses.append(Clause("stop", supervisor, objects=[path]))
     return clauses
 
 
