@@ -23,8 +23,8 @@ from .engine import faults
 from .engine.pacer import MAX_SPEED, MIN_SPEED
 from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
 from .headless.output import STREAMED_FORMATS, Output, private_stdout
-from .timeline.predict import PredictionError, horizon, report, score_prediction
-from .timeline.prediction import read_prediction
+from .story.predict import PredictionError, horizon, report, score_prediction
+from .story.prediction import read_prediction
 from .treefile import TreeFileError, list_bundled, load_tree
 from .treefile.loader import MAX_TREE_BYTES
 from .treefile.model import Tree
