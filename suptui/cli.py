@@ -1,4 +1,9 @@
-"""The ``suptui`` command: open a tree in the app, or run it headless and print its timeline.
+"""The ``suptui`` command: open a tree in the app, or run it headless and print its timeline; and
+``suptui replay RUN.jsonl``, the same for a recording.
+
+``replay`` as the first word is always the subcommand (no bundled tree has that name; a tree file
+called ``replay`` or ``replay.toml`` is opened as ``suptui ./replay.toml``), so what a command means
+never depends on the files in the current directory.
 
 Everything a user can get wrong on the command line ends in one ``suptui: error: ...`` line on stderr
 and exit code 2, never a traceback; a bad tree file prints the loader's ``FILE:LINE: message`` lines.
@@ -11,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import faulthandler
+import importlib
 import math
 import os
 import sys
@@ -21,16 +27,21 @@ from typing import NoReturn
 from . import terminal
 from .engine import faults
 from .engine.pacer import MAX_SPEED, MIN_SPEED
+from .engine.recording import Header, Recording, RecordingError, read_recording
 from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
 from .headless.output import STREAMED_FORMATS, Output, private_stdout
+from .safetext import visible
 from .story.predict import PredictionError, horizon, report, score_prediction
 from .story.prediction import read_prediction
 from .treefile import TreeFileError, list_bundled, load_tree
 from .treefile.loader import MAX_TREE_BYTES
 from .treefile.model import Tree
 
-HEADLESS_ONLY = ("until", "format", "realtime")
-PREDICT_EXCLUDES = ("format", "realtime")
+HEADLESS_ONLY = ("until", "format", "realtime", "at")
+PREDICT_EXCLUDES = ("format", "realtime", "at")
+AT_EXCLUDES = ("format", "until", "realtime")
+"""``--at`` prints its own form of one instant of a run on the virtual clock."""
+REPLAY = "replay"
 APP_ONLY = ("speed", "paused")
 IN_THE_APP = "\0app"
 """``--predict`` given without FILE: open the app in predict mode instead of scoring a file."""
@@ -60,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: list[str]) -> int:
     try:
+        if argv[:1] == [REPLAY]:
+            return _replay(parse_replay_args(argv[1:]), argv)
         args = parse_args(argv)
         if args.list:
             return _list_trees()
@@ -76,7 +89,7 @@ def _main(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"suptui: error: {exc}", file=sys.stderr)
         return 2
-    except TreeFileError as exc:
+    except (TreeFileError, RecordingError) as exc:
         print(exc, file=sys.stderr)
         return 2
     except SystemExit as exc:  # --help
@@ -120,6 +133,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         for name in APP_ONLY:
             if name in given:
                 raise UsageError(f"--{name} is for the app; it has no effect with --headless")
+        _check_at(args, given)
     else:
         for name in HEADLESS_ONLY:
             if name in given:
@@ -131,7 +145,8 @@ def _build_parser() -> _Parser:
     parser = _Parser(
         prog="suptui",
         description="A live OTP-style supervision tree in the terminal.",
-        epilog="Without TREE, the app opens on its picker of bundled trees.",
+        epilog="Without TREE, the app opens on its picker of bundled trees. 'suptui replay RUN.jsonl' "
+               "replays a recording (see suptui replay --help).",
     )
     parser.add_argument("tree", nargs="?", metavar="TREE",
                         help="a tree file (TOML) or the name of a bundled tree, e.g. bombs")
@@ -149,6 +164,10 @@ def _build_parser() -> _Parser:
                                "as a picture, from 0 to --until")
     headless.add_argument("--realtime", action="store_true",
                           help="follow the wall clock instead of the instant virtual one")
+    headless.add_argument("--at", type=_at, metavar="MS",
+                          help="print the tree as it stood at MS milliseconds (each node's pid, state and "
+                               "restarts; each supervisor's strategy and restart window) instead of the "
+                               "timeline")
     headless.add_argument("--predict", metavar="FILE", nargs="?", const=IN_THE_APP,
                           help="score a prediction written in the summary format against the run; "
                                "exit 0 if it is fully right, 1 if not (implies --headless). Without "
@@ -171,6 +190,25 @@ def _until(text: str) -> int:
     return value
 
 
+def _at(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of milliseconds (0 or more), got {text!r}")
+    return value
+
+
+def _check_at(args: argparse.Namespace, given: set[str]) -> None:
+    if args.at is None:
+        return
+    for name in AT_EXCLUDES:
+        if name in given:
+            raise UsageError(f"--{name} does not apply with --at, which prints the tree at one instant of "
+                             "a run on the virtual clock")
+
+
 def _speed(text: str) -> float:
     try:
         value = float(text)
@@ -184,6 +222,37 @@ def _speed(text: str) -> float:
 
 def _number(value: float) -> str:
     return f"{value:g}"
+
+
+def parse_replay_args(argv: Sequence[str]) -> argparse.Namespace:
+    """``suptui replay RUN.jsonl [--headless [--format F] [--until MS] [--at MS]]``.
+
+    Raises :class:`UsageError`, as :func:`parse_args` does.
+    """
+    parser = _Parser(
+        prog="suptui replay",
+        description="Replay a recording (a run written by 'suptui TREE --headless --format jsonl' or the "
+                    "app's e key): in the app, or printed as any run. No worker code runs or is imported.",
+    )
+    parser.add_argument("recording", nargs="?", metavar="RUN.jsonl", help="the recording to replay")
+    parser.add_argument("--headless", action="store_true", help="print it instead of opening the app")
+    parser.add_argument("--format", choices=tuple(FORMATS),
+                        help="text (default), jsonl (the recording again, cut at --until), summary, svg")
+    parser.add_argument("--until", type=_until, metavar="MS",
+                        help="only the events before MS milliseconds (default: all of them)")
+    parser.add_argument("--at", type=_at, metavar="MS",
+                        help="print the tree as it stood at MS milliseconds instead of the timeline")
+    args = parser.parse_args(argv)
+    if args.recording is None:
+        raise UsageError("replay needs a recording: suptui replay RUN.jsonl [--headless] (a tree file named "
+                         "replay is opened as 'suptui ./replay.toml')")
+    given = {name for name in ("format", "until", "at") if getattr(args, name) is not None}
+    if not args.headless and given:
+        raise UsageError(f"--{sorted(given)[0]} only applies with --headless")
+    if args.at is not None and given - {"at"}:
+        raise UsageError(f"--{sorted(given - {'at'})[0]} does not apply with --at, which prints the tree at "
+                         "one instant")
+    return args
 
 
 # ---------------------------------------------------------------------------- the tree argument
@@ -224,6 +293,8 @@ def _headless(args: argparse.Namespace) -> int:
         tree = load_tree(args.tree)
         if args.predict is not None:
             return _run_predict(tree, args, output)
+        if args.at is not None:
+            return _run_at(tree, args, output)
         return _run_headless(tree, args, output)
 
 
@@ -261,6 +332,20 @@ def _run_headless(tree: Tree, args: argparse.Namespace, output: Output) -> int:
     return 0
 
 
+def _run_at(tree: Tree, args: argparse.Namespace, output: Output) -> int:
+    """Run to ``--at`` (its events included), then print the tree as it stood then."""
+    from .headless.at import tree_at
+
+    headers: list[Header] = []
+    try:
+        events = run_headless(tree, args.at + 1, seed=args.seed, on_header=headers.append)
+    except Exception as exc:  # an engine or worker bug: one line, not a traceback
+        print(f"suptui: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    output.write(tree_at(Recording(headers[0], events), args.at, args.tree, tree))
+    return 0
+
+
 def _run_predict(tree: Tree, args: argparse.Namespace, output: Output) -> int:
     """Read the prediction (a bad file is exit 2 before anything runs), run, print the scored diff.
 
@@ -285,6 +370,55 @@ def _run_predict(tree: Tree, args: argparse.Namespace, output: Output) -> int:
         return 2
     output.write(report(score))
     return 0 if score.perfect else 1
+
+
+def _replay(args: argparse.Namespace, argv: list[str]) -> int:
+    """Read the recording (a bad file is ``FILE:LINE: message``, exit 2), then print or open it.
+
+    Nothing here imports a worker or starts an engine: the events are the whole story.
+    """
+    recording = read_recording(args.recording)
+    if args.headless:
+        return _replay_headless(recording, args)
+    if terminal.should_watch():  # the app, on a terminal: as for a tree, where its death cannot hurt
+        return terminal.run_watched(argv)
+    enable_faulthandler()
+    return _run_replay_app(recording, args.recording)
+
+
+def _replay_headless(recording: Recording, args: argparse.Namespace) -> int:
+    with private_stdout() as output:
+        if args.at is not None:
+            from .headless.at import tree_at
+
+            output.write(tree_at(recording, args.at, args.recording))
+            return 0
+        fmt = args.format or "text"
+        events = [e for e in recording.events if args.until is None or e.t < args.until]
+        output.write(render(events, fmt, until=args.until, title=recording.header.title,
+                            header=recording.header))
+    return 0
+
+
+def _run_replay_app(recording: Recording, source: str) -> int:
+    """Open the app on a recording through ``suptui.tui.app.run_replay(recording, source)``, if the
+    app has it (the app's replay is built apart from this command line; this is the one name they
+    share). Imported only now, as for a tree: nothing before this point loads Textual."""
+    try:
+        app = importlib.import_module("suptui.tui.app")
+    except ImportError as exc:
+        if (exc.name or "").startswith("suptui.tui"):
+            print("suptui: the terminal app is not available in this build; use 'suptui replay "
+                  f"{visible(source)} --headless' to print the recording", file=sys.stderr)
+        else:
+            print(f"suptui: the terminal app cannot start: {exc}", file=sys.stderr)
+        return 1
+    run_replay = getattr(app, "run_replay", None)
+    if run_replay is None:
+        print("suptui: replaying in the app is not available yet; use 'suptui replay "
+              f"{visible(source)} --headless' to print the recording", file=sys.stderr)
+        return 1
+    return int(run_replay(recording, source))
 
 
 def _run_app(tree: Tree | None, source: str | None, args: argparse.Namespace) -> int:

@@ -1,0 +1,134 @@
+"""``--at MS``: the tree as it stood at one instant, for a live run and for a replay, to the byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_helpers import Capsys, run
+
+from suptui.treefile import list_bundled
+
+BOMBS_AT_6000 = """\
+Bombs (one_for_one) at 6.000 s
+root     <0.1.0>  gave up  0 restarts  one_for_one, 6/5 in 5 s [6 6 5 4 3 2]; last exited at 6.000 s: shutdown
+  bomb1  <0.7.0>  crashed  2 restarts  last crashed at 6.000 s: RuntimeError: Bomb 1 Exploded!
+  bomb2  <0.9.0>  stopped  2 restarts  last terminated at 6.000 s: shutdown
+  bomb3  <0.8.0>  stopped  1 restart   last terminated at 6.000 s: shutdown
+"""
+
+BOMBS_AT_5500 = """\
+Bombs (one_for_one) at 5.500 s
+root     <0.1.0>  running  0 restarts  one_for_one, 4/5 in 5 s [5 4 3 2]
+  bomb1  <0.7.0>  running  2 restarts
+  bomb2  <0.6.0>  running  1 restart
+  bomb3  <0.8.0>  running  1 restart
+"""
+
+NESTED_AT_6000 = """\
+Nested application at 6.000 s
+root          <0.1.0>   running  0 restarts  one_for_one, 1/3 in 5 s [6]
+  db          <0.2.0>   running  0 restarts  rest_for_one, 0/3 in 5 s
+    repo      <0.3.0>   running  0 restarts
+    cache     <0.4.0>   running  0 restarts
+  web         <0.19.0>  running  1 restart   one_for_all, 0/1 in 10 s
+    listener  <0.20.0>  running  2 restarts
+    handlers  <0.21.0>  running  2 restarts  one_for_one, 0/2 in 5 s
+      h1      <0.22.0>  running  6 restarts
+      h2      <0.23.0>  running  2 restarts
+  metrics     <0.10.0>  running  0 restarts
+"""
+
+DYNAMIC_AT_8000 = """\
+Dynamic supervisor at 8.000 s
+root         <0.1.0>  running  0 restarts  one_for_one, 0/3 in 5 s
+  pool       <0.2.0>  running  0 restarts  one_for_one, 2/3 in 5 s [7 4]
+    counter  <0.4.0>  removed  0 restarts  last terminated at 8.000 s: shutdown
+    bomb     <0.9.0>  running  2 restarts
+    brief    <0.6.0>  removed  0 restarts  last exited at 5.000 s: normal
+    late     <0.8.0>  running  0 restarts
+  clock      <0.3.0>  running  0 restarts
+"""
+
+
+def _record(capsys: Capsys, tmp_path: Path, tree: str, *extra: str) -> str:
+    code, out, _ = run(capsys, tree, "--headless", "--format", "jsonl", *extra)
+    assert code == 0
+    path = tmp_path / f"{tree}.jsonl"
+    path.write_text(out)
+    return str(path)
+
+
+@pytest.mark.parametrize(("tree", "at", "expected"), [
+    ("bombs", "6000", BOMBS_AT_6000), ("bombs", "5500", BOMBS_AT_5500),
+    ("nested", "6000", NESTED_AT_6000), ("dynamic", "8000", DYNAMIC_AT_8000)])
+def test_a_live_run_at_an_instant(capsys: Capsys, tree: str, at: str, expected: str) -> None:
+    assert run(capsys, tree, "--headless", "--at", at) == (0, expected, "")
+
+
+@pytest.mark.parametrize(("tree", "at", "expected"), [
+    ("bombs", "6000", BOMBS_AT_6000), ("bombs", "5500", BOMBS_AT_5500), ("nested", "6000", NESTED_AT_6000)])
+def test_a_replay_at_an_instant_is_the_live_run_at_it(capsys: Capsys, tmp_path: Path, tree: str, at: str,
+                                                      expected: str) -> None:
+    recording = _record(capsys, tmp_path, tree)
+    assert run(capsys, "replay", recording, "--headless", "--at", at) == (0, expected, "")
+
+
+def test_a_replay_knows_less_of_the_children_the_script_adds(capsys: Capsys, tmp_path: Path) -> None:
+    """The header's skeleton has the file's nodes only: that brief was temporary (and so forgotten by
+    its dynamic supervisor when it exited) is known live, not in a replay."""
+    recording = _record(capsys, tmp_path, "dynamic")
+    _, out, _ = run(capsys, "replay", recording, "--headless", "--at", "8000")
+    assert out == DYNAMIC_AT_8000.replace("brief    <0.6.0>  removed", "brief    <0.6.0>  stopped")
+
+
+@pytest.mark.parametrize("name", [entry.name for entry in list_bundled() if entry.name != "dynamic"])
+def test_every_bundled_tree_is_the_same_at_any_instant_live_and_replayed(capsys: Capsys, tmp_path: Path,
+                                                                          name: str) -> None:
+    recording = _record(capsys, tmp_path, name, "--until", "12001")
+    for at in ("0", "2500", "6000", "12000"):
+        live = run(capsys, name, "--headless", "--at", at)
+        assert live[0] == 0 and live[1].splitlines()[0].endswith(f" at {int(at) / 1000:.3f} s")
+        assert run(capsys, "replay", recording, "--headless", "--at", at) == live, f"{name} at {at}"
+
+
+def test_the_instant_counts_its_own_events(capsys: Capsys) -> None:
+    """At 2000 the crash at 2000 and its restart have happened; at 1999 neither has."""
+    before = run(capsys, "bombs", "--headless", "--at", "1999")[1]
+    at = run(capsys, "bombs", "--headless", "--at", "2000")[1]
+    assert "  bomb1  <0.2.0>  running  0 restarts" in before
+    assert "  bomb1  <0.5.0>  running  1 restart" in at
+    assert "one_for_one, 1/5 in 5 s [2]" in at
+
+
+def test_at_zero_is_the_started_tree(capsys: Capsys) -> None:
+    out = run(capsys, "bombs", "--headless", "--at", "0")[1]
+    assert out.splitlines()[1:] == ["root     <0.1.0>  running  0 restarts  one_for_one, 0/5 in 5 s",
+                                    "  bomb1  <0.2.0>  running  0 restarts",
+                                    "  bomb2  <0.3.0>  running  0 restarts",
+                                    "  bomb3  <0.4.0>  running  0 restarts"]
+
+
+def test_a_killed_worker_and_worker_text_are_shown_safely(capsys: Capsys, tmp_path: Path) -> None:
+    tree = tmp_path / "k.toml"
+    tree.write_text('title = "T\\u001b[2J"\n[[children]]\nid = "a"\nworker = "sleeper"\n'
+                    'restart = "temporary"\n[[script]]\nat = 1000\naction = "kill"\ntarget = "root/a"\n')
+    out = run(capsys, str(tree), "--headless", "--at", "1000")[1]
+    assert out.splitlines()[0] == "T\\x1b[2J at 1.000 s"
+    assert out.splitlines()[2] == "  a   <0.2.0>  removed  0 restarts  last killed at 1.000 s: killed"
+    assert "\x1b" not in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (("bombs", "--at", "5"), "--at only applies with --headless"),
+    (("bombs", "--headless", "--at", "5", "--format", "text"), "--format does not apply with --at"),
+    (("bombs", "--headless", "--at", "5", "--until", "9"), "--until does not apply with --at"),
+    (("bombs", "--headless", "--at", "5", "--realtime"), "--realtime does not apply with --at"),
+    (("bombs", "--headless", "--at", "-1"), "argument --at: expected a whole number of milliseconds"),
+    (("bombs", "--headless", "--at", "1.5"), "argument --at: expected a whole number of milliseconds"),
+    (("bombs", "--predict", "g.txt", "--at", "5"), "--at does not apply with --predict"),
+])
+def test_at_refuses_what_does_not_fit(capsys: Capsys, argv: tuple[str, ...], message: str) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"suptui: error: {message}"), err
