@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..engine.intensity import stamp
-from ..engine.protocol import Event, GiveUp, Start, Terminate
+from ..engine.protocol import Ended, Event, GiveUp, Start, Terminate
 from ..paths import ancestors, is_root, parent
 from ..paths import relative as name
 from ..timeline.lane import Lane
@@ -22,6 +22,7 @@ from ..treefile.model import Tree
 from . import sentences as say
 from .facts import Fact
 from .sentences import DIED, in_order, secs
+from .why import group_sentence, why
 
 
 class Explainer:
@@ -35,6 +36,11 @@ class Explainer:
             if step.child is not None:  # children the script adds: their spec says their restart type
                 self.nodes.setdefault(f"{step.target}/{step.child.id}", step.child)
         self._give_ups = {(e.t, e.path): e for e in events if isinstance(e, GiveUp)}
+        self._deaths: dict[tuple[int, str], int] = {}
+        """The first crash or exit at each instant and path, for :func:`~suptui.story.why.why`."""
+        for event in events:
+            if isinstance(event, Ended):
+                self._deaths.setdefault((event.t, event.path), event.seq)
         self._api_restarts = {(e.t, e.path) for e in events
                               if isinstance(e, Start) and e.why == "api" and e.restart}
 
@@ -229,6 +235,13 @@ class Explainer:
         return f"; that was restart {used} of the {limit} allowed within {period} s"
 
     def _group_rule(self, group: Group) -> str:
+        """The strategy's rule, told from the cause's :class:`~suptui.story.why.Why` (as the app's why
+        view tells it); from the lanes' group only when the death is not in the events."""
+        seq = self._deaths.get((group.t, group.cause))
+        if seq is not None:
+            answer = why(self.events, seq)
+            if answer.decision is not None:
+                return group_sentence(answer)
         died = DIED.get(group.cause_kind, "died")
         return say.group_rule(group.strategy, group.cause, died, group.supervisor, group.stopped,
                               group.restarted)

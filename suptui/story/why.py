@@ -68,6 +68,8 @@ class Why:
     """The strategy that decided (the decision's own), else the supervisor's at the time."""
     decision: int | None = None
     decided_at: int | None = None
+    retries: tuple[int, ...] = ()
+    """The decisions that tried again after a start of this one failed (OTP retries at once)."""
     stopped: tuple[Stopped, ...] = ()
     started: tuple[Started, ...] = ()
     stamps: tuple[int, ...] = ()
@@ -76,6 +78,8 @@ class Why:
     max_seconds: int | None = None
     gave_up: bool = False
     """This crash tipped its supervisor over: it gave up instead of restarting."""
+    own_give_up: bool = False
+    """This is a supervisor's exit after it gave up itself (its supervisor sees a child's exit)."""
     restart_type: str | None = None
     """From the tree, when one is given (``permanent``, ``transient``, ``temporary``)."""
     not_restarted: NotRestarted | None = None
@@ -84,6 +88,13 @@ class Why:
     def restarted(self) -> bool:
         """The child itself was started again (and that start did not fail)."""
         return any(s.path == self.path and s.failed is None for s in self.started)
+
+    @property
+    def died(self) -> str:
+        """How it ended, in the past tense a sentence needs: crashed, exited, was killed, gave up."""
+        if self.killed_by is not None:
+            return say.DIED["kill"]
+        return say.DIED["give_up" if self.own_give_up else self.kind]
 
     @property
     def group(self) -> bool:
@@ -110,7 +121,7 @@ def why(events: Sequence[Event], seq: int, tree: Tree | None = None) -> Why:
                kind="crash" if isinstance(event, Crash) else "exit", reason=event.reason, phase=event.phase,
                killed_by=event.killed_by, supervisor=supervisor, strategy=flags.strategy,
                max_restarts=flags.max_restarts, max_seconds=flags.max_seconds,
-               restart_type=_restart_type(tree, path))
+               restart_type=_restart_type(tree, path), own_give_up=_gave_up_before(events, index))
     if supervisor is None:
         return _replace(base, not_restarted="root")
     answer = _answer(events, index, path, supervisor)
@@ -189,15 +200,26 @@ def _answer(events: Sequence[Event], index: int, path: str, supervisor: str) -> 
 
 
 def _decided(base: Why, events: Sequence[Event], index: int, decision: int) -> Why:
-    """Everything decision ``decision`` did: stops, starts (and failed starts), and its window."""
+    """Everything decision ``decision`` did: stops, starts (and failed starts), and its window.
+
+    When a start failed, the supervisor tries again at once with a new decision whose ``cause`` is
+    the child that failed to start; its stops and starts are part of this story too (``retries``).
+    """
     stopped: list[Stopped] = []
     started: list[Started] = []
     stamps: tuple[int, ...] | None = None
     strategy: str | None = None
     decided_at: int | None = None
+    chain, retries, failed_paths = {decision}, [], set()
     for event in events[index + 1:]:
-        if not isinstance(event, (Start, Terminate, Ended)) or event.decision != decision:
+        if not isinstance(event, (Start, Terminate, Ended)) or event.decision is None:
             continue
+        if event.decision not in chain:
+            if event.cause not in failed_paths:
+                continue
+            failed_paths.discard(event.cause)
+            chain.add(event.decision)
+            retries.append(event.decision)
         decided_at = event.t if decided_at is None else decided_at
         strategy = strategy or event.by_strategy
         if isinstance(event, Terminate):
@@ -206,9 +228,26 @@ def _decided(base: Why, events: Sequence[Event], index: int, decision: int) -> W
             continue
         stamps = stamps if stamps is not None else event.stamps
         failed = event.reason if isinstance(event, Ended) else None
+        if failed is not None:
+            failed_paths.add(event.path)
         started.append(Started(event.path, event.pid, event.t, failed))
     return _replace(base, decision=decision, decided_at=decided_at, strategy=strategy or base.strategy,
-                    stopped=tuple(stopped), started=tuple(started), stamps=stamps or ())
+                    stopped=tuple(stopped), started=tuple(started), stamps=stamps or (),
+                    retries=tuple(retries))
+
+
+def _gave_up_before(events: Sequence[Event], index: int) -> bool:
+    """The process that ended at ``index`` gave up first (a supervisor over its limit)."""
+    pid = events[index].pid
+    for earlier in range(index - 1, -1, -1):
+        event = events[earlier]
+        if event.pid != pid:
+            continue
+        if isinstance(event, GiveUp):
+            return True
+        if isinstance(event, Start):
+            return False
+    return False
 
 
 def _shutdown_stops(events: Sequence[Event], give_up: GiveUp, supervisor: str) -> tuple[Stopped, ...]:
@@ -268,9 +307,7 @@ def explain_lines(why: Why) -> list[str]:
             lines.append(f"it stopped {say.in_order([s.path for s in why.stopped])} (reverse start order) "
                          "and exited with reason shutdown")
     elif why.group:
-        died = say.DIED["crash" if why.killed_by else why.kind]
-        lines.append(say.group_rule(why.strategy, why.path, died, supervisor,
-                                    [s.path for s in why.stopped], [s.path for s in why.started]))
+        lines.append(group_sentence(why))
     else:
         lines.append(f"{relative(supervisor)} ({why.strategy}) restarted just {name}")
     lines.extend(_stop_line(stop) for stop in why.stopped)
@@ -282,12 +319,20 @@ def explain_lines(why: Why) -> list[str]:
     return lines
 
 
+def group_sentence(why: Why) -> str:
+    """What the strategy did, in the words the predict explanations use for a group restart."""
+    return say.group_rule(why.strategy, why.path, why.died, why.supervisor or why.path,
+                          [s.path for s in why.stopped], [s.path for s in why.started if s.failed is None])
+
+
 def _what_ended(why: Why, name: str) -> str:
     when = say.secs(why.t)
     if why.killed_by is not None:
         return f"{name} was killed at {when}: {say.kill_rule(why.killed_by)}"
     if why.phase == "init":
         return f"{name} failed to start at {when} ({why.reason})"
+    if why.own_give_up:
+        return f"{name} gave up and exited at {when} ({why.reason})"
     if why.phase == "ignore":
         return f"{name} ignored its start at {when}"
     verb = "crashed" if why.kind == "crash" else "exited"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from suptui.engine import EVENT_KINDS
+from suptui.engine import EVENT_KINDS, Terminate
 from suptui.headless import FORMATS, render, run_headless
 from suptui.treefile import list_bundled, load_tree
 
@@ -92,7 +92,7 @@ def test_only_events_before_until() -> None:
     assert [event.kind for event in just_after if event.t == 6000][-2:] == ["terminate", "exit"]
     window = run_headless(load_tree("bombs_one_for_all"), 3000)
     assert all(event.t < 3000 for event in window)
-    assert not any(event.get("why") == "shutdown" for event in window)
+    assert not any(isinstance(event, Terminate) and event.why == "shutdown" for event in window)
 
 
 def test_the_run_ends_with_the_root() -> None:

@@ -163,3 +163,15 @@ def test_why_is_frozen() -> None:
     answer: Why = why(events, death(events, 2000, "root/bomb1").seq)
     with pytest.raises(AttributeError):
         answer.reason = "x"  # type: ignore[misc]
+
+
+def test_the_predict_explanation_and_the_why_view_say_the_same() -> None:
+    """One source: the scorer's rule for a missed group restart is the why view's own sentence."""
+    from suptui.story.predict import score_prediction
+    from suptui.story.prediction import parse_prediction
+
+    tree, events = run("bombs_reordered", 7000)
+    guess = parse_prediction("- 2 s: bomb1 crashes (bomb2 restarted)\n"
+                             "- 5 s: bomb3 crashes (bomb1 restarted)\n")
+    (difference,) = [d for d in score_prediction(guess, events, tree).differences if d.t == 5000]
+    assert difference.rule == explain_lines(why(events, death(events, 5000, "root/bomb3").seq, tree))[1]

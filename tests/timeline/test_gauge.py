@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from suptui.engine import Event
+from suptui.engine import Event, GiveUp
 from suptui.engine.intensity import add_restart, exceeded
 from suptui.timeline import TimelineModel
 from suptui.timeline.gauge import gauge_at, leaves_at_ms
@@ -57,10 +57,10 @@ def test_the_gauge_never_disagrees_with_the_engine(models: dict[str, TimelineMod
                 assert lifetime is not None and lifetime.max_restarts is not None
                 assert decision.window[0] == decision.stamp
                 assert decision.fatal == exceeded(decision.window, lifetime.max_restarts), name
-        for give_up in (e for e in runs[name] if e.kind == "give_up"):
+        for give_up in (e for e in runs[name] if isinstance(e, GiveUp)):
             gauge = model.gauge(give_up.path, give_up.t, give_up.pid)
             assert gauge is not None and gauge.gave_up
-            assert gauge.used == len(give_up.get("restarts")) > gauge.max_restarts
+            assert gauge.used == len(give_up.restarts) > gauge.max_restarts
 
 
 def test_a_restarted_supervisor_starts_with_an_empty_window(models: dict[str, TimelineModel]) -> None:
