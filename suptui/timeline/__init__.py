@@ -1,8 +1,10 @@
 """The timeline: lanes, restart windows and cause→effect groups built from the event stream, drawn as
-rows of cells (for the app) or as SVG (for slides), and the predict-the-timeline scorer.
+rows of cells (for the app) or as SVG (for slides). The predict-the-timeline scorer, which reads a
+run the way the lesson tells it, lives in :mod:`suptui.story` (``predict`` and ``prediction`` here
+only re-export it for the app until it imports the new home).
 
-Nothing here imports Textual or Rich: the app draws what this package computes, and the headless
-command line uses it as is.
+Nothing here imports Textual or Rich (nor ``headless``): the app draws what this package computes,
+and the headless command line uses it as is.
 """
 
 from .gauge import Gauge
