@@ -13,6 +13,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
+from . import paths
 from .engine import Clock, Crash, EventRecorder, Runtime, StartResult, SupervisorClient, VirtualClock
 from .engine.client import unwrap
 from .engine.pid import Pid
@@ -199,12 +200,16 @@ class Session:
         pid = self.pid_of(path)
         return SupervisorClient(self.runtime, pid) if pid is not None else None
 
-    def request(self, sup_path: str, op: str, *args: Any) -> Future:
-        """One supervisor API call by path; the future holds the OTP-shaped reply."""
-        client = self.supervisor(sup_path)
+    def request(self, sup_path: str | None, op: str, *args: Any) -> Future:
+        """One supervisor API call by path; the future holds the OTP-shaped reply.
+
+        ``sup_path`` None (asking the root's parent, which is nobody) is the error ``no_supervisor``.
+        """
+        client = self.supervisor(sup_path) if sup_path is not None else None
         if client is None:
             future: Future = Future()
-            future.set_result(("error", "supervisor_not_running"))
+            why = "supervisor_not_running" if sup_path is not None else "no_supervisor"
+            future.set_result(("error", why))
             return future
         return client.request(op, *args)
 
@@ -215,20 +220,21 @@ class Session:
         return self.request(sup_path, "start_child", child.spec())
 
     def terminate_child(self, child_path: str) -> Future:
-        return self.request(_parent(child_path), "terminate_child", self._child_key(child_path))
+        return self.request(paths.parent(child_path), "terminate_child", self._child_key(child_path))
 
     def restart_child(self, child_path: str) -> Future:
-        return self.request(_parent(child_path), "restart_child", _leaf(child_path))
+        return self.request(paths.parent(child_path), "restart_child", paths.leaf(child_path))
 
     def delete_child(self, child_path: str) -> Future:
-        return self.request(_parent(child_path), "delete_child", _leaf(child_path))
+        return self.request(paths.parent(child_path), "delete_child", paths.leaf(child_path))
 
     def _child_key(self, child_path: str) -> Any:
         """Static supervisors know children by id, dynamic ones by pid."""
-        node = self.tree.nodes().get(_parent(child_path))
+        sup = paths.parent(child_path)
+        node = self.tree.nodes().get(sup) if sup is not None else None
         if node is not None and node.kind == "dynamic":
             return self.pid_of(child_path)
-        return _leaf(child_path)
+        return paths.leaf(child_path)
 
     # ------------------------------------------------------------------ script
 
@@ -273,10 +279,3 @@ class Session:
             return self.delete_child(step.target)
         return ActionOutcome(False, f"unknown action {step.action!r}")
 
-
-def _parent(path: str) -> str:
-    return path.rsplit("/", 1)[0]
-
-
-def _leaf(path: str) -> str:
-    return path.rsplit("/", 1)[-1]

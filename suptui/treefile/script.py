@@ -8,6 +8,7 @@ with a parent to ask) for ``terminate_child``/``restart_child``/``delete_child``
 
 from __future__ import annotations
 
+from .. import paths
 from ..engine.reasons import Reason
 from ..engine.specs import STRATEGIES
 from ..workers.reasons import REASON_FORMS, reason_problem, to_reason
@@ -105,7 +106,8 @@ def _target(table: Table, action: str, target: str, root: NodeDef,
             table.problem("target", f'{action} asks the parent supervisor, and "{target}" is the root: '
                                     "it has none (use exit or kill)")
             return node
-        parent = known.get(target.rsplit("/", 1)[0])
+        above = paths.parent(target)
+        parent = known.get(above) if above is not None else None
         if parent is not None and parent.kind == "dynamic" and action != "terminate_child":
             table.problem("action", f'{action} is not available under the dynamic supervisor '
                                     f'"{parent.path}": a DynamicSupervisor only has terminate_child')
