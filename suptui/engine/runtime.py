@@ -1095,8 +1095,10 @@ class Runtime:
                     return
                 self._paths[proc.path] = proc.pid
                 info = proc.start_info
-                if proc.path in self._started_paths and not info.get("restart"):
-                    info = {**info, "restart": True}  # e.g. the children of a restarted supervisor
+                if proc.path in self._started_paths and not info.get("restart") and info.get("why") != "api":
+                    # The children of a restarted supervisor start afresh, but are restarts of the tree's
+                    # nodes. A new child added through the API (a dynamic pool reusing a free name) is not.
+                    info = {**info, "restart": True}
                 self._started_paths.add(proc.path)
                 self._emit(Start, proc, **_start_fields(info))
                 self._finish_init(proc, StartResult("ok", proc.pid))
@@ -1133,7 +1135,9 @@ class Runtime:
         detached = False
         for proc, _since in stack:
             if proc.alive and not proc.detached and proc.sched == RUNNING:
-                log.warning("%s (%s) has held a scheduler too long; detaching it", proc.path, proc.pid)
+                where = "its own thread" if proc.dedicated else "a scheduler thread"
+                log.warning("%s (%s) has run one callback on %s for over %.1f s; virtual time no longer "
+                            "waits for it", proc.path, proc.pid, where, self._runaway_s)
                 proc.detached = True
                 self._busy -= 1
                 detached = True

@@ -137,3 +137,13 @@ def test_terminate_child_forgets_a_permanent_child_as_elixir_does(h: Harness) ->
     assert dyn.which_children() == []
     assert dyn.count_children()["specs"] == 0
     assert dyn.start_child(ChildSpec("w", Sleeper)) is not None  # max_children is free again
+
+
+def test_a_new_child_that_reuses_a_free_name_is_not_a_restart(h: Harness, dyn) -> None:
+    """A pool hands out ``root/w`` again once it is free: each new connection is a new child, not a
+    restart of the old one (it used to be reported ``restart: true`` every time)."""
+    first = dyn.start_child(ChildSpec("w", Sleeper))
+    dyn.terminate_child(first)
+    dyn.start_child(ChildSpec("w", Sleeper))
+    starts = [e for e in h.events if e.kind == "start" and e.path == "root/w"]
+    assert [e.restart for e in starts] == [False, False]
