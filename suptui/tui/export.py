@@ -1,8 +1,9 @@
-"""``e``: the whole event stream as JSONL, in the same shape as the headless ``--format jsonl``.
+"""``e``: the whole run as a recording (a header line, then one event per line), the form the
+headless ``--format jsonl`` writes and ``suptui replay`` reads.
 
 The log on screen is capped and a crash storm makes tens of thousands of events a second, so the
-stream is not kept in memory: each drained batch is appended to a spool file, and an export copies
-the spool.
+stream is not kept in memory for export: each drained batch is appended to a spool file (which
+starts with the run's header), and an export copies the spool.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from ..engine import Event
-from ..headless.jsonl import jsonl_lines
+from ..engine.recording import Header, event_line
 
 
 def export_path(directory: Path, tree_name: str, wall: float | None = None, suffix: str = "jsonl") -> Path:
@@ -39,7 +40,9 @@ class EventSpool:
     moves the writer's position.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, header: Header | None = None) -> None:
+        self.header = header if header is not None else Header()
+        """The recording's first line (``Session.header()`` for a live run, the file's for a replay)."""
         self._file: IO[bytes] | None = None
         self._lock = threading.Lock()
         self._size = 0
@@ -47,15 +50,18 @@ class EventSpool:
         self.closed = False
 
     def write(self, events: Iterable[Event]) -> None:
-        lines = jsonl_lines(list(events))
+        lines = [event_line(event) for event in events]
         if not lines:
             return
-        data = ("\n".join(lines) + "\n").encode("utf-8")
+        data = "".join(lines).encode("utf-8")
         with self._lock:
             if self.closed:
                 return
             if self._file is None:
                 self._file = tempfile.TemporaryFile(prefix="suptui-", suffix=".jsonl")  # noqa: SIM115
+                head = (self.header.to_json() + "\n").encode("utf-8")
+                self._file.write(head)
+                self._size += len(head)
             self._file.write(data)
             self._size += len(data)
             self.count += len(lines)
@@ -69,6 +75,8 @@ class EventSpool:
                 self._file.flush()
                 fd = self._file.fileno()
         with open(path, "wb") as out:
+            if fd < 0:  # nothing spooled yet: a recording of no events is still a recording
+                out.write((self.header.to_json() + "\n").encode("utf-8"))
             offset = 0
             while offset < size:
                 chunk = os.pread(fd, min(size - offset, 1 << 20), offset)

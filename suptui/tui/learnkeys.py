@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..timeline.predict import PredictionError, score_prediction
-from ..timeline.prediction import Prediction, parse_prediction
+from ..story.predict import PredictionError, score_prediction
+from ..story.prediction import Prediction, parse_prediction
 from .compare import why_not_compare
 from .comparescreen import CompareScreen
 from .describe import LIMIT_S

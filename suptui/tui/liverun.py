@@ -33,9 +33,10 @@ class LiveRun:
         self.time = time
         self.clock: VirtualClock = time.clock
         self.feed = EventFeed()
-        self.spool = EventSpool()
-        """The whole stream, on disk (``e`` exports it); ``record`` also keeps it in memory, for tests."""
         self.session = Session(tree, self.clock, seed=seed, schedulers=schedulers, record=record)
+        self.spool = EventSpool(self.session.header())
+        """The whole stream as a recording, on disk (``e`` exports it); ``record`` also keeps it in
+        memory, for tests."""
         self._unsubscribe = self.session.runtime.events.subscribe(self.feed)
         self._start_in_thread = start_in_thread
         self._starter: threading.Thread | None = None

@@ -7,13 +7,16 @@ give everything that happens (pids, status, restarts, strategy, restart stamps, 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
-from collections.abc import Iterable
+import itertools
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import Event
 from ..engine.intensity import in_window, stamp
+from ..engine.protocol import Crash, Event, Exit, GiveUp, Kill, Start, StrategyChanged, Terminate, Zombie
 from ..safetext import visible
 from ..treefile.model import NodeDef, Tree
 
@@ -21,12 +24,15 @@ STATUSES: tuple[str, ...] = ("pending", "running", "crashed", "restarting", "sto
 """``pending`` before the first start; ``restarting`` while a strategy or a failed start holds it down;
 ``removed`` for a temporary child the supervisor forgot."""
 
+_VERSIONS = itertools.count(1)
+"""Every node version ever handed out: one counter for all models (see :attr:`NodeView.version`)."""
+
 RESTART_TIMES_KEPT = 32
 REMOVED_ROWS_KEPT = 8
 """Forgotten run-time children shown (greyed) per supervisor; older ones leave the tree."""
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeView:
     """One row of the tree: a process slot at a path, across all its restarts."""
 
@@ -66,13 +72,15 @@ class NodeView:
     last_cause: str | None = None
     """The path whose failure caused the last restart."""
     killed_by: str | None = None
-    gave_up: dict[str, Any] | None = None
-    """The ``give_up`` event's data, while this supervisor is down because of it."""
+    gave_up: GiveUp | None = None
+    """The ``give_up`` event, while this supervisor is down because of it."""
     zombies: int = 0
     started_seq: int = 0
     ended_seq: int = 0
-    version: int = 0
-    """Bumped on every change, so widgets can cache rendered rows."""
+    version: int = field(default_factory=lambda: next(_VERSIONS))
+    """A new number on every change (from one counter for all models, so a row cached for one moment
+    is never taken for another moment's: time travel swaps models), so widgets can cache rows and
+    checkpoints can share the nodes that did not change."""
 
     @property
     def is_supervisor(self) -> bool:
@@ -110,6 +118,11 @@ class Changes:
     def flash(self, path: str, kind: str) -> None:
         if self.flashes.get(path) != "crash":
             self.flashes[path] = kind
+
+
+def bump(node: NodeView) -> None:
+    """Mark ``node`` changed (every mutation of a node goes through here)."""
+    node.version = next(_VERSIONS)
 
 
 def parent_path(path: str) -> str | None:
@@ -187,41 +200,42 @@ class TreeModel:
         return changes
 
     def apply(self, event: Event, changes: Changes | None = None) -> Changes:
-        """Fold one event into the model. Unknown kinds are ignored (the stream may grow)."""
+        """Fold one event into the model, by its type. Kinds the tree does not show (a fault) and
+        kinds newer than this reader are ignored."""
         changes = changes if changes is not None else Changes()
-        handler = getattr(self, f"_on_{event.kind}", None)
+        handler = _HANDLERS.get(type(event))
         if handler is not None:
-            handler(event, changes)
+            handler(self, event, changes)
         return changes
 
     def _touch(self, node: NodeView, changes: Changes) -> None:
-        node.version += 1
+        bump(node)
         changes.touch(node.path)
 
-    def _on_start(self, e: Event, changes: Changes) -> None:
+    def _on_start(self, e: Start, changes: Changes) -> None:
         node = self.nodes.get(e.path)
         if node is None or (node.status == "removed" and not node.defined):
             node = self._node_from_start(e, changes)
         node.status, node.pid, node.started_seq = "running", e.pid, e.seq
         node.gave_up = None
-        if e.get("restart"):
+        if e.restart:
             node.restarts += 1
             node.restart_times = [*node.restart_times, e.t][-RESTART_TIMES_KEPT:]
-            node.last_cause = e.get("cause")
+            node.last_cause = e.cause
             changes.flash(e.path, "restart")
             parent = self.nodes.get(node.parent or "")
-            if parent is not None and e.get("stamps") is not None:
-                parent.stamps = tuple(e.get("stamps"))
+            if parent is not None and e.stamps is not None:
+                parent.stamps = e.stamps
                 self._touch(parent, changes)
         if node.is_supervisor:
-            node.strategy = e.get("strategy", node.strategy)
-            node.max_restarts = e.get("max_restarts", node.max_restarts)
-            node.max_seconds = e.get("max_seconds", node.max_seconds)
+            node.strategy = e.strategy if e.strategy is not None else node.strategy
+            node.max_restarts = e.max_restarts if e.max_restarts is not None else node.max_restarts
+            node.max_seconds = e.max_seconds if e.max_seconds is not None else node.max_seconds
             node.stamps = ()
             self._drop_stale_children(node, changes)
         self._touch(node, changes)
 
-    def _node_from_start(self, e: Event, changes: Changes) -> NodeView:
+    def _node_from_start(self, e: Start, changes: Changes) -> NodeView:
         """A node the file did not have: added with start_child, or a dynamic supervisor's child."""
         definition = self._defs.get(e.path) or self._defs.get(e.path.rsplit(".", 1)[0])
         if definition is not None:
@@ -229,10 +243,10 @@ class TreeModel:
             view.path, view.id, view.parent = e.path, visible(leaf(e.path)), parent_path(e.path)
         else:
             kind = "worker"
-            if e.get("type") == "supervisor":
-                kind = "dynamic" if e.get("actor") == "DynamicSupervisor" else "supervisor"
-            view = NodeView(e.path, visible(leaf(e.path)), parent_path(e.path), kind, e.get("actor"),
-                            e.get("actor"), restart=None)
+            if e.child_type == "supervisor":
+                kind = "dynamic" if e.actor == "DynamicSupervisor" else "supervisor"
+            view = NodeView(e.path, visible(leaf(e.path)), parent_path(e.path), kind, e.actor, e.actor,
+                            restart=None)
         self._insert(view, changes)
         return view
 
@@ -249,6 +263,7 @@ class TreeModel:
                 self._insert(parent, changes)
             if view.path not in parent.children:
                 parent.children.append(view.path)
+                bump(parent)
         elif self.root is None:
             self.root = view.path
         changes.structural = True
@@ -260,7 +275,7 @@ class TreeModel:
             if child is not None and not child.defined and child.started_seq < sup.ended_seq:
                 self.remove(child_path, changes)
 
-    def _end(self, e: Event, changes: Changes, how: str, status: str) -> NodeView | None:
+    def _end(self, e: Crash | Exit | Terminate, changes: Changes, how: str, status: str) -> NodeView | None:
         node = self.nodes.get(e.path)
         if node is None:
             return None
@@ -268,32 +283,35 @@ class TreeModel:
             return None  # an old incarnation's late news; the slot has moved on
         # a temporary child is never restarted: a group restart that stops it drops it too (R4.5)
         node.status = "removed" if node.restart == "temporary" else status
-        node.last_end, node.last_reason, node.last_end_t = how, e.get("reason"), e.t
-        node.last_traceback = e.get("traceback")
+        node.last_end, node.last_reason, node.last_end_t = how, e.reason, e.t
+        node.last_traceback = None if isinstance(e, Terminate) else e.traceback
         node.ended_seq = e.seq
         self._touch(node, changes)
         if node.status == "removed":
             self._prune_removed(node.parent, changes)
         return node
 
-    def _on_crash(self, e: Event, changes: Changes) -> None:
+    def _on_crash(self, e: Crash, changes: Changes) -> None:
         node = self.nodes.get(e.path)
-        retrying = node is not None and e.get("phase") == "init" and node.started_seq > 0
-        how = "killed" if e.get("reason") == "killed" else "crashed"
-        if self._end(e, changes, how, "restarting" if retrying else "crashed") is not None:
+        retrying = node is not None and e.phase == "init" and node.started_seq > 0
+        how = "killed" if e.killed_by is not None or e.reason == "killed" else "crashed"
+        ended = self._end(e, changes, how, "restarting" if retrying else "crashed")
+        if ended is not None:
+            if e.killed_by is not None:  # the kill and this crash are one death (the engine says so)
+                ended.killed_by = e.killed_by
             changes.flash(e.path, "crash")
 
-    def _on_exit(self, e: Event, changes: Changes) -> None:
+    def _on_exit(self, e: Exit, changes: Changes) -> None:
         node = self._end(e, changes, "exited", "stopped")
         if node is not None and node.restart == "transient":
             self._dynamic_forgets(node, changes)  # an orderly exit is the end of a transient child
 
-    def _on_terminate(self, e: Event, changes: Changes) -> None:
-        by_strategy = e.get("why") == "strategy"
+    def _on_terminate(self, e: Terminate, changes: Changes) -> None:
+        by_strategy = e.why == "strategy"
         node = self._end(e, changes, "terminated", "restarting" if by_strategy else "stopped")
         if node is not None and by_strategy:
-            node.last_cause = e.get("cause")
-        if node is not None and e.get("why") == "api":
+            node.last_cause = e.cause
+        if node is not None and e.why == "api":
             self._dynamic_forgets(node, changes)
 
     def _dynamic_forgets(self, node: NodeView, changes: Changes) -> None:
@@ -314,31 +332,31 @@ class TreeModel:
         for path in gone[: max(0, len(gone) - REMOVED_ROWS_KEPT)]:
             self.remove(path, changes)
 
-    def _on_kill(self, e: Event, changes: Changes) -> None:
+    def _on_kill(self, e: Kill, changes: Changes) -> None:
         node = self.nodes.get(e.path)
         if node is not None:
-            node.killed_by = e.get("by")
+            node.killed_by = e.by
             self._touch(node, changes)
 
-    def _on_give_up(self, e: Event, changes: Changes) -> None:
+    def _on_give_up(self, e: GiveUp, changes: Changes) -> None:
         node = self.nodes.get(e.path)
         if node is None:
             return
-        node.gave_up = dict(e.data)
-        node.stamps = tuple(e.get("restarts") or ())
+        node.gave_up = e
+        node.stamps = e.restarts
         self._touch(node, changes)
-        child = self.nodes.get(e.get("child") or "")
+        child = self.nodes.get(e.child)
         if child is not None and child.status == "restarting":
             child.status = "crashed"
             self._touch(child, changes)
 
-    def _on_strategy(self, e: Event, changes: Changes) -> None:
+    def _on_strategy(self, e: StrategyChanged, changes: Changes) -> None:
         node = self.nodes.get(e.path)
         if node is not None:
-            node.strategy = e.get("strategy")
+            node.strategy = e.strategy
             self._touch(node, changes)
 
-    def _on_zombie(self, e: Event, changes: Changes) -> None:
+    def _on_zombie(self, e: Zombie, changes: Changes) -> None:
         node = self.nodes.get(e.path)
         if node is None:
             return
@@ -359,7 +377,7 @@ class TreeModel:
         parent = self.nodes.get(node.parent or "")
         if parent is not None and path in parent.children:
             parent.children.remove(path)
-            parent.version += 1
+            bump(parent)
         if changes is not None:
             changes.structural = True
 
@@ -436,3 +454,50 @@ class TreeModel:
         if parent.strategy == "rest_for_one" and path in kids:
             return kids[kids.index(path):]
         return [path]
+
+
+_HANDLERS: dict[type[Event], Callable[[TreeModel, Any, Changes], None]] = {
+    Start: TreeModel._on_start, Crash: TreeModel._on_crash, Exit: TreeModel._on_exit,
+    Terminate: TreeModel._on_terminate, Kill: TreeModel._on_kill, GiveUp: TreeModel._on_give_up,
+    StrategyChanged: TreeModel._on_strategy, Zombie: TreeModel._on_zombie,
+}
+"""What each event type does to the tree (a ``fault`` changes nothing in it)."""
+
+
+Frozen = dict[str, NodeView]
+"""A model's nodes at one moment, never mutated again: a checkpoint (see :func:`freeze`)."""
+
+
+def freeze(model: TreeModel, previous: Frozen | None = None) -> Frozen:
+    """The model's nodes as they are now, sharing every node unchanged since ``previous``.
+
+    A node's ``version`` changes with every mutation, so a node whose version is the one frozen last
+    time is the same node: a checkpoint of a 1,000-node tree where a shard of 50 restarted copies
+    50 nodes and points at the other 950.
+    """
+    out: Frozen = {}
+    for path, node in model.nodes.items():
+        old = previous.get(path) if previous is not None else None
+        out[path] = old if old is not None and old.version == node.version else _copy_node(node)
+    return out
+
+
+def thaw(frozen: Frozen, root: str | None, defs: dict[str, NodeDef]) -> TreeModel:
+    """A live model from a checkpoint, free to take more events (the checkpoint is left as it was)."""
+    model = TreeModel()
+    model.root = root
+    model._defs = defs
+    model.nodes = {path: _copy_node(node) for path, node in frozen.items()}
+    return model
+
+
+_NODE_FIELDS = operator.attrgetter(*(item.name for item in dataclasses.fields(NodeView)))
+
+
+def _copy_node(node: NodeView) -> NodeView:
+    """A copy whose lists can change without touching the original (other fields are replaced, never
+    mutated in place). Positional ``__init__`` from one ``attrgetter``: a third of ``copy.copy``'s cost,
+    which matters for a checkpoint of a thousand nodes."""
+    twin = NodeView(*_NODE_FIELDS(node))
+    twin.children = list(node.children)
+    return twin

@@ -8,9 +8,22 @@ strategy was in force" are the facts of that moment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from ..engine import Event
+from ..engine.protocol import (
+    Crash,
+    Event,
+    Exit,
+    Fault,
+    GiveUp,
+    Kill,
+    Start,
+    StrategyChanged,
+    Terminate,
+    Zombie,
+)
 from .model import TreeModel
 
 
@@ -22,6 +35,8 @@ class LogLine:
     style: str
     text: str
     path: str = ""
+    seq: int = 0
+    """The event's place in the stream (0 for a note): picking the line travels to that moment."""
 
 
 GLYPHS = {
@@ -38,12 +53,12 @@ def format_t(ms: float) -> str:
 
 def narrate(event: Event, model: TreeModel) -> LogLine:
     """The log line for ``event``; call before ``model.apply(event)``."""
-    describe = _DESCRIBERS.get(event.kind)
-    if describe is None:
+    describe = _DESCRIBERS.get(type(event))
+    if describe is None:  # a kind newer than this reader
         return LogLine(event.t, "note", f"{GLYPHS['note']} {event.kind} {model.display(event.path)}",
-                       event.path)
+                       event.path, event.seq)
     style, text = describe(event, model)
-    return LogLine(event.t, style, text, event.path)
+    return LogLine(event.t, style, text, event.path, event.seq)
 
 
 def _name(model: TreeModel, path: str) -> str:
@@ -63,93 +78,85 @@ def _cause(model: TreeModel, cause: str | None) -> str:
     return f"{name} {node.last_end}"
 
 
-def _parent_strategy(model: TreeModel, path: str) -> str:
-    node = model.nodes.get(path)
-    parent = model.nodes.get(node.parent or "") if node is not None else None
-    return (parent.strategy if parent is not None else None) or "?"
-
-
-def _start(e: Event, model: TreeModel) -> tuple[str, str]:
+def _start(e: Start, model: TreeModel) -> tuple[str, str]:
     name = _name(model, e.path)
-    own = f" ({e.get('strategy')})" if e.get("type") == "supervisor" and e.get("strategy") else ""
-    if e.get("why") == "api":
-        if e.get("restart"):
+    own = f" ({e.strategy})" if e.child_type == "supervisor" and e.strategy else ""
+    if e.why == "api":
+        if e.restart:
             return "restart", f"{GLYPHS['restart']} {name} restarted by restart_child {e.pid}"
         return "start", f"{GLYPHS['start']} {name} started by start_child {e.pid}{own}"
-    if e.get("restart") and not e.get("cause"):
+    if e.restart and not e.cause:
         parent = model.nodes.get(e.path.rsplit("/", 1)[0]) if "/" in e.path else None
         with_whom = f" with its supervisor {_name(model, parent.path)}" if parent is not None else ""
         return "restart", f"{GLYPHS['restart']} {name} restarted{with_whom}"
-    if e.get("restart"):
-        cause = _cause(model, e.get("cause"))
-        strategy = e.get("by_strategy") or _parent_strategy(model, e.path)
-        return "restart", f"{GLYPHS['restart']} {name} restarted ← {cause} ({strategy})"
+    if e.restart:
+        return "restart", (f"{GLYPHS['restart']} {name} restarted ← {_cause(model, e.cause)} "
+                           f"({e.by_strategy or '?'})")
     return "start", f"{GLYPHS['start']} {name} started {e.pid}{own}"
 
 
-def _crash(e: Event, model: TreeModel) -> tuple[str, str]:
+def _crash(e: Crash, model: TreeModel) -> tuple[str, str]:
     name = _name(model, e.path)
-    reason = e.get("reason")
-    if e.get("phase") == "init":
-        return "crash", f"{GLYPHS['crash']} {name} failed to start: {reason}"
-    if reason == "killed":
+    if e.phase == "init":
+        return "crash", f"{GLYPHS['crash']} {name} failed to start: {e.reason}"
+    if e.killed_by is not None or e.reason == "killed":
         return "crash", f"{GLYPHS['crash']} {name} killed"
-    return "crash", f"{GLYPHS['crash']} {name} crashed: {reason}"
+    return "crash", f"{GLYPHS['crash']} {name} crashed: {e.reason}"
 
 
-def _exit(e: Event, model: TreeModel) -> tuple[str, str]:
-    return "exit", f"{GLYPHS['exit']} {_name(model, e.path)} exited: {e.get('reason')}"
+def _exit(e: Exit, model: TreeModel) -> tuple[str, str]:
+    return "exit", f"{GLYPHS['exit']} {_name(model, e.path)} exited: {e.reason}"
 
 
-def _terminate(e: Event, model: TreeModel) -> tuple[str, str]:
+HOW_WORDS = {"timeout": "killed after its shutdown time", "brutal_kill": "brutal_kill"}
+"""How a stop ended, when it was not in time: the engine says it (``Terminate.how``)."""
+
+
+def _terminate(e: Terminate, model: TreeModel) -> tuple[str, str]:
     name = _name(model, e.path)
-    reason = e.get("reason")
-    why = e.get("why")
-    if why == "strategy":
-        how = "" if reason == "shutdown" else f" ({reason})"
-        strategy = e.get("by_strategy") or _parent_strategy(model, e.path)
-        text = f"{name} stopped{how} ← {_cause(model, e.get('cause'))} ({strategy})"
-    elif why == "api":
-        text = f"{name} stopped by terminate_child ({reason})"
+    if e.why == "strategy":
+        how = HOW_WORDS.get(e.how or "") or ("" if e.reason == "shutdown" else e.reason)
+        how = f" ({how})" if how else ""
+        text = f"{name} stopped{how} ← {_cause(model, e.cause)} ({e.by_strategy or '?'})"
+    elif e.why == "api":
+        text = f"{name} stopped by terminate_child ({e.reason})"
     else:
-        text = f"{name} shut down ({reason})"
-    if e.get("shutdown_error"):
+        text = f"{name} shut down ({HOW_WORDS.get(e.how or '') or e.reason})"
+    if e.shutdown_error:
         return "error", f"{GLYPHS['terminate']} {text} — not the expected reason"
     return "terminate", f"{GLYPHS['terminate']} {text}"
 
 
-def _kill(e: Event, model: TreeModel) -> tuple[str, str]:
-    return "kill", f"{GLYPHS['kill']} kill {_name(model, e.path)} (by {e.get('by', '?')})"
+def _kill(e: Kill, model: TreeModel) -> tuple[str, str]:
+    return "kill", f"{GLYPHS['kill']} kill {_name(model, e.path)} (by {e.by})"
 
 
-def _give_up(e: Event, model: TreeModel) -> tuple[str, str]:
-    restarts = e.get("restarts") or []
-    child = _name(model, e.get("child") or "?")
-    return "give_up", (f"{GLYPHS['give_up']} {_name(model, e.path)} GAVE UP: {len(restarts)} restarts in "
-                       f"{e.get('max_seconds')} s > max {e.get('max_restarts')} (last: {child})")
+def _give_up(e: GiveUp, model: TreeModel) -> tuple[str, str]:
+    child = _name(model, e.child or "?")
+    return "give_up", (f"{GLYPHS['give_up']} {_name(model, e.path)} GAVE UP: {len(e.restarts)} restarts in "
+                       f"{e.max_seconds} s > max {e.max_restarts} (last: {child})")
 
 
-def _strategy(e: Event, model: TreeModel) -> tuple[str, str]:
-    return "strategy", (f"{GLYPHS['strategy']} {_name(model, e.path)} strategy {e.get('previous')} → "
-                        f"{e.get('strategy')}")
+def _strategy(e: StrategyChanged, model: TreeModel) -> tuple[str, str]:
+    return "strategy", f"{GLYPHS['strategy']} {_name(model, e.path)} strategy {e.previous} → {e.strategy}"
 
 
-def _zombie(e: Event, model: TreeModel) -> tuple[str, str]:
-    return "zombie", (f"{GLYPHS['zombie']} {_name(model, e.path)} {e.pid}: thread {e.get('thread')} "
+def _zombie(e: Zombie, model: TreeModel) -> tuple[str, str]:
+    return "zombie", (f"{GLYPHS['zombie']} {_name(model, e.path)} {e.pid}: thread {e.thread} "
                       "would not stop; abandoned as a zombie")
 
 
-def _fault(e: Event, model: TreeModel) -> tuple[str, str]:
+def _fault(e: Fault, model: TreeModel) -> tuple[str, str]:
     """A worker's fault outside its callbacks (an exception in a thread it started, or in a
     ``__del__``): nothing died, so it is told in the error colour but not as a crash."""
     where = _name(model, e.path) if e.path else "a worker"
-    reason = f": {e.get('reason')}" if e.get("reason") else ""
-    return "error", f"{GLYPHS['fault']} fault in {where} ({e.get('what') or '?'}){reason}"
+    reason = f": {e.reason}" if e.reason else ""
+    return "error", f"{GLYPHS['fault']} fault in {where} ({e.what or '?'}){reason}"
 
 
-_DESCRIBERS = {
-    "start": _start, "crash": _crash, "exit": _exit, "terminate": _terminate, "kill": _kill,
-    "give_up": _give_up, "strategy": _strategy, "zombie": _zombie, "fault": _fault,
+_DESCRIBERS: dict[type[Event], Callable[[Any, TreeModel], tuple[str, str]]] = {
+    Start: _start, Crash: _crash, Exit: _exit, Terminate: _terminate, Kill: _kill, GiveUp: _give_up,
+    StrategyChanged: _strategy, Zombie: _zombie, Fault: _fault,
 }
 
 
@@ -161,9 +168,9 @@ def banner_text(model: TreeModel, source: str | None) -> str | None:
     again = f"press R to start it again from {source}" if source else "no file to restart it from"
     if root.gave_up:
         info = root.gave_up
-        child = model.nodes.get(info.get("child") or "")
+        child = model.nodes.get(info.child)
         how = f"{model.display(child.path)} {child.last_end or 'failed'}" if child else "a child failed"
-        return (f"✖ {root.id} gave up: {len(info.get('restarts') or [])} restarts in "
-                f"{info.get('max_seconds')} s is more than max_restarts {info.get('max_restarts')} "
+        return (f"✖ {root.id} gave up: {len(info.restarts)} restarts in "
+                f"{info.max_seconds} s is more than max_restarts {info.max_restarts} "
                 f"(last: {how}). The tree is down — {again}")
     return f"✖ {root.id} {root.last_end or 'ended'} ({root.last_reason}). The tree is down — {again}"

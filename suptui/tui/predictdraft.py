@@ -1,6 +1,6 @@
 """The predict grid as data: which marks the learner put in which second, and the text they amount to.
 
-The grid is only a way of writing a prediction; the scoring is :mod:`suptui.timeline.predict`'s, on
+The grid is only a way of writing a prediction; the scoring is :mod:`suptui.story.predict`'s, on
 the same ``summary``-format text that ``--predict FILE`` reads. So :meth:`Draft.summary_text` writes
 what the grid says as summary lines and the app hands them to ``parse_prediction``: a grid and a file
 saying the same thing score the same.

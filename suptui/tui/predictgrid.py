@@ -15,7 +15,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from ..safetext import visible
-from ..timeline.predict import Score
+from ..story.predict import Score
 from .lanepaint import LaneCanvas
 from .predictdraft import CRASH, GIVE_UP, RESTART, Draft
 from .treeview import foreground

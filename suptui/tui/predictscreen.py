@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from ..safetext import visible
-from ..timeline.predict import Score, report
+from ..story.predict import Score, report
 from .bindings import PREDICT_GRID_BINDINGS, PREDICT_RESULT_BINDINGS
 from .dialogs import shown
 from .once import DismissOnce
@@ -89,7 +89,7 @@ def report_line_style(line: str) -> str:
 
 
 def highlighted_report(score: Score) -> Content:
-    """:func:`~suptui.timeline.predict.report`, highlighted line by line; its first line (which
+    """:func:`~suptui.story.predict.report`, highlighted line by line; its first line (which
     prediction, scored up to when) is the screen's title already."""
     lines = report(score).rstrip("\n").split("\n")[1:]
     parts: list[tuple[str, str] | str] = []

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from tui_helpers import SIZE, advance, events, press, select, settle
 
+from suptui.engine.recording import read_recording
 from suptui.tui.bindings import APP_BINDINGS, key_label
 from suptui.tui.dialogs import ChoiceScreen, ConfirmScreen, HelpScreen, help_table
 from suptui.tui.treeview import SupervisionTree
@@ -220,7 +221,7 @@ async def test_slash_filters_tree_and_log_together(app_factory) -> None:
         assert len(app.event_log.shown) == len(app.event_log.lines)
 
 
-async def test_m_marks_the_log_and_e_exports_the_whole_stream(app_factory, tmp_path: Path) -> None:
+async def test_m_marks_the_log_and_e_exports_the_run_as_a_recording(app_factory, tmp_path: Path) -> None:
     app = app_factory("bombs", export_dir=tmp_path / "out", log_cap=8)
     async with app.run_test(size=SIZE) as pilot:
         await advance(pilot, 1234)
@@ -231,10 +232,15 @@ async def test_m_marks_the_log_and_e_exports_the_whole_stream(app_factory, tmp_p
         await press(pilot, "e")
         files = list((tmp_path / "out").glob("bombs-*.jsonl"))
         assert len(files) == 1
-        rows = [json.loads(line) for line in files[0].read_text().splitlines()]
+        lines = files[0].read_text().splitlines()
+        assert json.loads(lines[0])["suptui"] == "recording"  # the header: suptui replay reads it
+        rows = [json.loads(line) for line in lines[1:]]
         assert len(rows) == len(events(app)) > 8  # complete, although the log keeps only 8 lines
         assert rows[0] == {"t": 0, "event": "start", "path": "root/bomb1", "pid": "<0.2.0>", "restart": False,
                            "type": "worker", "actor": "Bomb"}
+        recording = read_recording(files[0])
+        assert recording.header.title == "Bombs (one_for_one)" and recording.header.tree is not None
+        assert [event.to_json() for event in recording.events] == [event.to_json() for event in events(app)]
         assert str(files[0]) in app.event_log.lines[-1].text
 
 

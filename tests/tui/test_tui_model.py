@@ -78,7 +78,7 @@ def test_bombs_timeline_in_the_model(run) -> None:
     assert r.model.budget("root", 8000) == (0, 5, 5)  # the stamp has left the window
     r.until(6000)
     root = r.model.nodes["root"]
-    assert root.gave_up is not None and root.gave_up["child"] == "root/bomb1"
+    assert root.gave_up is not None and root.gave_up.child == "root/bomb1"
     assert root.stamps == (6, 6, 5, 4, 3, 2)
     assert root.status == "stopped"
     assert [r.model.nodes[f"root/bomb{i}"].status for i in (1, 2, 3)] == ["crashed", "stopped", "stopped"]

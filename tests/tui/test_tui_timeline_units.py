@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from suptui.headless import run_headless
+from suptui.story.predict import score_prediction
+from suptui.story.prediction import parse_prediction
 from suptui.timeline import Gauge
-from suptui.timeline.predict import score_prediction
-from suptui.timeline.prediction import parse_prediction
 from suptui.treefile import load_tree
 from suptui.tui.bindings import keys_markdown
 from suptui.tui.compare import run_strategies, why_not_compare, with_root_strategy
