@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_helpers import Capsys, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from suptui.engine.protocol import KINDS, Event, _fields
+from suptui.engine.recording import Header, Recording, RecordingError
+from suptui.headless.at import tree_at
 from suptui.treefile import list_bundled
 
 BOMBS_AT_6000 = """\
@@ -132,3 +139,49 @@ def test_at_refuses_what_does_not_fit(capsys: Capsys, argv: tuple[str, ...], mes
     code, out, err = run(capsys, *argv)
     assert (code, out) == (2, "")
     assert err.startswith(f"suptui: error: {message}"), err
+
+
+PATHS = ("root", "root/a", "root/b", "root/a/c", "other", "", "root/", "/x")
+WORDS = ("one_for_all", "rest_for_one", "api", "strategy", "killed", "x\x1b[2J", *PATHS)
+SKELETON = {"root": {"id": "root", "kind": "supervisor", "children": [
+    {"id": "a", "kind": "supervisor", "children": [{"id": "c", "kind": "worker", "restart": "temporary"}]},
+    {"id": "b", "kind": "worker"}]}}
+
+
+@st.composite
+def nonsense(draw: Any) -> Recording:
+    """Protocol-valid lines that no run would write: kinds, paths and fields at random."""
+    events: list[Event] = []
+    t = 0
+    for seq in range(1, draw(st.integers(0, 25)) + 1):
+        t += draw(st.integers(0, 1500))
+        cls = draw(st.sampled_from(list(KINDS.values())))
+        values: dict[str, Any] = {"seq": seq, "t": t, "path": draw(st.sampled_from(PATHS)),
+                                  "pid": draw(st.sampled_from(["<0.1.0>", "<0.2.0>", ""]))}
+        for item in _fields(cls):
+            if item.default is not dataclasses.MISSING and draw(st.booleans()):
+                continue
+            annotation = str(item.type)
+            if "Stamps" in annotation:
+                values[item.name] = tuple(draw(st.lists(st.integers(0, 20), max_size=4)))
+            elif annotation.startswith("bool"):
+                values[item.name] = draw(st.booleans())
+            elif annotation.startswith("int"):
+                values[item.name] = draw(st.integers(-5, 5))
+            elif annotation.startswith("ChildType"):
+                values[item.name] = draw(st.sampled_from(["worker", "supervisor"]))
+            else:
+                values[item.name] = draw(st.sampled_from(WORDS))
+        events.append(cls(**values))
+    return Recording(Header(title=None, tree=draw(st.none() | st.just(SKELETON))), events)
+
+
+@settings(max_examples=150, deadline=None)
+@given(recording=nonsense(), at=st.integers(0, 40_000))
+def test_any_protocol_valid_recording_prints_or_is_refused_by_line(recording: Recording, at: int) -> None:
+    try:
+        out = tree_at(recording, at, "n.jsonl")
+    except RecordingError as exc:
+        assert str(exc).startswith("n.jsonl:") and "does not fit the tree" in str(exc)
+        return
+    assert out.endswith("\n") and "\x1b" not in out
