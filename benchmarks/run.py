@@ -77,7 +77,7 @@ class StartWatch:
 
 def restart_latency(siblings: int, kills: int) -> dict[str, float]:
     """Kill one worker at a time (real clock) and time kill → replacement started."""
-    rt = Runtime(RealClock())
+    rt = Runtime(RealClock(), log_reports=False)  # (reports would time stderr, not the engine)
     watch = StartWatch()
     rt.events.subscribe(watch)
     children = [ChildSpec(f"w{i}", Sleeper) for i in range(siblings)]
@@ -98,7 +98,7 @@ def restart_latency(siblings: int, kills: int) -> dict[str, float]:
 
 def one_for_all(children: int, repeats: int) -> dict[str, float]:
     """One crash under one_for_all until every child is running again (real clock)."""
-    rt = Runtime(RealClock())
+    rt = Runtime(RealClock(), log_reports=False)  # (reports would time stderr, not the engine)
     watch = StartWatch()
     rt.events.subscribe(watch)
     flags = SupFlags("one_for_all", max_restarts=10**9, max_seconds=1)
@@ -126,7 +126,7 @@ def start_and_shutdown(workers: int, levels: int) -> dict[str, float]:
             ChildSpec(f"w{c}", Sleeper) for c in range(workers // fan // fan)]) for b in range(fan)])
             for a in range(fan)]
     gc.collect()
-    rt = Runtime(VirtualClock())
+    rt = Runtime(VirtualClock(), log_reports=False)
     before = rss_bytes()
     began = time.perf_counter()
     root = rt.start(Supervisor, {"flags": SupFlags(), "children": children}, path="root")

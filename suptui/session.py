@@ -52,7 +52,8 @@ class Session:
                  record: bool = True) -> None:
         self.tree = tree
         self.clock = clock if clock is not None else VirtualClock()
-        self.runtime = Runtime(self.clock, schedulers=schedulers, seed=seed)
+        # The faces show the stream themselves: no crash reports on the log as well.
+        self.runtime = Runtime(self.clock, schedulers=schedulers, seed=seed, log_reports=False)
         self.recorder: EventRecorder | None = EventRecorder() if record else None
         if self.recorder is not None:
             self.runtime.events.subscribe(self.recorder)

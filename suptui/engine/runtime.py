@@ -22,7 +22,7 @@ from concurrent.futures import wait as futures_wait
 from types import AsyncGeneratorType, CoroutineType, GeneratorType
 from typing import Any, NamedTuple
 
-from . import faults
+from . import faults, reports
 from .actor import (
     IGNORE,
     NOREPLY,
@@ -153,7 +153,7 @@ class Runtime:
     def __init__(self, clock: Clock | None = None, schedulers: int = 2, *, seed: int = 0,
                  intensity_phase: float = 0.0, kill_grace_ms: float = 50.0,
                  zombie_after_ms: float = 1000.0, runaway_ms: float = 2000.0,
-                 max_mailbox: int = 100_000) -> None:
+                 max_mailbox: int = 100_000, log_reports: bool = True) -> None:
         if schedulers < 1:
             raise ValueError("a runtime needs at least one scheduler thread")
         self.clock: Clock = clock if clock is not None else VirtualClock()
@@ -192,6 +192,8 @@ class Runtime:
         for _ in range(schedulers):
             self._add_scheduler()
         faults.register(self)
+        if log_reports:  # crash reports on the "suptui.reports" logger, as OTP logs them (reports.py)
+            self.events.subscribe(reports.report)
 
     # ------------------------------------------------------------------ public API (any thread)
 
