@@ -27,7 +27,7 @@ from typing import NoReturn
 from . import terminal
 from .engine import faults
 from .engine.pacer import MAX_SPEED, MIN_SPEED
-from .engine.recording import Header, Recording, RecordingError, read_recording
+from .engine.recording import Header, Recording, RecordingError, RecordingWriter, read_recording
 from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
 from .headless.output import STREAMED_FORMATS, Output, private_stdout
 from .safetext import visible
@@ -42,6 +42,8 @@ PREDICT_EXCLUDES = ("format", "realtime", "at")
 AT_EXCLUDES = ("format", "until", "realtime")
 """``--at`` prints its own form of one instant of a run on the virtual clock."""
 REPLAY = "replay"
+REPLAY_BATCH = 4096
+"""Events per write when a replay prints its recording back (``--format jsonl``)."""
 APP_ONLY = ("speed", "paused")
 IN_THE_APP = "\0app"
 """``--predict`` given without FILE: open the app in predict mode instead of scoring a file."""
@@ -395,8 +397,12 @@ def _replay_headless(recording: Recording, args: argparse.Namespace) -> int:
             return 0
         fmt = args.format or "text"
         events = [e for e in recording.events if args.until is None or e.t < args.until]
-        output.write(render(events, fmt, until=args.until, title=recording.header.title,
-                            header=recording.header))
+        if fmt == "jsonl":  # streamed in batches: a long recording is never one string in memory
+            writer = RecordingWriter(output.write, recording.header)
+            for start in range(0, len(events), REPLAY_BATCH):
+                writer.events(events[start:start + REPLAY_BATCH])
+            return 0
+        output.write(render(events, fmt, until=args.until, title=recording.header.title))
     return 0
 
 

@@ -29,3 +29,14 @@ def test_the_output_reads_back_as_the_run(capsys: Capsys) -> None:
     assert [e.to_json() for e in recording.events] == [e.to_json() for e in events]
     assert recording.header.title == load_tree("nested").title
     assert "".join(line + "\n" for line in recording.lines()) == out, "byte for byte"
+
+
+def test_render_with_a_header_is_the_recording(capsys: Capsys) -> None:
+    """``render(events, "jsonl", header=...)`` (a caller with the whole run) writes what the CLI streams."""
+    from suptui.headless import render
+
+    _, out, _ = run(capsys, "bombs", "--headless", "--format", "jsonl", "--until", "4001")
+    headers = []
+    events = run_headless(load_tree("bombs"), 4001, on_header=headers.append)
+    assert render(events, "jsonl", header=headers[0]) == out
+    assert render(events, "jsonl") == out.split("\n", 1)[1], "without a header: the events alone"
