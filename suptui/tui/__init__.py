@@ -13,6 +13,7 @@ How the parts fit (each module has one job):
 * ``timecontrol`` the pacer interface, and a manual one for tests that step the clock themselves.
 * ``export``      the on-disk spool of the whole stream, and ``e``'s JSONL export of it.
 * ``sources``     the tree loader, the bundled trees and the built-in workers.
+* ``treeload``    ``R`` and the picker load trees on a daemon thread, under a time limit.
 * ``treeview``, ``logview``, ``details``, ``header``  the widgets, drawing only from the model.
 * ``livetimeline`` the run's ``TimelineModel`` (fed by the same drain as the model) and the zoom.
 * ``lanepaint``   the one place where the timeline's style names become theme colours.

@@ -52,6 +52,7 @@ from .model import Changes, NodeView, TreeModel
 from .narrate import GLYPHS, LogLine, banner_text, format_t, narrate
 from .rules import Situation, why_not
 from .sources import builtin_workers, default_bundled, default_loader, worker_summary
+from .treeload import TooSlow, TreeLoads
 from .treeview import SupervisionTree
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def load_error_text(exc: Exception) -> str:
     ours to ``str``; anything else escaped from a user's module, whose ``__str__`` must not run on
     the UI thread, is named by its type."""
     ours = type(exc).__module__ == "builtins" and all(isinstance(arg, str | int) for arg in exc.args)
-    if isinstance(exc, TreeFileError) or ours:
+    if isinstance(exc, TreeFileError | TooSlow) or ours:
         return str(exc) or type(exc).__name__
     return f"{type(exc).__name__} while loading"
 
@@ -109,6 +110,8 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         self.export_dir = Path(export_dir)
         self.log_cap = log_cap
         self.loader = loader or default_loader
+        self.loads = TreeLoads(self)
+        """Tree files are loaded off the UI thread, under a time limit (``R``, the picker)."""
         self.bundled = bundled
         self._speed, self._paused = speed, paused
         self._header = HeaderState(speed=speed, paused=paused)
@@ -212,6 +215,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         if self._torn_down:
             return
         self._torn_down = True
+        self.loads.abandon()
         logging.getLogger("suptui").removeHandler(self._log_handler)
         if self.live is not None:
             self.live.stop()
@@ -755,10 +759,22 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         if self._refuse("restart_tree"):
             return
         assert self.source is not None
-        try:
-            tree = self.loader(self.source)
-        except Exception as exc:
-            message = load_error_text(exc)
+        if self.loads.waiting is not None:
+            self.note(f"still loading {self.loads.waiting}", "note")
+        else:
+            self.loads.start(self.loader, self.source, self._reload)
+            self.note(f"loading {self.source} …", "note")
+        self.drain_now()
+
+    @guarded
+    def _reload(self, result: Tree | Exception) -> None:
+        """``R``'s load is done (UI thread): a fresh run on the new tree, or the current one kept."""
+        if isinstance(result, TooSlow):
+            self.note(str(result), "error")
+            self.drain_now()
+            return
+        if isinstance(result, Exception):
+            message = load_error_text(result)
             self.note(f"{self.source} has errors; the running tree is kept:", "error")
             for line in message.splitlines():
                 self.note(f"  {line}", "error")
@@ -771,7 +787,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
             old.stop()
         self.query_one("#banner", Static).remove_class("-shown")
         self.event_log.append([LogLine(0, "marker", f"── tree restarted from {self.source} ──")])
-        self.start_run(tree)
+        self.start_run(result)
 
     def action_command_palette(self) -> None:
         """Textual's palette, as :class:`Palette` (one typed-ahead fault worked around)."""
@@ -802,16 +818,20 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
             if value is None:
                 self.exit(0)
                 return
-            try:
-                tree = self.loader(value)
-            except Exception as exc:
-                self.notify_text(load_error_text(exc), title="cannot load tree", severity="error", timeout=8)
-                self._open_picker()
-                return
-            self.source = value
-            self.start_run(tree, predict=self._predict_at_start)
+            self.notify_text(f"loading {value} …", timeout=2)
+            self.loads.start(self.loader, value, lambda result: self._picked(value, result))
 
         self.push_screen(ChoiceScreen("Open which tree?", choices), picked)
+
+    @guarded
+    def _picked(self, source: str, result: Tree | Exception) -> None:
+        """The picked tree's load is done (UI thread): run it, or say why not and pick again."""
+        if isinstance(result, Exception):
+            self.notify_text(load_error_text(result), title="cannot load tree", severity="error", timeout=8)
+            self._open_picker()
+            return
+        self.source = source
+        self.start_run(result, predict=self._predict_at_start)
 
     # ------------------------------------------------------------------ settling
 

@@ -53,6 +53,8 @@ async def settle_engine(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, SuptuiApp)
     await app.workers.wait_for_complete()
+    while app.loads.waiting is not None:  # a tree load (R, the picker) ends by its time limit at the latest
+        await pilot.pause(0.005)
     if app.live is not None:
         app.live.session.runtime.wait_idle()
     app.drain_now()
