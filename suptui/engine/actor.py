@@ -115,7 +115,15 @@ class Actor:
         """Clean up before exiting. Runs on ``stop``, on a crash, and on shutdown when trapping exits."""
 
     def describe_state(self) -> str | None:
-        """One line of visible state for the app's details pane (called from other threads)."""
+        """One line of visible state for the app's details pane (run on this process's own thread,
+        between its callbacks)."""
+        return None
+
+    def interrupt(self) -> None:
+        """Called on a helper thread when this process is killed (or its shutdown time ran out) while
+        one of its callbacks is still running: make that callback return, e.g. close the socket
+        ``accept()`` blocks on or set the event a loop waits for. Must be quick; runs at most once per
+        death. Resources registered with :meth:`own` are already closed by then."""
         return None
 
     # -- the process API, for use inside callbacks --
@@ -156,6 +164,12 @@ class Actor:
         (OTP's default is 5 s too); either one, uncaught, crashes the caller, as in OTP.
         """
         return (yield from self.runtime._call_from(self, dest, request, timeout_ms))
+
+    def own(self, resource: Any) -> Any:
+        """Close ``resource`` (anything with ``close()``) the moment this process dies, whatever its
+        thread is doing, as a BEAM port closes with its owner: a restarted acceptor can bind its port
+        again at once. Returns ``resource``. ``close()`` must be quick (a socket's or a file's is)."""
+        return self.runtime._own_from(self, resource)
 
     def reply(self, caller: Caller, value: Any) -> None:
         self.runtime._reply(caller, value)

@@ -112,6 +112,7 @@ class ProcessState:
         "mailbox",
         "monitored_by",
         "monitors",
+        "owned",
         "parent",
         "path",
         "pid",
@@ -158,6 +159,8 @@ class ProcessState:
         self.cond: threading.Condition | None = None
         self.exit_futures: list[Future] = []
         self.busy_run = 0.0
+        self.owned: list[Any] | None = None
+        """Resources closed the moment the process dies (``Actor.own``), like a BEAM port's owner."""
         self.killed_by: str | None = None
         """Who asked for a kill from outside (``Runtime.kill``), until the death it causes is told."""
         """Seconds of callbacks run since the process was last idle (a mailbox spinner's total)."""

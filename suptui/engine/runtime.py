@@ -10,9 +10,11 @@ The per-process records and the runtime's own messages are in ``process.py``.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
+import socket
 import threading
 import time
 from collections import deque
@@ -567,6 +569,33 @@ class Runtime:
             me.links.add(other)
             target.links.add(me.pid)
 
+    def _own_from(self, actor: Actor, resource: Any) -> Any:
+        if not callable(getattr(resource, "close", None)):
+            raise TypeError(f"own() needs something with a close() method, got {safe_repr(resource, 80)}")
+        with self._lock:
+            me = self._record(actor)
+            if me.owned is None:
+                me.owned = []
+            me.owned.append(resource)
+        return resource
+
+    def _close_owned(self, proc: ProcessState) -> None:
+        """Close what the process owned, newest first, at its death (lock held: closes must be quick)."""
+        owned, proc.owned = proc.owned or [], None
+        for resource in reversed(owned):
+            try:
+                if isinstance(resource, socket.socket):
+                    # close() alone does not wake a thread blocked in accept()/recv() on Linux: the
+                    # blocked call keeps the socket (and its port) alive until it returns.
+                    with contextlib.suppress(OSError):
+                        resource.shutdown(socket.SHUT_RDWR)
+                resource.close()
+            except ProcessKilled:
+                raise
+            except BaseException as exc:
+                log.warning("%s (%s): closing %s at its death failed: %s", proc.path, proc.pid,
+                            safe_repr(resource, 80), safe_str(exc, 200))
+
     def _unlink_from(self, actor: Actor, other: Pid) -> None:
         with self._lock:
             me = self._record(actor)
@@ -883,6 +912,8 @@ class Runtime:
         running = proc.sched == RUNNING
         if proc.sched in (QUEUED, RUNNING) and not proc.detached:
             self._busy -= 1
+        if proc.owned:
+            self._close_owned(proc)
         if proc.thread is not None:
             self._watchdog.watch(proc, proc.thread)
         proc.sched = DEAD

@@ -16,6 +16,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from .actor import Actor
 from .reasons import ProcessKilled
 
 if TYPE_CHECKING:
@@ -50,6 +51,17 @@ class Watchdog:
             return  # it is dying from inside its own callback, which will return by itself
         self._watched[id(proc)] = (proc, thread_id, time.monotonic(), False)
         self._cond.notify()
+        actor = proc.actor
+        if actor is not None and type(actor).interrupt is not Actor.interrupt:
+            threading.Thread(target=self._interrupt, args=(proc, actor), name=f"suptui-interrupt-{proc.pid}",
+                             daemon=True).start()
+
+    def _interrupt(self, proc: ProcessState, actor: Actor) -> None:
+        """Run the actor's ``interrupt`` hook (user code) on its own thread: nothing of ours waits on it."""
+        try:
+            actor.interrupt()
+        except BaseException as exc:
+            self._runtime.report_fault((proc.path, proc.pid), "interrupt()", exc)
 
     def clear_pending(self, proc: ProcessState) -> None:
         """Called with the lock held by the thread whose callback just returned."""
