@@ -47,23 +47,31 @@ class PredictScreen(DismissOnce, ModalScreen[Draft | None]):
         yield Footer()
 
     @property
-    def grid(self) -> PredictGrid:
-        return self.query_one("#predict-grid", PredictGrid)
+    def grid(self) -> PredictGrid | None:
+        """The grid, or None before the screen is composed: keys typed ahead of it are dropped
+        (a key can reach a just-pushed screen before its widgets exist)."""
+        found = self.query("#predict-grid")
+        return found.first(PredictGrid) if found else None
 
     def on_mount(self) -> None:
-        self.grid.focus()
+        if self.grid is not None:
+            self.grid.focus()
 
     def action_move(self, dx: int, dy: int) -> None:
-        self.grid.move(dx, dy)
+        if self.grid is not None:
+            self.grid.move(dx, dy)
 
     def action_mark(self, kind: str) -> None:
-        self.grid.mark(kind)
+        if self.grid is not None:
+            self.grid.mark(kind)
 
     def action_clear(self) -> None:
-        self.grid.clear()
+        if self.grid is not None:
+            self.grid.clear()
 
     def action_seconds(self, delta: int) -> None:
-        self.grid.resize_seconds(delta)
+        if self.grid is not None:
+            self.grid.resize_seconds(delta)
 
     def action_run(self) -> None:
         self.dismiss(self.draft)
