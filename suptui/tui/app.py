@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from ..engine import Event
 from ..engine.client import SupervisorError, unwrap
+from ..engine.recording import Recording
 from ..engine.specs import STRATEGIES
 from ..safetext import visible
 from ..treefile.errors import TreeFileError
@@ -41,6 +42,7 @@ from .export import export_path
 from .feed import EventFeed, FeedLogHandler, Later, Note
 from .guard import exc_text, guarded
 from .header import HeaderState, PlaygroundHeader, header_content
+from .history import MAX_LIVE_EVENTS, History, Moment
 from .lanekeys import LaneKeys
 from .lanes import LanesView
 from .lanescreen import LanesScreen
@@ -50,8 +52,10 @@ from .livetimeline import LiveTimeline
 from .logview import EventLog
 from .model import Changes, NodeView, TreeModel
 from .narrate import GLYPHS, LogLine, banner_text, format_t, narrate
-from .rules import Situation, why_not
+from .replayrun import ReplayRun
+from .rules import LIVE_ONLY, Situation, why_not
 from .sources import builtin_workers, default_bundled, default_loader, worker_summary
+from .travelkeys import TravelKeys
 from .treeload import TooSlow, TreeLoads
 from .treeview import SupervisionTree
 
@@ -80,11 +84,12 @@ class FilterInput(Input):
     BINDINGS = FILTER_BINDINGS
 
 
-class SuptuiApp(LaneKeys, LearnKeys, App[int]):
-    """A live supervision tree you can kill, switch and slow down, and its timeline.
+class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
+    """A live supervision tree you can kill, switch and slow down, and its timeline; or a recording.
 
     The timeline keys (``t`` ``T`` ``<`` ``>`` ``S``) live in :class:`LaneKeys`, predict and compare
-    (``p`` ``c``) in :class:`LearnKeys`; everything else is here.
+    (``p`` ``c``) in :class:`LearnKeys`, time travel and why (``,`` ``[`` ``]`` ``g`` ``j`` ``n`` ``w``)
+    in :class:`TravelKeys`; everything else is here.
     """
 
     CSS_PATH = "suptui.tcss"
@@ -98,14 +103,24 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
                  speed: float = 1.0, paused: bool = False, seed: int = 0,
                  wall: Callable[[], float] = time.monotonic, export_dir: Path | str = "exports",
                  log_cap: int = 5000, loader: Loader | None = None,
-                 bundled: Callable[[], list[Any]] | None = None, predict: bool = False) -> None:
+                 bundled: Callable[[], list[Any]] | None = None, predict: bool = False,
+                 replay: ReplayRun | None = None) -> None:
         super().__init__()
-        self.current_tree = tree
+        self.current_tree = tree if replay is None else replay.tree
         self.source = source
         self.seed = seed
         self.run_factory = run_factory or paced_runs(seed)
-        self.live: LiveRun | None = None
-        self.model = TreeModel(tree)
+        self.live: LiveRun | ReplayRun | None = None
+        """The run shown: a live one, or a replay (which has no session: the rules refuse what needs one)."""
+        self.replay = replay
+        self.live_model = TreeModel(tree) if replay is None else replay.model
+        """The tree now, folded from every drained event (a replay's: at its end)."""
+        self.model = self.live_model
+        """The tree shown: ``live_model``, or a moment of the past (time travel)."""
+        self.history: History | None = None
+        """The run's events and checkpoints of its tree, for time travel (a replay's, or the live run's)."""
+        self.moment: Moment | None = None
+        """The moment of the past shown, or None for now."""
         self.wall = wall
         self.export_dir = Path(export_dir)
         self.log_cap = log_cap
@@ -171,7 +186,9 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         logger.addHandler(self._log_handler)
         self.set_interval(1 / self.DRAIN_HZ, self._tick)
         self.tree_view.focus()
-        if self.current_tree is not None:
+        if self.replay is not None:
+            self.start_replay(self.replay)
+        elif self.current_tree is not None:
             self.start_run(self.current_tree, predict=self._predict_at_start)
         else:
             self._open_picker()
@@ -195,8 +212,14 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         if predict:
             self._paused = True
         self.title = visible(f"suptui · {tree.title or self._source_name() or tree.root.id}")
+        if self.moment is not None:
+            self.moment = None
+            self.event_log.show_live()
+        self.model = self.live_model
         self.model.load(tree)
+        self.history = History(self.model, max_events=MAX_LIVE_EVENTS)
         view = self.tree_view
+        view.model = self.model
         view.collapsed.clear()
         view.flashes.clear()
         view.rebuild()
@@ -205,6 +228,28 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         self.descriptions = self._descriptions_for(self.live)
         self.timeline.reset(self.live.clock.now_ms, self.live.intensity_phase)
         self.live.start()
+        self.drain_now()
+
+    def start_replay(self, run: ReplayRun) -> None:
+        """Show a recording, at its end: the tree folded from its events, the log's last lines, the lanes
+        of its last seconds. Nothing runs; ``space`` plays it again from the start."""
+        self.live = run
+        self.history = run.history
+        title = run.recording.header.title or self._source_name() or "run"
+        self.title = visible(f"suptui · replay · {title}")
+        self.model = self.live_model = run.model
+        view = self.tree_view
+        view.model = self.model
+        view.rebuild()
+        view.select(self.model.root)
+        self.timeline.reset(run.clock.now_ms, run.intensity_phase)
+        end = run.history.moment(run.history.count)
+        self.event_log.append(end.lines)
+        self._pin_lanes(end)
+        self.note(f"replay of {self.source or 'a recording'}: {len(run.recording.events):,} events, "
+                  f"{format_t(run.end_ms)} s; nothing runs (keys that act on a live tree are off); "
+                  ", [ ] g j travel in time, space plays, w explains a crash", "note")
+        self._update_banner()
         self.drain_now()
 
     def _source_name(self) -> str:
@@ -241,6 +286,8 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         run = self.live
         if run is None:
             return
+        if isinstance(run, ReplayRun):
+            self._play(run)
         now_before = run.clock.now_ms()
         items = run.feed.drain()
         if items:
@@ -252,16 +299,35 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         if regular or self._details_due:
             self._update_details(run, ask=regular)
         self.tick_lanes()
-        self.predict_step(run, now_before)
+        if isinstance(run, LiveRun):
+            self.predict_step(run, now_before)
 
-    def _apply(self, items: list[Event | Note | Later], run: LiveRun) -> None:
+    def _play(self, run: ReplayRun) -> None:
+        """A replay playing: show the moment its clock has reached (the end of the recording is now)."""
+        if run.time.paused or self.history is None:
+            return
+        t = run.time.tick()
+        if t >= run.end_ms:
+            if self.moment is not None:
+                self.back_to_now()
+            return
+        n = self.history.moment_at_time(t)
+        if self.moment is not None and self.moment.n == n:
+            self.moment.t = t  # no event in between: only the clock moved
+            self.timeline.pin(self.timeline.model, t)
+            return
+        self._show(self.history.moment(n, t))
+
+    def _apply(self, items: list[Event | Note | Later], run: LiveRun | ReplayRun) -> None:
         changes = Changes()
         lines: list[LogLine] = []
         first_line = max(0, len(items) - self.log_cap)  # older lines would be trimmed at once
         now = int(run.clock.now_ms())
         events = [item for item in items if isinstance(item, Event)]
-        run.spool.write(events)
-        self._feed_timeline(events)
+        if events and isinstance(run, LiveRun):
+            run.spool.write(events)
+            self._feed_timeline(events)
+        model, history = self.live_model, self.history
         for index, item in enumerate(items):
             if isinstance(item, Note):
                 lines.append(LogLine(now, item.kind, f"{GLYPHS.get(item.kind, '·')} {item.text}"))
@@ -271,14 +337,18 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
                 continue
             try:
                 if index >= first_line:
-                    lines.append(narrate(item, self.model))
-                self.model.apply(item, changes)
+                    lines.append(narrate(item, model))
+                model.apply(item, changes)
+                if history is not None:
+                    history.append(item, model)
             except Exception as exc:  # one odd event must not cost the rest of the batch
                 log.debug("cannot show %r", item, exc_info=True)
                 lines.append(LogLine(item.t, "error", f"{GLYPHS['error']} display update failed: {exc!r}",
                                      item.path))
-        self.tree_view.apply(changes, self.wall())
         self.event_log.append(lines)
+        if self.moment is not None:
+            return  # the past is on screen; the live rows are rebuilt on the way back to now
+        self.tree_view.apply(changes, self.wall())
         if self.model.root in changes.paths:
             self._update_banner()
         if self.tree_view.cursor_path is None and self.model.root is not None:
@@ -311,7 +381,8 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
                     timeout=timeout, markup=False)
 
     def note(self, text: str, kind: str = "note") -> None:
-        """A log line that is not an engine event. Any thread; shows at the next drain."""
+        """A log line that is not an engine event. Any thread; shows at the next drain (in the past,
+        once back to now)."""
         if self.live is not None:
             self.live.feed.note(text, kind)
 
@@ -321,15 +392,18 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         run = self.live
         if run is None:
             return None
-        return self.model.budget(path, run.clock.now_ms(), run.intensity_phase)
+        return self.model.budget(path, self.shown_ms(), run.intensity_phase)
 
-    def _update_header(self, run: LiveRun) -> None:
+    def _update_header(self, run: LiveRun | ReplayRun) -> None:
         root = self.model.nodes.get(self.model.root or "")
+        past_of = None
+        if self.moment is not None:
+            past_of = float(run.end_ms) if isinstance(run, ReplayRun) else run.clock.now_ms()
         state = HeaderState(
-            t_ms=run.clock.now_ms(), speed=run.time.speed, paused=run.time.paused,
+            t_ms=self.shown_ms(), speed=run.time.speed, paused=run.time.paused,
             root=root.id if root is not None else "root",
             budget=self.budget_of(root.path) if root is not None else None,
-            needle=self.tree_view.needle)
+            needle=self.tree_view.needle, replay=isinstance(run, ReplayRun), past_of=past_of)
         if state != self._header:
             if int(state.t_ms // 1000) != int(self._header.t_ms // 1000):
                 self.tree_view.refresh()  # restart stamps leave the budget windows by the second
@@ -346,14 +420,14 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
 
     def _update_banner(self) -> None:
         banner = self.query_one("#banner", Static)
-        text = banner_text(self.model, self.source)
+        text = banner_text(self.model, self.source, replay=self.replay is not None)
         if text is None:
             banner.remove_class("-shown")
         else:
             banner.update(visible(text))  # a markup=False Static: only control characters to fear
             banner.add_class("-shown")
 
-    def _update_details(self, run: LiveRun, *, ask: bool = True) -> None:
+    def _update_details(self, run: LiveRun | ReplayRun, *, ask: bool = True) -> None:
         """Redraw the details if anything they show changed (a re-render costs a layout pass).
 
         ``ask``: put a new describe question to the selected worker if none is in flight. A redraw
@@ -371,24 +445,25 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         parent = self.model.nodes.get(node.parent or "")
         budget = self.budget_of(node.path)
         parent_budget = self.budget_of(parent.path) if parent is not None else None
-        now = run.clock.now_ms()
+        now = self.shown_ms()
         key = (path, node.version, budget, parent_budget, state, int(now),
                parent.version if parent is not None else 0)
         if key == self._details_key:
             return
         self._details_key = key
         self._details_tick = self._ticks
-        facts = NodeFacts(node, budget, parent_budget, state, now)
+        acting = isinstance(run, LiveRun) and self.moment is None
+        facts = NodeFacts(node, budget, parent_budget, state, now, acting)
         self.query_one("#details", DetailsPane).show(describe(facts, self.model))
 
-    def _state_of(self, run: LiveRun, node: NodeView, *, ask: bool = True) -> str | None:
+    def _state_of(self, run: LiveRun | ReplayRun, node: NodeView, *, ask: bool = True) -> str | None:
         """The worker's own description of its state, as last answered (see :mod:`.describe`).
 
         Never calls the worker: its ``describe_state`` may block or raise ``SystemExit``, and this
         is the UI thread.
         """
-        if not node.running or node.is_supervisor:
-            return None
+        if not node.running or node.is_supervisor or not isinstance(run, LiveRun) or self.moment is not None:
+            return None  # a replay's workers, or the past's, cannot be asked
         pid = run.session.pid_of(node.path)
         return self.descriptions.shown(pid, ask=ask) if pid is not None else None
 
@@ -447,6 +522,12 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         return self.model.nodes.get(self.tree_view.cursor_path or "")
 
     def _live(self) -> LiveRun:
+        if not isinstance(self.live, LiveRun):
+            raise RuntimeError("no tree is running")
+        return self.live
+
+    def _run(self) -> LiveRun | ReplayRun:
+        """The run shown, live or replayed (for what both have: time knobs, notes, export)."""
         if self.live is None:
             raise RuntimeError("no tree is running")
         return self.live
@@ -483,10 +564,23 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
         live = self.live
         return why_not(action, params, Situation(self.model, self._selected(), live is not None,
                                                  live is not None and live.time.paused,
-                                                 self.source is not None))
+                                                 self.source is not None, self.replay is not None,
+                                                 float(self.moment.t) if self.moment is not None else None))
 
     def _label(self, node: NodeView | None) -> str:
         return self.model.display(node.path) if node is not None else "nothing"
+
+    def refusals(self) -> dict[str, str]:
+        """The keys that act on a live tree and cannot here (a replay, the past), with why: the help
+        screen and the palette show them so."""
+        if self.replay is None and self.moment is None:
+            return {}
+        out = {}
+        for action in LIVE_ONLY:
+            reason = self._why_not(action, ("one_for_one",) if action == "set_strategy" else ())
+            if reason is not None:
+                out[action] = reason
+        return out
 
     def applicable(self, action: str, params: tuple[Any, ...] = ()) -> bool:
         """For the command palette: offer only what makes sense now."""
@@ -656,7 +750,9 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
 
     @guarded
     def action_toggle_pause(self) -> None:
-        run = self._live()
+        run = self._run()
+        if isinstance(run, LiveRun) and self.moment is not None and run.time.paused:
+            self.back_to_now()  # resuming a live run resumes it now
         run.time.set_paused(not run.time.paused)
         self._paused = run.time.paused
         self.drain_now()
@@ -664,6 +760,9 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
     @guarded
     def action_step(self) -> None:
         if self._refuse("step"):
+            return
+        if self.replay is not None or self.moment is not None:
+            self.forward_event()
             return
         self._step(self._live())
 
@@ -690,12 +789,12 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
 
     @guarded
     def action_faster(self) -> None:
-        self._speed = self._live().time.set_speed(self._live().time.speed * 2)
+        self._speed = self._run().time.set_speed(self._run().time.speed * 2)
         self.drain_now()
 
     @guarded
     def action_slower(self) -> None:
-        self._speed = self._live().time.set_speed(self._live().time.speed / 2)
+        self._speed = self._run().time.set_speed(self._run().time.speed / 2)
         self.drain_now()
 
     # ------------------------------------------------------------------ view and record
@@ -732,21 +831,21 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
     @guarded
     def action_marker(self) -> None:
         self._markers += 1
-        run = self._live()
-        self.note(f"marker {self._markers} at t = {format_t(run.clock.now_ms())} s ──", "marker")
+        self._run()
+        self.note(f"marker {self._markers} at t = {format_t(self.shown_ms())} s ──", "marker")
         self.drain_now()
 
     @guarded
     def action_export(self) -> None:
-        run = self._live()
+        run = self._run()
         self.drain_now()  # everything that happened up to the key press is in the spool
         name = self._source_name() or (self.current_tree.root.id if self.current_tree else "tree")
         self._export(run, export_path(self.export_dir, name, time.time()))
 
     @work(thread=True, group="export")
-    def _export(self, run: LiveRun, path: Path) -> None:
+    def _export(self, run: LiveRun | ReplayRun, path: Path) -> None:
         try:
-            count = run.spool.export(path)
+            count = run.export(path)
         except OSError as exc:
             run.feed.note(f"export failed: {exc}", "error")
         else:
@@ -795,7 +894,7 @@ class SuptuiApp(LaneKeys, LearnKeys, App[int]):
             self.push_screen(Palette(id="--command-palette"))
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.refusals()))
 
     async def action_quit(self) -> None:
         self.teardown()
@@ -845,6 +944,32 @@ def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused
     """Open the playground on ``tree`` (or a picker of bundled trees), in predict mode if asked;
     returns the exit status."""
     app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict)
+    try:
+        result = app.run()
+    finally:
+        app.teardown()
+    if isinstance(result, int):
+        return result
+    return app.return_code or 0
+
+
+def run_replay(recording: Recording, source: str) -> int:
+    """Open the app on a recording (``suptui replay RUN.jsonl``): the tree, log, details, lanes and
+    gauges rebuilt from its events alone, at its end; returns the exit status.
+
+    The recording is folded (checkpoints for time travel) before the app starts, so the UI thread
+    never does it: about 4 s for a million events on a small machine.
+    """
+    from ..treefile.skeleton import SkeletonError, tree_from_skeleton
+
+    tree: Tree | None = None
+    if recording.header.tree is not None:  # without it, the nodes come from the start events alone
+        try:
+            tree = tree_from_skeleton(recording.header.tree, source)
+        except SkeletonError as exc:
+            print(f"{source}:1: {exc}")
+            return 2
+    app = SuptuiApp(None, source, replay=ReplayRun(recording, tree, source))
     try:
         result = app.run()
     finally:

@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 NODE = "The selected node"
 TIME = "Time"
+TRAVEL = "Time travel (paused, or in a replay)"
 VIEW = "View and record"
 TIMELINE = "The timeline"
 LEARN = "Predict and compare"
@@ -49,19 +50,35 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
     ]),
     (TIME, [
         _b("space", "toggle_pause", "Pause", "Pause or resume virtual time.", id="pause", show=True),
-        _b("full_stop", "step", "Step", "While paused: run virtual time up to the next event.", id="step",
-           key_display="."),
+        _b("full_stop", "step", "Step", "While paused: run virtual time up to the next event; in the past "
+           "or in a replay: forward one event.", id="step", key_display="."),
         _b("plus", "faster", "Faster", "Double the speed (up to ×16).", id="faster", show=True,
            key_display="+"),
         _b("minus", "slower", "Slower", "Halve the speed (down to ×1/8).", id="slower", show=True,
            key_display="-"),
     ]),
+    (TRAVEL, [
+        _b("comma", "back_event", "Back", "Show the moment before the last event shown (a live run pauses "
+           "first): tree, details, gauges, lanes and the log's current line as they were.", id="travel.back",
+           key_display=","),
+        _b("left_square_bracket", "back_second", "Back 1 s", "Show the moment one second earlier.",
+           id="travel.back_second", key_display="["),
+        _b("right_square_bracket", "forward_second", "Forward 1 s", "Show the moment one second later "
+           "(past now: now).", id="travel.forward_second", key_display="]"),
+        _b("g", "goto", "Go to…", "Show the moment at a second you type.", id="travel.goto"),
+        _b("j", "last_crash", "Last crash", "Go to the selected node's last crash before the moment shown "
+           "(clicking a log line or a crash on a lane goes there too).", id="travel.last_crash"),
+        _b("n", "now", "Now", "Back to now (in a replay: the end of the recording).", id="travel.now"),
+        _b("w", "why", "Why", "Why the selected crash turned out as it did: the strategy that decided, the "
+           "siblings stopped and started again, the restart window, whether it tipped the supervisor "
+           "over.", id="travel.why"),
+    ]),
     (VIEW, [
         _b("slash", "filter", "Filter", "Filter the tree and the log together by path.", id="filter",
            show=True, key_display="/"),
         _b("m", "marker", "Marker", "Put a numbered marker line in the log.", id="marker"),
-        _b("e", "export", "Export", "Write the whole event stream to a JSONL file (the path is shown).",
-           id="export"),
+        _b("e", "export", "Export", "Write the run as a recording (JSONL: a header line, then every event; "
+           "suptui replay opens it; the path is shown).", id="export"),
     ]),
     (TIMELINE, [
         _b("t", "toggle_lanes", "Lanes", "Show or hide the timeline lanes beside the tree, row for row: bars "
@@ -173,6 +190,15 @@ FILTER_BINDINGS: list[Binding] = [
        "it and goes back to the tree).", id="filter.clear", show=True, key_display="esc"),
 ]
 
+GOTO_BINDINGS: list[Binding] = [
+    _b("escape", "cancel", "Cancel", "Stay at the moment shown.", id="goto.cancel", show=True,
+       key_display="esc"),
+]
+
+WHY_BINDINGS: list[Binding] = [
+    _b("escape,w,q", "close", "Close", "Back to the tree.", id="why.close", show=True, key_display="esc/w/q"),
+]
+
 HELP_SCREEN_BINDINGS: list[Binding] = [
     _b("escape,question_mark,q", "close", "Close", "Close this help.", id="help.close", show=True,
        key_display="esc/?/q"),
@@ -185,8 +211,9 @@ HELP_SECTIONS: list[tuple[str, list[Binding]]] = [
     ("Predict grid (p)", PREDICT_GRID_BINDINGS),
     ("Prediction result", PREDICT_RESULT_BINDINGS),
     ("Compare (c)", COMPARE_BINDINGS),
-    ("Dialogs, the filter bar and this help", [*CONFIRM_BINDINGS, *CHOICE_BINDINGS, *FILTER_BINDINGS,
-                                               *HELP_SCREEN_BINDINGS]),
+    ("Why (w)", WHY_BINDINGS),
+    ("Dialogs, the filter bar and this help", [*CONFIRM_BINDINGS, *CHOICE_BINDINGS, *GOTO_BINDINGS,
+                                               *FILTER_BINDINGS, *HELP_SCREEN_BINDINGS]),
 ]
 
 

@@ -45,13 +45,19 @@ class BindingCommands(Provider):
     """One command per app binding that is enabled right now."""
 
     def _enabled(self) -> list[tuple[str, str, str]]:
+        """What applies now; in a replay or the past, also the live-tree keys, saying why they are off
+        (choosing one puts the reason in the log)."""
         app = cast("SuptuiApp", self.app)
+        refusals = app.refusals()
         commands = []
         for binding in APP_BINDINGS:
             _, name, params = parse(binding.action)
             if app.applicable(name, params):
                 commands.append((f"{binding.description}  ({key_label(binding)})", binding.tooltip,
                                  binding.action))
+            elif name in refusals:
+                commands.append((f"{binding.description}  ({key_label(binding)}) — off",
+                                 f"off: {refusals[name]}", binding.action))
         return commands
 
     def _run(self, action: str) -> Any:

@@ -35,6 +35,8 @@ class NodeFacts:
     parent_budget: tuple[int, int, int] | None
     state: str | None
     now_ms: float
+    acting: bool = True
+    """The keys can act on this tree now (not in a replay, nor in the past): show what they would do."""
 
 
 def next_strategy(strategy: str | None) -> str:
@@ -80,7 +82,7 @@ def describe(facts: NodeFacts, model: TreeModel) -> Group:
     if facts.state and not node.is_supervisor:
         _field(fields, "state", facts.state)
     _last_exit(fields, node)
-    effects = key_effects(facts, model)
+    effects = key_effects(facts, model) if facts.acting else []
     if not effects:
         return Group(title, fields)
     fields.add_row("keys", "")

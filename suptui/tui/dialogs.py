@@ -125,22 +125,28 @@ class ChoiceScreen(DismissOnce, ModalScreen[str | None]):
 
 
 class HelpScreen(DismissOnce, ModalScreen[None]):
-    """Every key, by section, from the binding table itself."""
+    """Every key, by section, from the binding table itself; a key that is off says why."""
 
     BINDINGS = HELP_SCREEN_BINDINGS
+
+    def __init__(self, refusals: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.refusals = refusals or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help", classes="dialog"):
             yield Label("suptui keys   (Esc closes; ctrl+p opens the command palette)", id="question")
             with VerticalScroll():
-                yield Static(help_table(), id="help-table")
+                yield Static(help_table(self.refusals), id="help-table")
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-def help_table() -> Group:
-    """One titled grid per section, with the same column widths throughout."""
+def help_table(refusals: dict[str, str] | None = None) -> Group:
+    """One titled grid per section, with the same column widths throughout. ``refusals`` (action name →
+    why not) marks the keys that are off here, e.g. those that act on a live tree in a replay."""
+    refusals = refusals or {}
     key_width = max(len(key_label(b)) for _, bindings in HELP_SECTIONS for b in bindings)
     name_width = max(len(b.description) for _, bindings in HELP_SECTIONS for b in bindings)
     parts: list[Text | Table] = []
@@ -151,6 +157,11 @@ def help_table() -> Group:
         table.add_column(no_wrap=True, min_width=name_width)
         table.add_column(style="dim")
         for binding in bindings:
-            table.add_row(key_label(binding), binding.description, binding.tooltip)
+            reason = refusals.get(binding.action.split("(", 1)[0])
+            if reason is None:
+                table.add_row(key_label(binding), binding.description, binding.tooltip)
+            else:
+                table.add_row(Text(key_label(binding), "strike"), binding.description,
+                              Text(f"off: {visible(reason)}", "italic"))
         parts += [table, Text("")]
     return Group(*parts[:-1])

@@ -1,4 +1,5 @@
-"""What the header says: tree title, virtual time, speed, a PAUSED badge and the root's budget.
+"""What the header says: tree title, virtual time, speed, a PAUSED badge, the past mark and the root's
+budget.
 
 Kept as a small value so the app only re-renders the header when something on it changed, and so
 tests can check it as data. Textual's ``Header`` shows ``App.format_title``; the app hands it
@@ -28,6 +29,10 @@ class HeaderState:
     root: str = "root"
     budget: tuple[int, int, int] | None = None
     needle: str = ""
+    replay: bool = False
+    """A recording is shown, not a live run."""
+    past_of: float | None = None
+    """Time travel: the screen shows ``t_ms``, in the past of this time (now, or a replay's end)."""
 
     def plain(self) -> str:
         """The same information as plain text (the app's ``sub_title``, for screen readers and logs)."""
@@ -38,7 +43,11 @@ def header_content(title: str, state: HeaderState) -> Content:
     parts: list[str | tuple[str, str]] = [(visible(title), "bold"), "   ",
                                           (f"t = {format_t(state.t_ms)} s", "bold"),
                                           "  ", (speed_label(state.speed), "bold $accent")]
-    if state.paused:
+    if state.replay:
+        parts += ["  ", (" REPLAY ", "bold reverse $accent")]
+    if state.past_of is not None:
+        parts += ["  ", (f" ◀ PAST (now {format_t(state.past_of)} s) ", "bold reverse $error")]
+    elif state.paused:
         parts += ["  ", (" PAUSED ", "bold reverse $warning")]
     if state.budget is not None:
         used, most, period = state.budget

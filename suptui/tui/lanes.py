@@ -19,6 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.strip import Strip
 
 from ..safetext import visible
@@ -70,6 +71,14 @@ def layout_for(width: int, label: int) -> Layout:
 
 class LanesView(LaneCanvas, can_focus=False):
     """The lanes of the tree's rows over the live timeline's window."""
+
+    class Picked(Message):
+        """A crash (or exit) was clicked on a lane: time travel goes there."""
+
+        def __init__(self, path: str, t: int) -> None:
+            super().__init__()
+            self.path = path
+            self.t = t
 
     def __init__(self, timeline: LiveTimeline, tree: SupervisionTree, *, follow: bool, labels: bool = False,
                  id: str | None = None) -> None:
@@ -174,12 +183,31 @@ class LanesView(LaneCanvas, can_focus=False):
             self._sync_size()
 
     def on_click(self, event: events.Click) -> None:
-        """A click on a lane selects its node in the tree."""
+        """A click on a lane selects its node in the tree; on a crash or exit, it also travels there."""
         top, height = self._viewport()
         line = event.y - 1
         if 0 <= line < height and 0 <= top + line < len(self.tree_view.rows):
-            self.tree_view.select(self.tree_view.rows[top + line].path)
+            path = self.tree_view.rows[top + line].path
+            self.tree_view.select(path)
             self.tree_view.focus()
+            mark = self.death_near(path, event.x)
+            if mark is not None:
+                self.post_message(self.Picked(path, mark))
+
+    def death_near(self, path: str, x: int) -> int | None:
+        """The time of the crash (or exit) drawn at column ``x`` of ``path``'s lane, a cell either side."""
+        key = self.frame_key()
+        layout = key.layout
+        cell = x - layout.label
+        lane = self.timeline.model.lane(path)
+        if lane is None or not 0 <= cell < layout.cells:
+            return None
+        t0, t1 = key.window
+        span = t1 - t0
+        lo, hi = t0 + (cell - 1) * span // layout.cells, t0 + (cell + 2) * span // layout.cells
+        middle = t0 + (2 * cell + 1) * span // (2 * layout.cells)
+        deaths = [m for m in lane.marks_between(lo, hi) if m.kind in ("crash", "exit")]
+        return min(deaths, key=lambda m: abs(m.t - middle)).t if deaths else None
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         if self.follow:

@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from pathlib import Path
 
 from ..engine import Pacer, VirtualClock
 from ..engine.reasons import format_reason
@@ -98,6 +99,10 @@ class LiveRun:
         if result.status != "ok":
             self.feed.note(f"the root supervisor did not start: {result.status} "
                            f"{format_reason(result.reason)}", "error")
+
+    def export(self, path: Path) -> int:
+        """``e``: the run so far as a recording (copied from the spool; any thread)."""
+        return self.spool.export(path)
 
     def stop(self) -> None:
         """Shut the tree down in order and end every thread of this run. Idempotent."""

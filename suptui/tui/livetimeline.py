@@ -37,10 +37,14 @@ class LiveTimeline:
         """Set when history was dropped to bound memory: nothing before this time is known."""
         self._fed = 0
         self._now: Callable[[], float] = lambda: 0.0
+        self._live = self.model
+        self.pinned: int | None = None
+        """Time travel: the lanes show ``model`` (a past moment's, see ``History.lanes``) up to this time."""
 
     def reset(self, now: Callable[[], float], phase_s: float = 0.0) -> None:
         """A new run: forget the old one's lanes; ``phase_s`` is where its runtime's seconds fall."""
-        self.model = TimelineModel(phase_s=phase_s)
+        self.model = self._live = TimelineModel(phase_s=phase_s)
+        self.pinned = None
         self._now = now
         self._fed = 0
         self.forgot_before = None
@@ -49,7 +53,7 @@ class LiveTimeline:
     def feed(self, events: Iterable[Event]) -> bool:
         """Feed a drained batch; True when that made the model forget its older history."""
         for event in events:
-            self.model.feed(event)
+            self._live.feed(event)
             self.version += 1
             self._fed += 1
         if self._fed <= self.max_events:
@@ -59,7 +63,7 @@ class LiveTimeline:
 
     def _start_afresh(self) -> None:
         """A new model seeded with a start for every process running now, at its real start time."""
-        old = self.model
+        old = self._live
         seeds = []
         for lane in old.lanes():
             life = lane.lifetimes[-1] if lane.lifetimes else None
@@ -72,13 +76,25 @@ class LiveTimeline:
             else:
                 seeds.append(Start(seq=0, t=life.start, path=lane.path, pid=life.pid, restart=life.restart,
                                    child_type="worker"))
-        self.model = TimelineModel(sorted(seeds, key=lambda event: event.t), phase_s=old.phase_s)
+        self._live = TimelineModel(sorted(seeds, key=lambda event: event.t), phase_s=old.phase_s)
+        if self.pinned is None:
+            self.model = self._live
         self.forgot_before = old.last_t
         self._fed = len(seeds)
         self.version += 1
 
+    def pin(self, model: TimelineModel, t: int) -> None:
+        """Show ``model`` (which holds nothing after ``t``) with ``t`` as now: the lanes of the past."""
+        self.model, self.pinned = model, t
+        self.version += 1
+
+    def unpin(self) -> None:
+        """Back to the live run's lanes and clock."""
+        self.model, self.pinned = self._live, None
+        self.version += 1
+
     def now_ms(self) -> int:
-        return int(self._now())
+        return int(self._now()) if self.pinned is None else self.pinned
 
     def window(self) -> tuple[int, int]:
         """The span on screen: it scrolls with the clock, ``now`` at the right edge once it fills."""

@@ -23,7 +23,9 @@ from collections.abc import Iterable
 from rich.cells import cell_len, split_text
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
@@ -68,7 +70,15 @@ def window(parts: Iterable[tuple[str, Style]], start: int, width: int, pad: Styl
 class EventLog(ScrollView, can_focus=True):
     """Keeps the newest ``cap`` lines; scrolls with the tail unless the user scrolled up."""
 
-    COMPONENT_CLASSES = {"log--time", *(f"log--{style}" for style in LOG_STYLES)}
+    COMPONENT_CLASSES = {"log--time", "log--current", "log--future",
+                         *(f"log--{style}" for style in LOG_STYLES)}
+
+    class Picked(Message):
+        """A line of an event was clicked: time travel goes to right after that event."""
+
+        def __init__(self, line: LogLine) -> None:
+            super().__init__()
+            self.line = line
 
     def __init__(self, cap: int = 5000, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -81,6 +91,10 @@ class EventLog(ScrollView, can_focus=True):
         self.following = True
         """Stick to the tail; off once the user scrolls up, on again when they scroll to the end."""
         self._size_timer: Timer | None = None
+        self.past: list[LogLine] | None = None
+        """Looking at the past: the lines around that moment (the live lines keep coming meanwhile)."""
+        self.current = -1
+        """The line of the moment shown, in ``past`` (drawn highlighted; the lines after it dimmed)."""
 
     @property
     def shown(self) -> list[LogLine]:
@@ -100,6 +114,9 @@ class EventLog(ScrollView, can_focus=True):
         if not new:
             return
         self.lines.extend(new)
+        if self.past is not None:  # kept for the return to now; the past is on display
+            self._trim()
+            return
         if self.needle:
             self._shown.extend(line for line in new if self._matches(line))
         self._trim()
@@ -144,12 +161,46 @@ class EventLog(ScrollView, can_focus=True):
 
     def set_filter(self, needle: str) -> None:
         self.needle = needle.lower()
+        if self.past is not None:
+            self.show_past(self.past, self.past[self.current] if 0 <= self.current < len(self.past) else None)
+            return
         self._shown = [line for line in self.lines if self._matches(line)] if self.needle else self.lines
         self.following = True
         self._sync_size()
         self.refresh()
 
+    def show_past(self, lines: list[LogLine], current: LogLine | None) -> None:
+        """Show the lines around a moment of the past, ``current`` highlighted in the middle."""
+        self.past = lines
+        self._shown = [line for line in lines if self._matches(line)] if self.needle else list(lines)
+        self.current = next((i for i, line in enumerate(self._shown) if line is current), -1)
+        self.following = False
+        self._width = max([self._width, *(TIME_WIDTH + 1 + cell_len(line.text) for line in lines)])
+        self.virtual_size = Size(self._width, len(self._shown))
+        height = max(1, self.scrollable_content_region.height)
+        self.scroll_to(y=max(0, self.current - height // 2), animate=False, immediate=True, force=True)
+        self.refresh()
+
+    def show_live(self) -> None:
+        """Back to now: the live lines, following the tail."""
+        self.past = None
+        self.current = -1
+        self.set_filter(self.needle)
+
+    def line_at(self, y: int) -> LogLine | None:
+        """The line drawn on row ``y`` of the pane."""
+        height = self.scrollable_content_region.height
+        index = y + (max(0, len(self._shown) - height) if self.following else round(self.scroll_offset.y))
+        return self._shown[index] if 0 <= index < len(self._shown) else None
+
+    def on_click(self, event: events.Click) -> None:
+        line = self.line_at(event.y)
+        if line is not None and line.seq:
+            self.post_message(self.Picked(line))
+
     def clear(self) -> None:
+        self.past = None
+        self.current = -1
         self.lines.clear()
         self._shown = self.lines if not self.needle else []
         self._sync_size()
@@ -176,5 +227,12 @@ class EventLog(ScrollView, can_focus=True):
         line = self._shown[index]
         style = self._style(f"log--{line.style}")
         time_style = self._style("log--time")
+        if self.past is not None and index != self.current:
+            if index > self.current:  # what happens after the moment shown: dimmed
+                later = self._style("log--future")
+                style, time_style = style + later, time_style + later
+        elif self.past is not None:
+            mark = self._style("log--current")
+            style, time_style, base = style + mark, time_style + mark, base + mark
         return window(((f"{format_t(line.t):>{TIME_WIDTH}} ", time_style), (line.text, style)),
                       scroll_x, width, base)

@@ -160,12 +160,15 @@ _DESCRIBERS: dict[type[Event], Callable[[Any, TreeModel], tuple[str, str]]] = {
 }
 
 
-def banner_text(model: TreeModel, source: str | None) -> str | None:
+def banner_text(model: TreeModel, source: str | None, *, replay: bool = False) -> str | None:
     """What the banner says once the root is down (why, and how to start again), else None."""
     root = model.nodes.get(model.root or "")
     if root is None or root.status in ("running", "pending"):
         return None
-    again = f"press R to start it again from {source}" if source else "no file to restart it from"
+    if replay:
+        again = "this recording ends here; , [ g go back through it"
+    else:
+        again = f"press R to start it again from {source}" if source else "no file to restart it from"
     if root.gave_up:
         info = root.gave_up
         child = model.nodes.get(info.child)

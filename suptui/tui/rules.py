@@ -14,6 +14,10 @@ from .model import NodeView, TreeModel
 ALWAYS = ("help", "quit", "restart_tree", "filter", "clear_filter", "toggle_lanes", "lanes_full", "zoom_in",
           "zoom_out")
 
+LIVE_ONLY = ("kill", "exit_reason", "cycle_strategy", "set_strategy", "restart_child", "add_child",
+             "terminate_child", "delete_child", "restart_tree", "predict", "compare")
+"""The keys that act on a running tree: nothing to act on in a replay, nor in the past of a live run."""
+
 
 @dataclass(frozen=True)
 class Situation:
@@ -26,12 +30,20 @@ class Situation:
     paused: bool
     has_source: bool
     """The tree came from a file (or a bundled name) that ``R`` can re-read."""
+    replay: bool = False
+    """A recording is shown: there is no engine, only events."""
+    past_t: float | None = None
+    """Time travel: the moment shown (ms) when it is not now."""
 
 
 def why_not(action: str, params: tuple[Any, ...], s: Situation) -> str | None:
     """Why ``action`` does not apply now, or None when it does."""
+    if s.replay and action in LIVE_ONLY:
+        return "a replay shows a recording: nothing is running to act on (record a live run with e)"
     if not s.running and action not in ALWAYS:
         return "no tree is running"
+    if s.past_t is not None and action in LIVE_ONLY:
+        return f"you are looking at the past (t = {s.past_t / 1000:.3f} s): n returns to now"
     rule = _RULES.get(action)
     return rule(params, s) if rule is not None else None
 
@@ -83,7 +95,7 @@ def _add_child(params: tuple[Any, ...], s: Situation) -> str | None:
 
 
 def _step(params: tuple[Any, ...], s: Situation) -> str | None:
-    return None if s.paused else "step works while paused (space pauses)"
+    return None if s.paused or s.replay or s.past_t is not None else "step works while paused (space pauses)"
 
 
 def _restart_tree(params: tuple[Any, ...], s: Situation) -> str | None:

@@ -5,6 +5,7 @@ import pytest
 import textual._wait
 
 sys.path.insert(0, str(Path(__file__).parent))
+from replay_helpers import replay_factory  # noqa: F401  (the fixture for apps on recordings)
 from tui_helpers import app_factory  # noqa: F401  (the fixture, shared with tests/reliability)
 
 # The pilot decides the app is idle by sleeping in 20 ms steps until a step passes with almost no
