@@ -9,7 +9,7 @@ Pure Python, no UI imports. Typical use::
 """
 
 from .actor import IGNORE, NOREPLY, TIMEOUT, Actor, Caller, DownMsg, ExitMsg, StopProcess
-from .client import SupervisorClient, SupervisorError
+from .client import Supervision, SupervisorClient, SupervisorError
 from .clock import Clock, RealClock, VirtualClock
 from .dynamic import DynamicSupervisor
 from .events import EVENT_KINDS, Event, EventBus, EventRecorder, make_event
@@ -74,6 +74,7 @@ __all__ = [
     "StrategyChanged",
     "SupFlags",
     "Supervisor",
+    "Supervision",
     "SupervisorClient",
     "SupervisorError",
     "Terminate",

@@ -16,6 +16,7 @@ from .reasons import NORMAL, Reason
 from .reasons import ProcessKilled as ProcessKilled  # re-exported: callbacks may catch it by this name
 
 if TYPE_CHECKING:
+    from .client import Supervision
     from .clock import TimerHandle
     from .runtime import Runtime
 
@@ -170,6 +171,12 @@ class Actor:
         thread is doing, as a BEAM port closes with its owner: a restarted acceptor can bind its port
         again at once. Returns ``resource``. ``close()`` must be quick (a socket's or a file's is)."""
         return self.runtime._own_from(self, resource)
+
+    def supervisor(self, pid: Pid, timeout_ms: float | None = 5000) -> Supervision:
+        """A supervisor's API for this callback: ``yield from self.supervisor(pid).start_child(spec)``."""
+        from .client import Supervision  # (client.py imports the runtime, which imports this module)
+
+        return Supervision(self, pid, timeout_ms)
 
     def reply(self, caller: Caller, value: Any) -> None:
         self.runtime._reply(caller, value)

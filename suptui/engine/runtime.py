@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import logging
 import os
+import signal
 import socket
 import threading
 import time
@@ -75,6 +76,7 @@ from .reasons import (
     safe_repr,
     safe_str,
 )
+from .supervisor import Supervisor
 from .watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -214,13 +216,55 @@ class Runtime:
             self._deliver(proc, INIT)
         return future
 
-    def start(self, cls: type[Actor], args: dict[str, Any] | None = None, *, path: str | None = None) -> Pid:
-        """Spawn a top-level process and wait for its init; raise :class:`StartError` if it fails."""
-        result = self.wait(self.spawn(cls, args, path=path))
+    def start(self, cls: type[Actor], args: dict[str, Any] | None = None, *, path: str | None = None,
+              timeout: float | None = None) -> Pid:
+        """Spawn a top-level process and wait for its init; raise :class:`StartError` if it fails.
+
+        Without ``path``, the first top-level supervisor is ``root`` (its children are then
+        ``root/<id>``, as tree files name them); any other process is named after its class and pid.
+        """
+        if path is None and issubclass(cls, Supervisor) and self.whereis("root") is None:
+            path = "root"
+        future = self.spawn(cls, args, path=path)
+        result: StartResult = self.wait(future, timeout)
         if result.status != "ok":
-            raise StartError(result)
+            raise StartError(result, path or cls.__name__)
         assert result.pid is not None
         return result.pid
+
+    def run(self, cls: type[Actor], args: dict[str, Any] | None = None, *, path: str = "root",
+            signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM), stop_timeout: float = 10.0) -> Reason:
+        """Start ``cls`` as the root, block until it ends, then shut the runtime down; its exit reason.
+
+        The "main" of a supervised program: SIGINT (Ctrl-C) or SIGTERM stops the tree in order (the
+        root gets ``shutdown`` and stops its children per their shutdown specs, at most
+        ``stop_timeout`` seconds) when called on the main thread. Meant for a ``RealClock``.
+        """
+        pid = self.start(cls, args, path=path)
+        done = self.when_dead(pid)
+        wake = threading.Event()
+        done.add_done_callback(lambda _done: wake.set())
+        previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in signals:
+                previous[signum] = signal.signal(signum, lambda _signum, _frame: wake.set())
+        try:
+            wake.wait()
+            if not done.done():  # a signal: stop the tree in order
+                self.exit(pid, "shutdown")
+                with contextlib.suppress(TimeoutError):
+                    done.result(stop_timeout)
+            return done.result(0) if done.done() else KILLED
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            self.shutdown(stop_timeout)
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.shutdown()
 
     def send(self, dest: Pid, msg: Any) -> None:
         with self._lock:
@@ -507,8 +551,12 @@ class Runtime:
         return future.result()
 
     def shutdown(self, timeout: float = 10.0) -> None:
-        """Stop every top-level process (children first, per their supervisors), then every thread."""
+        """Stop every top-level process (children first, per their supervisors), then every thread.
+
+        Idempotent: a second call (``with Runtime()`` after ``run``) does nothing."""
         with self._lock:
+            if self._closed:
+                return
             tops = [p.pid for p in self._procs.values() if p.alive and p.parent == EXTERNAL]
         for pid in tops:
             done = self.when_dead(pid)
@@ -1292,9 +1340,18 @@ class Runtime:
 
 
 class StartError(Exception):
-    """A process could not be started; ``result`` says whether it failed or asked to be ignored."""
+    """A process could not be started; ``result`` says whether it failed or asked to be ignored.
 
-    def __init__(self, result: StartResult) -> None:
-        super().__init__(f"start {result.status}: {format_reason(result.reason)}")
+    ``reason`` is the exit reason of the failed start (for a crash, a :class:`Crash` with the
+    exception's type, message and traceback as text: the exception itself lived on another thread).
+    """
+
+    def __init__(self, result: StartResult, name: str = "the process") -> None:
+        if result.status == "ignore":
+            message = f"{name} was not started: its init returned IGNORE"
+        else:
+            message = f"{name} did not start: {format_reason(result.reason)}"
+        super().__init__(message)
         self.result = result
+        self.reason = result.reason
 
