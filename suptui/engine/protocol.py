@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
 PROTOCOL_VERSION = 1
-"""Bumped when a kind or field changes meaning or goes away (adding an optional field does not)."""
+"""Bumped by any change a reader of the previous version would misread or refuse: a kind or field
+added, removed or changed in meaning (readers refuse fields they do not know, so even a new optional
+field bumps it). See docs/protocol.md."""
 
 ChildType: TypeAlias = Literal["worker", "supervisor"]
 Strategy: TypeAlias = str

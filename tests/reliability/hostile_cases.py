@@ -185,7 +185,8 @@ CASES: dict[str, Case] = {
         log_says=["h stopped by terminate_child (killed) — not the expected reason"]),
     "spins_in_handle_info": Case(
         "Spins", KILLED_AT_200, node="shutdown = 300", script=step(200, "kill"), check=_calm_untouched,
-        check_engine=_thread_freed, log_says=["h killed", "has run one callback on a scheduler thread for over"]),
+        check_engine=_thread_freed,
+        log_says=["h killed", "has run one callback on a scheduler thread for over"]),
     "blocks_in_c": Case(
         "BlocksInC",
         ["0 start root/h", "100 kill root/h", "100 crash root/h killed", "100 start root/h restart"],
