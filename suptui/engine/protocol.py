@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
@@ -237,32 +237,102 @@ class ProtocolError(ValueError):
 
 
 def from_dict(obj: Mapping[str, Any], seq: int) -> Event:
-    """The event a wire object describes; raises :class:`ProtocolError` naming what is wrong."""
-    if not isinstance(obj, Mapping):
-        raise ProtocolError(f"expected a JSON object, got {type(obj).__name__}")
+    """The event a wire object describes; raises :class:`ProtocolError` naming what is wrong.
+
+    Hot when a long recording is opened (a million events), so each kind's fields are checked by a
+    plan made once (:func:`_plan`): exact type tests, and unknown fields found by counting.
+    """
+    if not isinstance(obj, dict):
+        if not isinstance(obj, Mapping):
+            raise ProtocolError(f"expected a JSON object, got {type(obj).__name__}")
+        obj = dict(obj)
     kind = obj.get("event")
-    cls = KINDS.get(kind) if isinstance(kind, str) else None
+    cls = KINDS.get(kind) if type(kind) is str else None
     if cls is None:
         raise ProtocolError(f"unknown event kind {kind!r} (expected one of {', '.join(KINDS)})")
-    values: dict[str, Any] = {"seq": seq}
-    for name, expected in (("t", int), ("path", str), ("pid", str)):
-        value = obj.get(name)
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise ProtocolError(f"{kind}: field {name!r} must be {_TYPE_WORDS[expected]}, got {value!r}")
-        values[name] = value
-    known = {"t", "event", "path", "pid"}
-    for item in _fields(cls):
-        wire = item.metadata.get("wire", item.name)
-        known.add(wire)
-        if wire not in obj or obj[wire] is None:
-            if item.default is dataclasses.MISSING:
+    t, path, pid = obj.get("t"), obj.get("path"), obj.get("pid")
+    if type(t) is not int or type(path) is not str or type(pid) is not str:
+        _common_problem(kind, t, path, pid)
+    values: dict[str, Any] = {"seq": seq, "t": t, "path": path, "pid": pid}
+    seen = 4
+    for attr, wire, check, required in _plan(cls):
+        value = obj.get(wire)
+        if value is None:
+            if required:
                 raise ProtocolError(f"{kind}: missing field {wire!r}")
+            if wire in obj:
+                seen += 1
             continue
-        values[item.name] = _check(kind, wire, obj[wire], str(item.type))
-    extra = sorted(set(obj) - known)
-    if extra:
-        raise ProtocolError(f"{kind}: unknown field {extra[0]!r}")
+        seen += 1
+        values[attr] = check(kind, wire, value)
+    if seen != len(obj):
+        known = {"t", "event", "path", "pid", *(wire for _attr, wire, _check, _req in _plan(cls))}
+        raise ProtocolError(f"{kind}: unknown field {sorted(set(obj) - known)[0]!r}")
     return cls(**values)
+
+
+def _common_problem(kind: str, t: Any, path: Any, pid: Any) -> None:
+    for name, value, words, expected in (("t", t, "a whole number", int), ("path", path, "text", str),
+                                         ("pid", pid, "text", str)):
+        if type(value) is not expected:
+            raise ProtocolError(f"{kind}: field {name!r} must be {words}, got {value!r}")
+
+
+Check = Callable[[str, str, Any], Any]
+_PLANS: dict[type[Event], tuple[tuple[str, str, Check, bool], ...]] = {}
+
+
+def _plan(cls: type[Event]) -> tuple[tuple[str, str, Check, bool], ...]:
+    """For each field of the kind: its attribute, its wire name, its check, and whether it is required."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = tuple((item.name, item.metadata.get("wire", item.name), _checker(str(item.type)),
+                      item.default is dataclasses.MISSING) for item in _fields(cls))
+        _PLANS[cls] = plan
+    return plan
+
+
+def _checker(annotation: str) -> Check:
+    """The check for a field, from its annotation as written in this module."""
+    if "Stamps" in annotation:
+        return _stamps
+    if annotation.startswith("bool"):
+        return _bool
+    if annotation.startswith("int"):
+        return _int
+    if annotation.startswith("ChildType"):
+        return _child_type
+    return _str
+
+
+def _str(kind: str, name: str, value: Any) -> Any:
+    if type(value) is not str:
+        raise ProtocolError(f"{kind}: field {name!r} must be text, got {value!r}")
+    return value
+
+
+def _int(kind: str, name: str, value: Any) -> Any:
+    if type(value) is not int:
+        raise ProtocolError(f"{kind}: field {name!r} must be a whole number, got {value!r}")
+    return value
+
+
+def _bool(kind: str, name: str, value: Any) -> Any:
+    if type(value) is not bool:
+        raise ProtocolError(f"{kind}: field {name!r} must be true or false, got {value!r}")
+    return value
+
+
+def _child_type(kind: str, name: str, value: Any) -> Any:
+    if value != "worker" and value != "supervisor":
+        raise ProtocolError(f'{kind}: field {name!r} must be "worker" or "supervisor", got {value!r}')
+    return value
+
+
+def _stamps(kind: str, name: str, value: Any) -> Any:
+    if type(value) is not list or not all(type(v) is int for v in value):
+        raise ProtocolError(f"{kind}: field {name!r} must be a list of whole numbers, got {value!r}")
+    return tuple(value)
 
 
 def from_json(line: str, seq: int) -> Event:
@@ -272,30 +342,3 @@ def from_json(line: str, seq: int) -> Event:
     except json.JSONDecodeError as exc:
         raise ProtocolError(f"not JSON: {exc.msg} at column {exc.colno}") from None
     return from_dict(obj, seq)
-
-
-_TYPE_WORDS = {int: "a whole number", str: "text", bool: "true or false"}
-
-
-def _check(kind: str, name: str, value: Any, annotation: str) -> Any:
-    """Check one field against its annotation (as written in this module) and convert lists."""
-    if "Stamps" in annotation:
-        whole = isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        if not whole:
-            raise ProtocolError(f"{kind}: field {name!r} must be a list of whole numbers, got {value!r}")
-        return tuple(value)
-    if annotation.startswith("bool"):
-        ok = isinstance(value, bool)
-        words = "true or false"
-    elif annotation.startswith("int"):
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        words = "a whole number"
-    elif annotation.startswith("ChildType"):
-        ok = value in ("worker", "supervisor")
-        words = '"worker" or "supervisor"'
-    else:
-        ok = isinstance(value, str)
-        words = "text"
-    if not ok:
-        raise ProtocolError(f"{kind}: field {name!r} must be {words}, got {value!r}")
-    return value

@@ -46,3 +46,13 @@ def test_a_value_json_cannot_write_becomes_text_rather_than_losing_the_event() -
     assert line.startswith('{"t": 5, "event": "crash", "path": "root/a", "pid": "<0.2.0>", '
                            '"reason": "<object')
     assert line.endswith("}\n")
+
+
+def test_a_line_the_fast_parser_refuses_is_still_read_exactly() -> None:
+    """An escaped lone surrogate is valid JSON that orjson refuses: the reader falls back to json."""
+    from suptui.engine.recording import parse_lines
+
+    header = '{"suptui": "recording", "protocol": 1, "version": "x", "title": null, "clock": "virtual"}'
+    event = '{"t": 0, "event": "kill", "path": "root/\\ud800", "pid": "<0.2.0>", "by": "user"}'
+    rec = parse_lines([header.encode() + b"\n", event.encode() + b"\n"], "mem")
+    assert rec.events[0].path == "root/\ud800"
