@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import terminal
+from . import __version__, terminal
 from .engine import faults
 from .engine.pacer import MAX_SPEED, MIN_SPEED
 from .engine.recording import Header, Recording, RecordingError, RecordingWriter, read_recording
@@ -153,6 +153,7 @@ def _build_parser() -> _Parser:
     parser.add_argument("tree", nargs="?", metavar="TREE",
                         help="a tree file (TOML) or the name of a bundled tree, e.g. bombs")
     parser.add_argument("--list", action="store_true", help="list the bundled trees and exit")
+    parser.add_argument("--version", action="version", version=f"suptui {__version__}")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="seed for workers that use randomness (default 0)")
     headless = parser.add_argument_group("headless mode")
