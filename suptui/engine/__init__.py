@@ -9,6 +9,7 @@ Pure Python, no UI imports. Typical use::
 """
 
 from .actor import IGNORE, NOREPLY, TIMEOUT, Actor, Caller, DownMsg, ExitMsg, StopProcess
+from .asyncio_actor import AsyncActor, AsyncSupervision
 from .client import Supervision, SupervisorClient, SupervisorError
 from .clock import Clock, RealClock, VirtualClock
 from .dynamic import DynamicSupervisor
@@ -43,6 +44,8 @@ __all__ = [
     "RESTARTING",
     "TIMEOUT",
     "Actor",
+    "AsyncActor",
+    "AsyncSupervision",
     "Caller",
     "ChildSpec",
     "Clock",

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from .pid import Pid
 from .reasons import Reason, format_reason
-from .runtime import Runtime
 from .specs import ChildSpec
 
 if TYPE_CHECKING:
     from .actor import Actor, Receive
+    from .runtime import Runtime
 
 
 class SupervisorError(Exception):

@@ -37,6 +37,7 @@ from .actor import (
     Receive,
     StopProcess,
 )
+from .asyncio_actor import AsyncActor
 from .clock import Clock, TimerHandle, VirtualClock
 from .events import EventBus
 from .pid import Pid, Ref
@@ -1099,11 +1100,14 @@ class Runtime:
         try:
             result = fn(*args)
             self._leave_if_forked()
+            if isinstance(result, CoroutineType) and isinstance(proc.actor, AsyncActor):
+                result = proc.actor.run_coroutine(result)  # on its own loop, on its own thread
             if isinstance(result, (CoroutineType, AsyncGeneratorType)):
                 if isinstance(result, CoroutineType):
                     result.close()  # (never awaited: close it so Python does not warn about it)
                 raise TypeError(f"{kind} is an async def: it returned a {type(result).__name__} that "
-                                "nothing would run; write callbacks as plain functions or generators")
+                                "nothing would run; subclass AsyncActor for async callbacks, or write "
+                                "plain functions or generators")
         except BaseException as exc:
             self._leave_if_forked()
             self._failed(proc, kind, ctx, exc)
@@ -1325,6 +1329,8 @@ class Runtime:
                     proc.cond.wait()
                 if not proc.alive or self._closed:
                     self._threads = [t for t in self._threads if t.ident != me]
+                    if isinstance(proc.actor, AsyncActor):
+                        proc.actor.close_loop()
                     return
                 msg = self._next(proc)
                 if msg is NOTHING:
