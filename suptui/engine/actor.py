@@ -9,7 +9,7 @@ or stop and how built-in workers spend virtual time (``yield self.sleep(ms)``).
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn, TypeVar
 
 from .pid import Pid, Ref
 from .reasons import NORMAL, Reason
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from .client import Supervision
     from .clock import TimerHandle
     from .runtime import Runtime
+
+
+_R = TypeVar("_R")  # a resource an actor owns (``own`` gives it back with its type)
 
 
 class ExitMsg(NamedTuple):
@@ -166,7 +169,7 @@ class Actor:
         """
         return (yield from self.runtime._call_from(self, dest, request, timeout_ms))
 
-    def own(self, resource: Any) -> Any:
+    def own(self, resource: _R) -> _R:
         """Close ``resource`` (anything with ``close()``) the moment this process dies, whatever its
         thread is doing, as a BEAM port closes with its owner: a restarted acceptor can bind its port
         again at once. Returns ``resource``. ``close()`` must be quick (a socket's or a file's is)."""

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .pid import Pid
 from .reasons import Reason, format_reason
-from .specs import ChildSpec
+from .specs import ChildSpec, Strategy
 
 if TYPE_CHECKING:
     from .actor import Actor, Receive
@@ -48,16 +48,16 @@ class SupervisorClient:
         self.runtime = runtime
         self.pid = pid
 
-    def request(self, op: str, *args: Any) -> Future:
+    def request(self, op: str, *args: Any) -> Future[Any]:
         """Send one API request without waiting; the future holds the raw OTP-shaped reply."""
         return self.runtime.call(self.pid, (op, *args))
 
-    def call_async(self, op: str, *args: Any) -> Future:
+    def call_async(self, op: str, *args: Any) -> Future[Any]:
         """Send one API request without waiting; the future holds the unwrapped result or raises
         :class:`SupervisorError` (or ``NoProcess`` if the supervisor is gone)."""
-        unwrapped: Future = Future()
+        unwrapped: Future[Any] = Future()
 
-        def done(raw: Future) -> None:
+        def done(raw: Future[Any]) -> None:
             try:
                 unwrapped.set_result(unwrap(raw.result()))
             except Exception as exc:
@@ -66,17 +66,17 @@ class SupervisorClient:
         self.request(op, *args).add_done_callback(done)
         return unwrapped
 
-    def start_child_async(self, spec: ChildSpec) -> Future:
+    def start_child_async(self, spec: ChildSpec) -> Future[Pid | None]:
         """:meth:`start_child` without blocking: a future of the new pid (None if it ignored)."""
         return self.call_async("start_child", spec)
 
-    def terminate_child_async(self, child: Any) -> Future:
+    def terminate_child_async(self, child: Any) -> Future[None]:
         return self.call_async("terminate_child", child)
 
-    def restart_child_async(self, child_id: Any) -> Future:
+    def restart_child_async(self, child_id: Any) -> Future[Pid | None]:
         return self.call_async("restart_child", child_id)
 
-    def which_children_async(self) -> Future:
+    def which_children_async(self) -> Future[list[tuple[Any, Any, str]]]:
         return self.call_async("which_children")
 
     def _call(self, op: str, *args: Any) -> Any:
@@ -84,34 +84,34 @@ class SupervisorClient:
 
     def which_children(self) -> list[tuple[Any, Any, str]]:
         """``(id, pid | "restarting" | None, type)`` in reverse start order, as OTP lists them."""
-        return self._call("which_children")
+        return cast("list[tuple[Any, Any, str]]", self._call("which_children"))
 
     def which_child(self, child_id: Any) -> tuple[Any, Any, str]:
-        return self._call("which_child", child_id)
+        return cast("tuple[Any, Any, str]", self._call("which_child", child_id))
 
     def count_children(self) -> dict[str, int]:
-        return self._call("count_children")
+        return cast("dict[str, int]", self._call("count_children"))
 
     def start_child(self, spec: ChildSpec) -> Pid | None:
-        return self._call("start_child", spec)
+        return cast("Pid | None", self._call("start_child", spec))
 
     def terminate_child(self, child: Any) -> None:
         self._call("terminate_child", child)
 
     def restart_child(self, child_id: Any) -> Pid | None:
-        return self._call("restart_child", child_id)
+        return cast("Pid | None", self._call("restart_child", child_id))
 
     def delete_child(self, child_id: Any) -> None:
         self._call("delete_child", child_id)
 
     def get_childspec(self, child_id: Any) -> dict[str, Any]:
-        return self._call("get_childspec", child_id)
+        return cast("dict[str, Any]", self._call("get_childspec", child_id))
 
-    def set_strategy(self, strategy: str) -> None:
+    def set_strategy(self, strategy: Strategy) -> None:
         self._call("set_strategy", strategy)
 
     def flags(self) -> dict[str, Any]:
-        return self._call("get_flags")
+        return cast("dict[str, Any]", self._call("get_flags"))
 
 
 class Supervision:
@@ -133,19 +133,19 @@ class Supervision:
         return unwrap(reply)
 
     def which_children(self) -> Generator[Receive, Any, list[tuple[Any, Any, str]]]:
-        return (yield from self._call("which_children"))
+        return cast("list[tuple[Any, Any, str]]", (yield from self._call("which_children")))
 
     def count_children(self) -> Generator[Receive, Any, dict[str, int]]:
-        return (yield from self._call("count_children"))
+        return cast("dict[str, int]", (yield from self._call("count_children")))
 
     def start_child(self, spec: ChildSpec) -> Generator[Receive, Any, Pid | None]:
-        return (yield from self._call("start_child", spec))
+        return cast("Pid | None", (yield from self._call("start_child", spec)))
 
     def terminate_child(self, child: Any) -> Generator[Receive, Any, None]:
         yield from self._call("terminate_child", child)
 
     def restart_child(self, child_id: Any) -> Generator[Receive, Any, Pid | None]:
-        return (yield from self._call("restart_child", child_id))
+        return cast("Pid | None", (yield from self._call("restart_child", child_id)))
 
     def delete_child(self, child_id: Any) -> Generator[Receive, Any, None]:
         yield from self._call("delete_child", child_id)

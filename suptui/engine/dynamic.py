@@ -8,12 +8,12 @@ returns ignore drops the child; and shutdown signals every child at once, then c
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from .actor import TIMEOUT, DownMsg
 from .pid import Pid, Ref
 from .reasons import KILL, SHUTDOWN, Reason
-from .specs import ChildSpec, SupFlags, check_child_spec, check_flags
+from .specs import ChildSpec, Shutdown, SupFlags, check_child_spec, check_flags
 from .supervisor import RESTARTING, Child, Gen, Supervisor, how_stopped
 
 
@@ -113,7 +113,7 @@ class DynamicSupervisor(Supervisor):
         killed on time and every end is reported at the moment it happens.
         """
         started = self.now_ms()
-        pending: dict[Ref, tuple[Child, Any, bool]] = {}
+        pending: dict[Ref, tuple[Child, Shutdown, bool]] = {}
         for child in self.children:
             if child.pid == RESTARTING:
                 child.pid = None
@@ -146,7 +146,7 @@ class DynamicSupervisor(Supervisor):
         self.children = []
 
 
-def _is_timeout(shutdown: Any) -> bool:
+def _is_timeout(shutdown: Any) -> TypeGuard[int]:
     """A shutdown given in ms (``brutal_kill`` and ``infinity`` have no timer)."""
     return isinstance(shutdown, int) and not isinstance(shutdown, bool)
 

@@ -17,7 +17,7 @@ from .pid import Pid, Ref
 from .reasons import ProcessKilled, Reason
 
 if TYPE_CHECKING:
-    from .actor import Actor
+    from .actor import Actor, Receive
 
 IDLE, QUEUED, RUNNING, DEAD = range(4)
 """Where a process is in the scheduler: asleep, waiting for a thread, on one, or gone."""
@@ -69,7 +69,7 @@ class DescribeMsg(NamedTuple):
     It never enters the mailbox, so no ``receive`` can match it and no message order changes.
     """
 
-    future: Future
+    future: Future[str | None]
 
 
 INIT = InitMsg()
@@ -82,7 +82,7 @@ class Suspended:
 
     __slots__ = ("ctx", "gen", "kind", "timer")
 
-    def __init__(self, gen: Generator, kind: str, ctx: Any) -> None:
+    def __init__(self, gen: Generator[Receive, Any, Any], kind: str, ctx: Any) -> None:
         self.gen = gen
         self.kind = kind
         self.ctx = ctx
@@ -157,7 +157,7 @@ class ProcessState:
         self.async_sent = False
         self.detached = False
         self.cond: threading.Condition | None = None
-        self.exit_futures: list[Future] = []
+        self.exit_futures: list[Future[Reason]] = []
         self.busy_run = 0.0
         self.owned: list[Any] | None = None
         """Resources closed the moment the process dies (``Actor.own``), like a BEAM port's owner."""

@@ -246,7 +246,7 @@ def from_dict(obj: Mapping[str, Any], seq: int) -> Event:
         if not isinstance(obj, Mapping):
             raise ProtocolError(f"expected a JSON object, got {type(obj).__name__}")
         obj = dict(obj)
-    kind = obj.get("event")
+    kind: Any = obj.get("event")  # (a wire value: known to be text once ``cls`` is found)
     cls = KINDS.get(kind) if type(kind) is str else None
     if cls is None:
         raise ProtocolError(f"unknown event kind {kind!r} (expected one of {', '.join(KINDS)})")

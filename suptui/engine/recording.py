@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from .protocol import PROTOCOL_VERSION, Event, ProtocolError, from_dict
 
+_orjson_loads: Callable[[bytes | str], Any] | None
 try:
     from orjson import loads as _orjson_loads
 except ImportError:  # the engine has no dependencies; orjson only makes long recordings open faster
@@ -167,7 +168,7 @@ def parse_lines(lines: Iterable[bytes | str], source: str = "<recording>") -> Re
     events: list[Event] = []
     last_t = 0
     for number, raw in enumerate(lines, start=1):
-        obj = _fast_loads(raw) if len(raw) <= MAX_LINE_BYTES else _FAILED
+        obj: Any = _fast_loads(raw) if len(raw) <= MAX_LINE_BYTES else _FAILED
         if obj is _FAILED:  # the exact rules and messages: empty lines, bad UTF-8, cut-short JSON
             text = _decode(raw, source, number)
             if not text.strip():

@@ -23,7 +23,7 @@ from collections.abc import Callable, Generator
 from concurrent.futures import Future
 from concurrent.futures import wait as futures_wait
 from types import AsyncGeneratorType, CoroutineType, GeneratorType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from . import faults, reports
 from .actor import (
@@ -81,6 +81,9 @@ from .supervisor import Supervisor
 from .watchdog import Watchdog
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")  # what a waited-for future holds
+_R = TypeVar("_R")  # a resource an actor owns
 
 EXTERNAL = Pid(0)
 """The pid that stands for code outside the runtime (tests, the app, scripts)."""
@@ -176,8 +179,8 @@ class Runtime:
         self._pids = itertools.count(1)
         self._refs = itertools.count(1)
         self._decisions = itertools.count(1)
-        self._calls: dict[Ref, tuple[Future, Pid]] = {}
-        self._init_futures: dict[Pid, Future] = {}
+        self._calls: dict[Ref, tuple[Future[Any], Pid]] = {}
+        self._init_futures: dict[Pid, Future[StartResult]] = {}
         self._started_paths: set[str] = set()
         self._closed = False
         self._threads: list[threading.Thread] = []
@@ -206,9 +209,9 @@ class Runtime:
         return self.clock.now_ms()
 
     def spawn(self, cls: type[Actor], args: dict[str, Any] | None = None, *, path: str | None = None,
-              start_info: dict[str, Any] | None = None) -> Future:
+              start_info: dict[str, Any] | None = None) -> Future[StartResult]:
         """Start a top-level process; the future resolves to its :class:`StartResult` once init is done."""
-        future: Future = Future()
+        future: Future[StartResult] = Future()
         with self._lock:
             self._check_open()
             proc = self._new_process(cls, args or {}, EXTERNAL, path, start_info or {})
@@ -276,9 +279,9 @@ class Runtime:
     def cast(self, dest: Pid, msg: Any) -> None:
         self.send(dest, CastMsg(msg))
 
-    def call(self, dest: Pid, request: Any) -> Future:
+    def call(self, dest: Pid, request: Any) -> Future[Any]:
         """Send a request to ``handle_call``; the future holds the reply (or raises :class:`NoProcess`)."""
-        future: Future = Future()
+        future: Future[Any] = Future()
         with self._lock:
             proc = self._procs.get(dest)
             if proc is None or not proc.alive:
@@ -292,7 +295,7 @@ class Runtime:
     def call_sync(self, dest: Pid, request: Any, timeout: float | None = None) -> Any:
         return self.wait(self.call(dest, request), timeout)
 
-    def stop(self, dest: Pid, reason: Reason = NORMAL) -> Future:
+    def stop(self, dest: Pid, reason: Reason = NORMAL) -> Future[Reason]:
         """Make a process exit with ``reason`` after running ``terminate`` (like ``GenServer.stop``)."""
         future = self.when_dead(dest)
         self.send(dest, StopMsg(reason))
@@ -323,13 +326,13 @@ class Runtime:
             self._exit_signal(EXTERNAL, proc, KILL)
             return True
 
-    def when_dead(self, pid: Pid) -> Future:
+    def when_dead(self, pid: Pid) -> Future[Reason]:
         """A future resolved with the exit reason when ``pid`` dies.
 
         Like a monitor on a pid that is already gone, it resolves at once with ``noproc``: the engine
         keeps no record of the dead (that is what keeps a long storm's memory flat).
         """
-        future: Future = Future()
+        future: Future[Reason] = Future()
         with self._lock:
             proc = self._procs.get(pid)
             if proc is None:
@@ -355,7 +358,7 @@ class Runtime:
             proc = self._procs.get(pid)
             return proc.path if proc is not None else None
 
-    def describe_state_async(self, pid: Pid) -> Future:
+    def describe_state_async(self, pid: Pid) -> Future[str | None]:
         """Ask a process for its one-line state description; the future holds a ``str`` or ``None``.
 
         The actor's ``describe_state`` is user code, so it never runs on the caller's thread (the
@@ -366,7 +369,7 @@ class Runtime:
         ``SystemExit``, gives ``"(describe_state failed: …)"``. While the process is busy the future
         stays pending: the caller chooses how long to wait.
         """
-        future: Future = Future()
+        future: Future[str | None] = Future()
         with self._lock:
             proc = self._procs.get(pid)
             if proc is None or not proc.alive:
@@ -431,7 +434,7 @@ class Runtime:
         with self._lock:
             return sum(1 for proc in self._procs.values() if proc.thread is not None)
 
-    def wait_idle(self, until_done: Future | None = None) -> None:
+    def wait_idle(self, until_done: Future[Any] | None = None) -> None:
         """Block until no scheduler has work (or until ``until_done`` is done, if given).
 
         The virtual clock calls this between timers: time must not move while anything can still run.
@@ -442,11 +445,11 @@ class Runtime:
             while self._busy > 0 and not (until_done is not None and until_done.done()):
                 self._idle.wait()
 
-    def _wake_idle_waiters(self, _future: Future) -> None:
+    def _wake_idle_waiters(self, _future: Future[Any]) -> None:
         with self._lock:
             self._idle.notify_all()
 
-    def wait(self, future: Future, timeout: float | None = None) -> Any:
+    def wait(self, future: Future[_T], timeout: float | None = None) -> _T:
         """Wait for a future; raise ``TimeoutError`` after ``timeout`` seconds.
 
         From outside the runtime (a test, the app, a script) ``timeout`` is wall-clock time, a bound
@@ -490,8 +493,8 @@ class Runtime:
         """The processes whose callbacks run on this thread (inline inits nest), innermost last."""
         return self._running.get(threading.get_ident(), [])
 
-    def _wait_in_callback(self, stack: list[tuple[ProcessState, float]], future: Future,
-                          timeout: float | None) -> Any:
+    def _wait_in_callback(self, stack: list[tuple[ProcessState, float]], future: Future[_T],
+                          timeout: float | None) -> _T:
         """A callback blocks on a result (``call_sync``, ``SupervisorClient``, ``Runtime.start``).
 
         It cannot drive the clock (time is not its to move), and while it waits it is blocked like
@@ -618,7 +621,7 @@ class Runtime:
             me.links.add(other)
             target.links.add(me.pid)
 
-    def _own_from(self, actor: Actor, resource: Any) -> Any:
+    def _own_from(self, actor: Actor, resource: _R) -> _R:
         if not callable(getattr(resource, "close", None)):
             raise TypeError(f"own() needs something with a close() method, got {safe_repr(resource, 80)}")
         with self._lock:
@@ -764,7 +767,7 @@ class Runtime:
                 assert child.init_result is not None
                 return child.init_result
         child_pid = child.pid
-        ack = yield Receive(lambda m: type(m) is AckMsg and m.pid == child_pid)
+        ack: AckMsg = yield Receive(lambda m: type(m) is AckMsg and m.pid == child_pid)
         return ack.result
 
     # ------------------------------------------------------------------ internals (lock held unless noted)
@@ -1049,7 +1052,7 @@ class Runtime:
         else:
             self._dispatch(proc, msg)
 
-    def _describe(self, proc: ProcessState, future: Future) -> None:
+    def _describe(self, proc: ProcessState, future: Future[str | None]) -> None:
         """Serve a describe request on the process's own thread (see :meth:`describe_state_async`)."""
         actor = proc.actor
         text: str | None

@@ -10,18 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias, TypeGuard
 
 from .actor import Actor
+from .protocol import ChildType as ChildType  # defined with the event protocol, which names it too
 
-Strategy = Literal["one_for_one", "one_for_all", "rest_for_one"]
-RestartType = Literal["permanent", "transient", "temporary"]
-Shutdown = int | Literal["brutal_kill", "infinity"]
+# The engine's value types. A type checker catches a misspelt "one_for_al"; at run time nothing is
+# trusted (tree files and untyped callers pass plain strings): the checks below return OTP's errors.
+Strategy: TypeAlias = Literal["one_for_one", "one_for_all", "rest_for_one"]
+RestartType: TypeAlias = Literal["permanent", "transient", "temporary"]
+Shutdown: TypeAlias = int | Literal["brutal_kill", "infinity"]
+AutoShutdown: TypeAlias = Literal["never", "any_significant", "all_significant"]
 
-STRATEGIES: tuple[str, ...] = ("one_for_one", "one_for_all", "rest_for_one")
-RESTART_TYPES: tuple[str, ...] = ("permanent", "transient", "temporary")
-AUTO_SHUTDOWNS: tuple[str, ...] = ("never", "any_significant", "all_significant")
-CHILD_TYPES: tuple[str, ...] = ("worker", "supervisor")
+STRATEGIES: tuple[Strategy, ...] = ("one_for_one", "one_for_all", "rest_for_one")
+RESTART_TYPES: tuple[RestartType, ...] = ("permanent", "transient", "temporary")
+AUTO_SHUTDOWNS: tuple[AutoShutdown, ...] = ("never", "any_significant", "all_significant")
+CHILD_TYPES: tuple[ChildType, ...] = ("worker", "supervisor")
 
 DEFAULT_MAX_RESTARTS = 3
 DEFAULT_MAX_SECONDS = 5
@@ -35,13 +39,13 @@ class ChildSpec:
     id: str
     actor: type[Actor]
     args: Mapping[str, Any] = field(default_factory=dict)
-    restart: str = "permanent"
+    restart: RestartType = "permanent"
     shutdown: Shutdown | None = None
-    type: str | None = None
+    type: ChildType | None = None
     significant: bool = False
 
     @cached_property
-    def child_type(self) -> str:
+    def child_type(self) -> ChildType:
         if self.type is not None:
             return self.type
         from .supervisor import Supervisor
@@ -72,17 +76,17 @@ class ChildSpec:
 class SupFlags:
     """A supervisor's strategy and restart intensity (``max_restarts`` in ``max_seconds``)."""
 
-    strategy: str = "one_for_one"
+    strategy: Strategy = "one_for_one"
     max_restarts: int = DEFAULT_MAX_RESTARTS
     max_seconds: int = DEFAULT_MAX_SECONDS
-    auto_shutdown: str = "never"
+    auto_shutdown: AutoShutdown = "never"
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_flags(flags: SupFlags) -> tuple | None:
+def check_flags(flags: SupFlags) -> tuple[str, Any] | None:
     """OTP's ``{invalid_*, Value}`` for the first bad flag, or None."""
     if flags.strategy not in STRATEGIES:
         return ("invalid_strategy", flags.strategy)
@@ -95,7 +99,7 @@ def check_flags(flags: SupFlags) -> tuple | None:
     return None
 
 
-def check_child_spec(spec: ChildSpec, auto_shutdown: str = "never") -> Any:
+def check_child_spec(spec: ChildSpec, auto_shutdown: AutoShutdown = "never") -> Any:
     """OTP's validation error for one spec (``missing_id``, ``{invalid_restart_type, R}``…) or None."""
     if spec.id is None or spec.id == "":
         return "missing_id"
@@ -120,7 +124,7 @@ def check_child_spec(spec: ChildSpec, auto_shutdown: str = "never") -> Any:
     return None
 
 
-def check_child_specs(specs: Sequence[ChildSpec], auto_shutdown: str = "never") -> Any:
+def check_child_specs(specs: Sequence[ChildSpec], auto_shutdown: AutoShutdown = "never") -> Any:
     """Validate a child list at init: the first error, including ``{duplicate_child_name, Id}``."""
     seen: set[str] = set()
     for spec in specs:
@@ -133,9 +137,9 @@ def check_child_specs(specs: Sequence[ChildSpec], auto_shutdown: str = "never") 
     return None
 
 
-def supervisor_spec(id: str, children: Sequence[ChildSpec], *, strategy: str = "one_for_one",
+def supervisor_spec(id: str, children: Sequence[ChildSpec], *, strategy: Strategy = "one_for_one",
                     max_restarts: int = DEFAULT_MAX_RESTARTS, max_seconds: int = DEFAULT_MAX_SECONDS,
-                    auto_shutdown: str = "never", restart: str = "permanent",
+                    auto_shutdown: AutoShutdown = "never", restart: RestartType = "permanent",
                     shutdown: Shutdown | None = None, significant: bool = False) -> ChildSpec:
     """A child spec for a nested (static) supervisor."""
     from .supervisor import Supervisor

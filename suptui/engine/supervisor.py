@@ -9,7 +9,7 @@ message meanwhile, exactly as in OTP.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
 
 from .actor import TIMEOUT, Actor, Caller, DownMsg, ExitMsg, Receive
@@ -18,7 +18,15 @@ from .pid import Pid, Ref
 from .process import StartResult
 from .protocol import Event, GiveUp, StrategyChanged, Terminate
 from .reasons import KILL, KILLED, SHUTDOWN, Reason, format_reason, is_orderly, is_reason
-from .specs import STRATEGIES, ChildSpec, SupFlags, check_child_spec, check_child_specs, check_flags
+from .specs import (
+    STRATEGIES,
+    ChildSpec,
+    Shutdown,
+    SupFlags,
+    check_child_spec,
+    check_child_specs,
+    check_flags,
+)
 
 RESTARTING = "restarting"
 """The pid slot of a child whose restart failed and is being tried again."""
@@ -66,7 +74,7 @@ class Child:
         return self.spec.restart == "temporary"
 
 
-def how_stopped(shutdown: Any, timed_out: bool) -> str:
+def how_stopped(shutdown: Shutdown, timed_out: bool) -> str:
     """How a shutdown ended, for the ``terminate`` event: the protocol's ``how`` field."""
     if timed_out:
         return "timeout"
@@ -75,7 +83,7 @@ def how_stopped(shutdown: Any, timed_out: bool) -> str:
     return "in_time"
 
 
-def _down_for(ref: Ref):
+def _down_for(ref: Ref) -> Callable[[Any], bool]:
     return lambda msg: type(msg) is DownMsg and msg.ref == ref
 
 
@@ -252,7 +260,7 @@ class Supervisor(Actor):
         how = how_stopped(shutdown, timed_out)
         yield from self._finish_stop(child, down, shutdown, told, why, extra, how)
 
-    def _finish_stop(self, child: Child, down: Any, shutdown: Any, told: bool, why: str,
+    def _finish_stop(self, child: Child, down: Any, shutdown: Shutdown, told: bool, why: str,
                      extra: dict[str, Any] | None, how: str) -> Gen:
         """After DOWN: unlink, take the child's EXIT out of the mailbox (its reason wins), report."""
         pid = child.pid

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ctypes
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .actor import Actor
 from .reasons import ProcessKilled
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def _throw_into(thread_id: int, exc_type: type[BaseException] | None) -> int:
     target = ctypes.py_object(exc_type) if exc_type is not None else None
-    return ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), target)
+    return cast(int, ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), target))
 
 
 class Watchdog:
