@@ -156,6 +156,13 @@ def simulate(tree: str, virtual_ms: int) -> dict[str, float]:
     return {"wall_s": wall, "events": events, "events_per_s": events / wall, "virtual_s": virtual_ms / 1000}
 
 
+def replay_1m(seeks: int) -> dict[str, float]:
+    """A 1,000,000-event recording: open it in the app's replay model, then seek (benchmarks/replay.py)."""
+    from benchmarks.replay import replay_1m as measure
+
+    return measure(seeks=seeks)
+
+
 def measurements(quick: bool) -> dict[str, Callable[[], dict[str, float]]]:
     kills = 300 if quick else 2000
     return {
@@ -170,6 +177,7 @@ def measurements(quick: bool) -> dict[str, Callable[[], dict[str, float]]]:
            for n in (10, 100, 1000, 10_000)},
         **{f"scale_start_{n}": (lambda n=n: start_and_shutdown(n, 1)) for n in (100, 1000)},
         "sim_big": lambda: simulate("big", 60_000 if quick else 300_000),
+        "replay_1m": lambda: replay_1m(seeks=50 if quick else 200),
     }
 
 
@@ -202,6 +210,9 @@ def summary(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "sim_hour_bombs_s": get("sim_hour_bombs_one_for_all", "wall_s"),
         "sim_big_events_per_s": get("sim_big", "events_per_s"),
         "key_to_screen_p99_ms": None,
+        "replay_open_1m_s": get("replay_1m", "open_s"),
+        "replay_seek_p50_ms": get("replay_1m", "seek_p50_ms"),
+        "replay_seek_max_ms": get("replay_1m", "seek_max_ms"),
     }
 
 

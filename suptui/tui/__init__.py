@@ -10,8 +10,12 @@ How the parts fit (each module has one job):
 * ``narrate``     the words: one log line per event (naming every restart's cause), the banner.
 * ``rules``       what each key may do to the current selection, and why not.
 * ``liverun``     one running tree: session + time control + feed + spool; ``R`` replaces it.
+* ``replayrun``   a recording in place of a run (``suptui replay``): no engine, events folded once.
+* ``history``     a run's events and checkpoints of its view-model: any moment is a short seek.
+* ``travelkeys``  time travel (``,`` ``[`` ``]`` ``g`` ``j`` ``n``), picking a moment, ``w``'s why.
+* ``whyscreen``   the why of a crash (words from ``suptui.story.why``) and ``g``'s input.
 * ``timecontrol`` the pacer interface, and a manual one for tests that step the clock themselves.
-* ``export``      the on-disk spool of the whole stream, and ``e``'s JSONL export of it.
+* ``export``      the on-disk spool of the whole stream, and ``e``'s export of it as a recording.
 * ``sources``     the tree loader, the bundled trees and the built-in workers.
 * ``treeload``    ``R`` and the picker load trees on a daemon thread, under a time limit.
 * ``treeview``, ``logview``, ``details``, ``header``  the widgets, drawing only from the model.

@@ -243,7 +243,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         view.rebuild()
         view.select(self.model.root)
         self.timeline.reset(run.clock.now_ms, run.intensity_phase)
-        end = run.history.moment(run.history.count)
+        end = self.moment_at(run.history.count)
         self.event_log.append(end.lines)
         self._pin_lanes(end)
         self.note(f"replay of {self.source or 'a recording'}: {len(run.recording.events):,} events, "
@@ -316,7 +316,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self.moment.t = t  # no event in between: only the clock moved
             self.timeline.pin(self.timeline.model, t)
             return
-        self._show(self.history.moment(n, t))
+        self._show(self.moment_at(n, t))
 
     def _apply(self, items: list[Event | Note | Later], run: LiveRun | ReplayRun) -> None:
         changes = Changes()

@@ -17,8 +17,9 @@ Pure Python, no Textual: the replay benchmark and the tests use it without a ter
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 from ..engine.protocol import Crash, Ended, Event, Kill, Start
 from ..timeline import TimelineModel
@@ -28,7 +29,7 @@ from .narrate import LogLine, narrate
 
 SPACING = 1024
 """Events between checkpoints at first (a seek then applies about a thousand events: a few ms)."""
-MAX_CHECKPOINTS = 128
+MAX_CHECKPOINTS = 256
 """Past this many, every other checkpoint goes and the spacing doubles."""
 MAX_LIVE_EVENTS = 500_000
 """A live run's past kept for time travel (about 150 MB of events); older moments are forgotten."""
@@ -57,6 +58,10 @@ class Moment:
     lines: list[LogLine]
     current: int
     """Index in ``lines`` of the line of event ``n`` (-1 when none is shown)."""
+    window: int = 0
+    """Where the lanes of this moment start: events before it are summed up by ``seeds``."""
+    seeds: list[Start] = field(default_factory=list)
+    """The start events of the processes alive at ``window``."""
 
 
 class History:
@@ -71,7 +76,8 @@ class History:
         self._defs: dict[str, NodeDef] = base._defs
         self._checkpoints: list[Checkpoint] = [Checkpoint(0, freeze(base), base.root)]
         self._events: list[Event] = []
-        self._times: list[int] = []
+        self._times = array("q")
+        """Each kept event's time, for the bisects of "the moment at t" (8 bytes each, not an int object)."""
         self.first = 0
         """How many events were forgotten (a live run past ``max_events``): moments before are gone."""
         self.count = 0
@@ -99,7 +105,7 @@ class History:
             self.spacing *= 2
         if not self._events:
             self._events = events  # a replay's list: shared, not copied
-            self._times = [event.t for event in events]
+            self._times = array("q", [event.t for event in events])
         else:
             self._events.extend(events)
             self._times.extend(event.t for event in events)
@@ -201,59 +207,67 @@ class History:
 
     # ------------------------------------------------------------------ a moment
 
-    def moment(self, n: int, t: int | None = None, *, context: int = LOG_CONTEXT) -> Moment:
+    def moment(self, n: int, t: int | None = None, *, context: int = LOG_CONTEXT,
+               lanes_ms: int | None = None) -> Moment:
         """The tree right after event ``n`` (and the log's ``context`` lines either side).
 
         Starts from the newest checkpoint at or before ``n - context`` (so the lines before the moment
         can be narrated: :func:`narrate` reads the model as it was before each event), applies the
         events up to ``n``, copies that state for the screen, then narrates ``context`` more lines
-        after it on the copy it no longer needs. Cost: at most ``2 × spacing + 2 × context`` events.
+        after it on the copy it no longer needs. With ``lanes_ms``, the same pass notes what the lanes
+        of the ``lanes_ms`` before the moment start from (see :meth:`lanes`). Cost: at most
+        ``2 × spacing + 2 × context`` events.
         """
         n = self.clamp(n)
+        t = max(t, self.time_of(n)) if t is not None else self.time_of(n)
         begin = max(self.first, n - context)
-        start = self._checkpoint_before(begin)
+        window = n if lanes_ms is None else min(n, max(self.first, self.last_before_time(t - lanes_ms)))
+        start = self._checkpoint_before(min(begin, window))
         model = thaw(start.nodes, start.root, self._defs)
         lines: list[LogLine] = []
+        seeds: list[Start] | None = None
         apply = model.apply
         for i in range(start.n, n):
+            if i == window:
+                seeds = _alive(model)
             event = self._events[i - self.first]
             if i >= begin:
                 lines.append(_line(event, model))
             apply(event)
-        shown = thaw(freeze(model), model.root, self._defs)
+        if seeds is None:
+            seeds = _alive(model)
+        shown = thaw(model.nodes, model.root, self._defs)  # one copy: the rest goes on to the future lines
         current = len(lines) - 1
         stop = min(self.count, n + context)
         for i in range(n, stop):
             event = self._events[i - self.first]
             lines.append(_line(event, model))
             apply(event)
-        return Moment(n, t if t is not None else self.time_of(n), shown, lines, current)
+        return Moment(n, t, shown, lines, current, window, seeds)
 
-    def lanes(self, moment: Moment, span_ms: int, margin_ms: int, phase_s: float = 0.0) -> TimelineModel:
-        """A timeline of the ``span_ms`` before a moment, with nothing after it (the lanes in the past).
+    def lanes(self, moment: Moment, phase_s: float = 0.0) -> TimelineModel:
+        """A timeline of the time before a moment, with nothing after it (the lanes in the past).
 
-        Built from the checkpoint before the window (less ``margin_ms``, so the restart windows that
-        the gauges count are in it): one start per process alive there (its real start, so its bar
-        begins where it began), then the events up to the moment. Costs the events of one window.
+        One start per process alive where the window begins (its real start event, so its bar
+        begins where it began), then the events up to the moment: the events of one window, whatever
+        the length of the run. Ask :meth:`moment` with ``lanes_ms`` as wide as the lanes plus the
+        longest restart window, so the gauges count every restart still in theirs.
         """
-        since = max(0, moment.t - span_ms - margin_ms)
-        start = self._checkpoint_before(self.last_before_time(since))
-        seeds: list[Event] = []
-        for node in start.nodes.values():
-            if node.status == "running" and node.started_seq:
-                found = self.moment_of_seq(node.started_seq)
-                event = self.event(found) if found is not None else None
-                if isinstance(event, Start):  # a clean start: its cause and window are outside the lanes
-                    seeds.append(replace(event, cause=None, by_strategy=None, stamps=None, decision=None))
-        model = TimelineModel(sorted(seeds, key=lambda event: (event.t, event.seq)), phase_s=phase_s)
+        model = TimelineModel(sorted(moment.seeds, key=lambda event: (event.t, event.seq)), phase_s=phase_s)
         feed = model.feed
-        for i in range(start.n, moment.n):
+        for i in range(moment.window, moment.n):
             feed(self._events[i - self.first])
         return model
 
     def _checkpoint_before(self, n: int) -> Checkpoint:
         index = bisect_right([c.n for c in self._checkpoints], n) - 1
         return self._checkpoints[max(0, index)]
+
+
+def _alive(model: TreeModel) -> list[Start]:
+    """The start events of the processes running in ``model``."""
+    return [node.started for node in model.nodes.values()
+            if node.status == "running" and node.started is not None]
 
 
 def _line(event: Event, model: TreeModel) -> LogLine:

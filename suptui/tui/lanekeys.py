@@ -76,6 +76,7 @@ class LaneKeys:
         self._zoomed()
 
     def _zoomed(self: SuptuiApp) -> None:
+        self.repin_lanes()  # the past's lanes hold only the window they were built for
         self.lanes_pane.border_title = self.lanes_title()
         if isinstance(self.screen, LanesScreen):
             self.screen.retitle()

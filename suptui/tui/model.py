@@ -75,6 +75,8 @@ class NodeView:
     gave_up: GiveUp | None = None
     """The ``give_up`` event, while this supervisor is down because of it."""
     zombies: int = 0
+    started: Start | None = None
+    """The start event of its current (or last) process: the lanes of a past moment begin its bar there."""
     started_seq: int = 0
     ended_seq: int = 0
     version: int = field(default_factory=lambda: next(_VERSIONS))
@@ -216,7 +218,7 @@ class TreeModel:
         node = self.nodes.get(e.path)
         if node is None or (node.status == "removed" and not node.defined):
             node = self._node_from_start(e, changes)
-        node.status, node.pid, node.started_seq = "running", e.pid, e.seq
+        node.status, node.pid, node.started_seq, node.started = "running", e.pid, e.seq, e
         node.gave_up = None
         if e.restart:
             node.restarts += 1
@@ -465,7 +467,8 @@ _HANDLERS: dict[type[Event], Callable[[TreeModel, Any, Changes], None]] = {
 
 
 Frozen = dict[str, NodeView]
-"""A model's nodes at one moment, never mutated again: a checkpoint (see :func:`freeze`)."""
+"""A model's nodes at one moment, never mutated again: a checkpoint (see :func:`freeze`; its nodes'
+``children`` are tuples, :func:`thaw` gives lists back)."""
 
 
 def freeze(model: TreeModel, previous: Frozen | None = None) -> Frozen:
@@ -478,7 +481,7 @@ def freeze(model: TreeModel, previous: Frozen | None = None) -> Frozen:
     out: Frozen = {}
     for path, node in model.nodes.items():
         old = previous.get(path) if previous is not None else None
-        out[path] = old if old is not None and old.version == node.version else _copy_node(node)
+        out[path] = old if old is not None and old.version == node.version else _snapshot_node(node)
     return out
 
 
@@ -492,6 +495,14 @@ def thaw(frozen: Frozen, root: str | None, defs: dict[str, NodeDef]) -> TreeMode
 
 
 _NODE_FIELDS = operator.attrgetter(*(item.name for item in dataclasses.fields(NodeView)))
+
+
+def _snapshot_node(node: NodeView) -> NodeView:
+    """A node for a checkpoint: never mutated again, so its children are a tuple (a worker's is the
+    shared empty one: a thousand workers cost no lists)."""
+    twin = NodeView(*_NODE_FIELDS(node))
+    twin.children = tuple(node.children)  # type: ignore[assignment]  # read-only in a checkpoint
+    return twin
 
 
 def _copy_node(node: NodeView) -> NodeView:

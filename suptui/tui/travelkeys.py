@@ -82,7 +82,13 @@ class TravelKeys:
         if n >= end_n and t >= end_t:
             self.back_to_now()
             return
-        self._show(history.moment(n, max(t, history.time_of(n))))
+        self._show(self.moment_at(n, t))
+
+    def moment_at(self: SuptuiApp, n: int, t: int | None = None) -> Moment:
+        """The moment after event ``n``, with what its lanes need (the window on screen, plus the
+        longest restart window so the gauges count every restart still in it)."""
+        assert self.history is not None
+        return self.history.moment(n, t, lanes_ms=self.timeline.span_ms + self._margin_ms())
 
     def _end_point(self: SuptuiApp) -> tuple[int, int]:
         if self.replay is not None:
@@ -103,8 +109,14 @@ class TravelKeys:
     def _pin_lanes(self: SuptuiApp, moment: Moment) -> None:
         assert self.history is not None
         phase = self.live.intensity_phase if self.live is not None else 0.0
-        self.timeline.pin(self.history.lanes(moment, self.timeline.span_ms, self._margin_ms(), phase),
-                          moment.t)
+        self.timeline.pin(self.history.lanes(moment, phase), moment.t)
+
+    def repin_lanes(self: SuptuiApp) -> None:
+        """After a zoom: the lanes of the moment shown (a replay's end too) again, for the new width."""
+        if self.moment is not None:
+            self._pin_lanes(self.moment_at(self.moment.n, self.moment.t))
+        elif self.replay is not None:
+            self._pin_lanes(self.moment_at(self.replay.history.count))
 
     def _margin_ms(self: SuptuiApp) -> int:
         periods = [node.max_seconds for node in self.model.nodes.values()
@@ -132,7 +144,7 @@ class TravelKeys:
         self.event_log.show_live()
         if self.replay is not None:
             self.replay.time.seek(self.replay.end_ms)
-            self._pin_lanes(self.history.moment(self.history.count) if self.history else None)  # type: ignore[arg-type]
+            self._pin_lanes(self.moment_at(self.replay.history.count))
         else:
             self.timeline.unpin()
         self.drain_now()

@@ -220,3 +220,43 @@ async def test_the_goto_input_refuses_what_is_not_a_number(replay_factory) -> No
         assert app.moment is None and len(app.screen_stack) == 2
         await keys(pilot, "escape")
         assert len(app.screen_stack) == 1
+
+
+async def test_space_plays_a_replay_over_recorded_time_at_the_chosen_speed(replay_factory) -> None:
+    recording = record("bombs", 6500)
+    wall = [0.0]
+    app = replay_factory(recording, wall=lambda: wall[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_replay(pilot)
+        await keys(pilot, "space")  # at the end: plays from the start
+        assert app.live is not None and not app.live.time.paused
+        wall[0] = 1.5
+        app.drain_now()
+        assert app.moment is not None and app.moment.t == 1500
+        assert statuses(app.model) == statuses(live_model_at(recording, 1500))
+        await keys(pilot, "plus")  # ×2 from here
+        wall[0] = 2.5
+        app.drain_now()
+        assert app.moment is not None and app.moment.t == 3500
+        assert statuses(app.model) == statuses(live_model_at(recording, 3500))
+        await keys(pilot, "space")  # pause: the moment stays
+        wall[0] = 10.0
+        app.drain_now()
+        assert app.moment is not None and app.moment.t == 3500
+        await keys(pilot, "space")
+        wall[0] = 12.0
+        app.drain_now()  # past the end: now again, paused
+        await settle_replay(pilot)
+        assert app.moment is None and app.live.time.paused
+
+
+async def test_the_palette_lists_live_keys_as_off_in_a_replay(replay_factory) -> None:
+    from suptui.tui.commands import BindingCommands
+
+    app = replay_factory(record("bombs", 3000))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_replay(pilot)
+        provider = BindingCommands(app.screen)
+        commands = {title: help_text for title, help_text, _ in provider._enabled()}
+        assert commands["Kill  (k) — off"].startswith("off: a replay shows a recording")
+        assert "Back  (,)" in commands and "Why  (w)" in commands
