@@ -19,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict suptui/engine
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
