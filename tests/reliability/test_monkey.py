@@ -122,15 +122,17 @@ def stuck(app: SuptuiApp, pid: Pid) -> str:
 
 
 def disagreements(app: SuptuiApp, engine: dict[str, dict[str, Any]]) -> list[str]:
-    """Where the app's rows say something else than the engine about a live supervisor's children."""
+    """Where the app's tree now says something else than the engine about a live supervisor's children
+    (the tree now: the monkey may have left the screen on a moment of the past, which ``n`` leaves)."""
     problems = []
+    model = app.live_model
     for sup, kids in engine.items():
-        node = app.model.nodes.get(sup)
+        node = model.nodes.get(sup)
         if node is None:
             problems.append(f"{sup}: live in the engine, missing in the app")
             continue
-        shown = {app.model.nodes[c].id: app.model.nodes[c] for c in node.children
-                 if c in app.model.nodes and app.model.nodes[c].status != "removed"}
+        shown = {model.nodes[c].id: model.nodes[c] for c in node.children
+                 if c in model.nodes and model.nodes[c].status != "removed"}
         if set(shown) != set(kids):
             problems.append(f"{sup}: engine has {sorted(kids)}, app shows {sorted(shown)}")
         for child_id, pid in kids.items():
@@ -144,7 +146,7 @@ def disagreements(app: SuptuiApp, engine: dict[str, dict[str, Any]]) -> list[str
         if node.status != "running" or node.pid != str(app.live.session.pid_of(sup)):
             problems.append(f"{sup}: live in the engine, app says {node.status} {node.pid}")
     assert app.live is not None
-    for path, view in app.model.nodes.items():  # and nothing shown running is dead or someone else
+    for path, view in model.nodes.items():  # and nothing shown running is dead or someone else
         engine_pid = app.live.session.pid_of(path)
         if view.running and view.pid != str(engine_pid):
             problems.append(f"{path}: app shows {view.pid} running, engine has {engine_pid}")
