@@ -31,8 +31,11 @@ SPACING = 1024
 """Events between checkpoints at first (a seek then applies about a thousand events: a few ms)."""
 MAX_CHECKPOINTS = 256
 """Past this many, every other checkpoint goes and the spacing doubles."""
-MAX_LIVE_EVENTS = 500_000
-"""A live run's past kept for time travel (about 150 MB of events); older moments are forgotten."""
+MAX_LIVE_EVENTS = 200_000
+"""A live run's past kept for time travel (about 60 MB of events); older moments are forgotten."""
+MAX_LIVE_CHECKPOINTS = 64
+"""A live run's checkpoints (a 1,000-node tree in a crash storm: about 40 MB); seeks stay short, as a
+live run keeps at most :data:`MAX_LIVE_EVENTS` events."""
 LOG_CONTEXT = 200
 """Log lines narrated either side of a moment shown in the past."""
 
