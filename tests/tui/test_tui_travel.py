@@ -260,3 +260,26 @@ async def test_the_palette_lists_live_keys_as_off_in_a_replay(replay_factory) ->
         commands = {title: help_text for title, help_text, _ in provider._enabled()}
         assert commands["Kill  (k) — off"].startswith("off: a replay shows a recording")
         assert "Back  (,)" in commands and "Why  (w)" in commands
+
+
+async def test_the_apps_own_recording_replays_to_the_trees_the_live_app_showed(app_factory, replay_factory,
+                                                                                tmp_path: Path) -> None:
+    """A live app on bombs_reordered, its tree noted at several moments; e records the run; the replay
+    of that file shows the same tree at each of those moments."""
+    seen: dict[int, dict] = {}
+    live = app_factory("bombs_reordered", export_dir=tmp_path / "out")
+    async with live.run_test(size=SIZE) as pilot:
+        for t in (1000, 2000, 4500, 5000, 7000, 10_000):
+            await advance(pilot, t)
+            seen[t] = statuses(live.live_model)
+        await press(pilot, "e")
+    files = list((tmp_path / "out").glob("*.jsonl"))
+    assert len(files) == 1
+    app = replay_factory(read_recording(files[0]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_replay(pilot)
+        assert statuses(app.model) == seen[10_000]
+        for t, expected in seen.items():
+            if t < 10_000:
+                await keys(pilot, "g", *str(t / 1000), "enter")
+                assert statuses(app.model) == expected, t
