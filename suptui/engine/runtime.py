@@ -279,8 +279,12 @@ class Runtime:
     def cast(self, dest: Pid, msg: Any) -> None:
         self.send(dest, CastMsg(msg))
 
-    def call(self, dest: Pid, request: Any) -> Future[Any]:
-        """Send a request to ``handle_call``; the future holds the reply (or raises :class:`NoProcess`)."""
+    def call(self, dest: Pid, request: Any, timeout_ms: float | None = None) -> Future[Any]:
+        """Send a request to ``handle_call``; the future holds the reply (or raises :class:`NoProcess`).
+
+        With ``timeout_ms`` (on the runtime's clock, like ``Actor.call``'s), the future fails with
+        ``TimeoutError`` if no reply came by then; a late reply is dropped, as OTP drops one.
+        """
         future: Future[Any] = Future()
         with self._lock:
             proc = self._procs.get(dest)
@@ -290,7 +294,15 @@ class Runtime:
             ref = self._new_ref()
             self._calls[ref] = (future, dest)
             self._deliver(proc, CallMsg(ref, None, request))
+            if timeout_ms is not None:
+                self.clock.call_later(timeout_ms, lambda: self._call_timed_out(ref, dest, timeout_ms))
         return future
+
+    def _call_timed_out(self, ref: Ref, dest: Pid, timeout_ms: float) -> None:
+        with self._lock:
+            entry = self._calls.pop(ref, None)
+        if entry is not None and not entry[0].done():
+            entry[0].set_exception(TimeoutError(f"call to {dest} got no reply within {timeout_ms:g} ms"))
 
     def call_sync(self, dest: Pid, request: Any, timeout: float | None = None) -> Any:
         return self.wait(self.call(dest, request), timeout)

@@ -88,3 +88,20 @@ def test_run_returns_the_root_s_reason_and_stops_in_order_on_sigterm() -> None:
     assert reason == "shutdown"
     assert rt.threads() == [] or all(not t.is_alive() for t in rt.threads())
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handlers given back
+
+
+def test_a_call_from_outside_can_time_out_on_the_runtime_s_clock() -> None:
+    class Silent(Actor):
+        def handle_call(self, request: Any, caller: Any) -> Any:
+            from suptui.engine import NOREPLY
+
+            return NOREPLY  # never answers
+
+    with Runtime(VirtualClock(), log_reports=False) as rt:
+        pid = rt.start(Silent, path="silent")
+        future = rt.call(pid, "hello", timeout_ms=500)
+        rt.clock.advance_to(499)
+        assert not future.done()
+        rt.clock.advance_to(500)
+        with pytest.raises(TimeoutError, match="no reply within 500 ms"):
+            future.result(0)
