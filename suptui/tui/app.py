@@ -703,9 +703,11 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self._settle_soon()
 
     def _forget(self, path: str) -> None:
+        """delete_child said ok: the tree now forgets the child (a past moment shown keeps it)."""
         changes = Changes()
-        self.model.remove(path, changes)
-        self.tree_view.apply(changes, self.wall())
+        self.live_model.remove(path, changes)
+        if self.moment is None:
+            self.tree_view.apply(changes, self.wall())
 
     @guarded
     def action_add_child(self) -> None:
@@ -741,7 +743,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             n += 1
         child = NodeDef(id=f"{worker}{n}", path=f"{sup_path}/{worker}{n}", kind="worker", restart=restart,
                         worker=worker, actor=actor)
-        self.model.expect(child)
+        self.live_model.expect(child)
         self._reply(self._live().session.start_child(sup_path, child),
                     f"start_child {self.model.display(child.path)}")
         self._settle_soon()

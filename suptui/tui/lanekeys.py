@@ -21,6 +21,7 @@ from .guard import guarded
 from .lanes import LanesView
 from .lanescreen import LanesScreen
 from .liverun import LiveRun
+from .replayrun import ReplayRun
 
 if TYPE_CHECKING:
     from .app import SuptuiApp
@@ -90,19 +91,21 @@ class LaneKeys:
     @guarded
     def action_export_svg(self: SuptuiApp) -> None:
         """The whole run so far, 0 to the end of the current second, as the headless ``--format svg``
-        draws it; rendered here (the model belongs to this thread), written on a worker."""
-        run = self._live()
+        draws it; rendered here (the model belongs to this thread), written on a worker. In the past
+        or in a replay, the lanes' timeline holds the window on screen: that window is drawn."""
+        run = self._run()
         self.drain_now()  # everything that happened up to the key press is in the timeline
-        now = int(run.clock.now_ms())
+        now = int(self.shown_ms())
         until = (now // 1000 + 1) * 1000
+        since = self.timeline.window()[0] if self.timeline.pinned is not None else 0
         name = self._source_name() or (self.current_tree.root.id if self.current_tree else "tree")
         title = f"{self.current_tree.title if self.current_tree and self.current_tree.title else name}" \
-                f" · 0–{until // 1000} s"
-        svg = render_svg(self.timeline.model, 0, until, title=title, now=now)
+                f" · {since // 1000}–{until // 1000} s"
+        svg = render_svg(self.timeline.model, since, until, title=title, now=now)
         self._write_svg(run, export_path(self.export_dir, name, time.time(), suffix="svg"), svg)
 
     @work(thread=True, group="export")
-    def _write_svg(self: SuptuiApp, run: LiveRun, path: Path, svg: str) -> None:
+    def _write_svg(self: SuptuiApp, run: LiveRun | ReplayRun, path: Path, svg: str) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(svg, encoding="utf-8")

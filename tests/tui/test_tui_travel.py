@@ -283,3 +283,13 @@ async def test_the_apps_own_recording_replays_to_the_trees_the_live_app_showed(a
             if t < 10_000:
                 await keys(pilot, "g", *str(t / 1000), "enter")
                 assert statuses(app.model) == expected, t
+
+
+async def test_S_in_a_replay_draws_the_window_on_screen(replay_factory, tmp_path: Path) -> None:
+    app = replay_factory(record("bombs", 6500), export_dir=tmp_path / "out")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_replay(pilot)
+        await keys(pilot, "g", "4", "enter", "S")
+        files = list((tmp_path / "out").glob("*.svg"))
+        assert len(files) == 1 and "<svg" in files[0].read_text()
+        assert "0–5 s" in files[0].read_text()
