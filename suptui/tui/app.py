@@ -42,7 +42,7 @@ from .export import export_path
 from .feed import EventFeed, FeedLogHandler, Later, Note
 from .guard import exc_text, guarded
 from .header import HeaderState, PlaygroundHeader, header_content
-from .history import MAX_LIVE_CHECKPOINTS, MAX_LIVE_EVENTS, History, Moment
+from .history import LIVE_SPACING, MAX_LIVE_CHECKPOINTS, MAX_LIVE_EVENTS, History, Moment
 from .lanekeys import LaneKeys
 from .lanes import LanesView
 from .lanescreen import LanesScreen
@@ -217,7 +217,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self.event_log.show_live()
         self.model = self.live_model
         self.model.load(tree)
-        self.history = History(self.model, max_events=MAX_LIVE_EVENTS, max_checkpoints=MAX_LIVE_CHECKPOINTS)
+        self.history = History(self.model, spacing=LIVE_SPACING, max_events=MAX_LIVE_EVENTS,
+                               max_checkpoints=MAX_LIVE_CHECKPOINTS)
         view = self.tree_view
         view.model = self.model
         view.collapsed.clear()

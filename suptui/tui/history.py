@@ -33,6 +33,9 @@ MAX_CHECKPOINTS = 256
 """Past this many, every other checkpoint goes and the spacing doubles."""
 MAX_LIVE_EVENTS = 200_000
 """A live run's past kept for time travel (about 60 MB of events); older moments are forgotten."""
+LIVE_SPACING = 4096
+"""A live run checkpoints every 4,096 events from the start: the drain pays for each checkpoint (a
+walk of the tree), and a live run's seeks are few; past 64 checkpoints the spacing doubles anyway."""
 MAX_LIVE_CHECKPOINTS = 64
 """A live run's checkpoints (a 1,000-node tree in a crash storm: about 40 MB); seeks stay short, as a
 live run keeps at most :data:`MAX_LIVE_EVENTS` events."""
