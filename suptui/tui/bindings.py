@@ -65,6 +65,10 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
            id="travel.back_second", key_display="["),
         _b("right_square_bracket", "forward_second", "Forward 1 s", "Show the moment one second later "
            "(past now: now).", id="travel.forward_second", key_display="]"),
+        _b("left_curly_bracket", "crash(-1)", "Previous crash", "Show the moment right after the crash "
+           "before the one shown (any node).", id="travel.previous_crash", key_display="{"),
+        _b("right_curly_bracket", "crash(1)", "Next crash", "Show the moment right after the next crash.",
+           id="travel.next_crash", key_display="}"),
         _b("g", "goto", "Go to…", "Show the moment at a second you type.", id="travel.goto"),
         _b("j", "last_crash", "Last crash", "Go to the selected node's last crash before the moment shown "
            "(clicking a log line or a crash on a lane goes there too).", id="travel.last_crash"),

@@ -203,6 +203,18 @@ class History:
                 return event.seq
         return None
 
+    def crash_near(self, n: int, forward: bool, limit: int = 200_000) -> int | None:
+        """The moment right after the first crash after moment ``n`` (``forward``) or the last one
+        before it, looking at most ``limit`` events away."""
+        if forward:
+            indices = range(n - self.first, min(len(self._events), n - self.first + limit))
+        else:
+            indices = range(n - 2 - self.first, max(-1, n - 2 - self.first - limit), -1)
+        for index in indices:
+            if isinstance(self._events[index], Crash):
+                return self.first + index + 1
+        return None
+
     def clamp(self, n: int) -> int:
         return max(self.first, min(self.count, n))
 

@@ -1,5 +1,5 @@
-"""Time travel: ``,`` ``[`` ``]`` ``g`` ``j`` ``n`` (and ``.`` in the past), picking a log line or a
-crash on a lane, and ``w``, the why of a crash.
+"""Time travel: ``,`` ``[`` ``]`` ``{`` ``}`` ``g`` ``j`` ``n`` (and ``.`` in the past), picking a log
+line or a crash on a lane, and ``w``, the why of a crash.
 
 A mixin of :class:`~suptui.tui.app.SuptuiApp`. The app's :class:`~suptui.tui.history.History` keeps
 the run's events and checkpoints of its tree; showing a moment is one ``History.moment`` (nearest
@@ -189,6 +189,20 @@ class TravelKeys:
         first_t = self.history.time_of(self.history.first) if self.history.first else 0
         t = max(first_t, t)
         self.travel_to(self.history.moment_at_time(t), t)
+
+    @guarded
+    def action_crash(self: SuptuiApp, direction: int) -> None:
+        if not self._can_travel():
+            return
+        assert self.history is not None
+        n, _ = self._point()
+        found = self.history.crash_near(n, forward=direction > 0)
+        if found is None:
+            self.note(f"no crash {'after' if direction > 0 else 'before'} t = {format_t(self.shown_ms())} s "
+                      "(in the history kept)", "note")
+            self.drain_now()
+            return
+        self.travel_to(found)
 
     @guarded
     def action_goto(self: SuptuiApp) -> None:

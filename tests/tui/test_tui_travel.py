@@ -293,3 +293,20 @@ async def test_S_in_a_replay_draws_the_window_on_screen(replay_factory, tmp_path
         files = list((tmp_path / "out").glob("*.svg"))
         assert len(files) == 1 and "<svg" in files[0].read_text()
         assert "0–5 s" in files[0].read_text()
+
+
+async def test_braces_step_from_crash_to_crash(replay_factory) -> None:
+    recording = record("bombs", 6500)
+    crash_times = [event.t for event in recording.events if isinstance(event, Crash)]
+    app = replay_factory(recording)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_replay(pilot)
+        await keys(pilot, "g", "0", "enter")
+        seen = []
+        for _ in crash_times:
+            await keys(pilot, "right_curly_bracket")
+            assert app.moment is not None and isinstance(app.history.event(app.moment.n), Crash)
+            seen.append(app.moment.t)
+        assert seen == crash_times
+        await keys(pilot, "left_curly_bracket")
+        assert app.moment is not None and app.moment.t == crash_times[-2]
