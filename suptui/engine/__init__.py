@@ -12,6 +12,7 @@ from .actor import IGNORE, NOREPLY, TIMEOUT, Actor, Caller, DownMsg, ExitMsg, St
 from .asyncio_actor import AsyncActor, AsyncSupervision
 from .client import Supervision, SupervisorClient, SupervisorError
 from .clock import Clock, RealClock, VirtualClock
+from .context import NoProcess, ProcessContext
 from .dynamic import DynamicSupervisor
 from .events import EVENT_KINDS, Event, EventBus, EventRecorder, make_event
 from .pacer import Pacer
@@ -32,7 +33,7 @@ from .protocol import (
 )
 from .protocol import Crash as CrashEvent
 from .reasons import Crash, format_reason, is_orderly
-from .runtime import Deadlock, NoProcess, Runtime, StartError
+from .runtime import Deadlock, Runtime, StartError
 from .specs import ChildSpec, SupFlags, supervisor_spec
 from .supervisor import RESTARTING, Supervisor
 
@@ -66,6 +67,7 @@ __all__ = [
     "NoProcess",
     "Pacer",
     "Pid",
+    "ProcessContext",
     "ProtocolError",
     "RealClock",
     "Ref",

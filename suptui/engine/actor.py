@@ -18,6 +18,7 @@ from .reasons import ProcessKilled as ProcessKilled  # re-exported: callbacks ma
 if TYPE_CHECKING:
     from .client import Supervision
     from .clock import TimerHandle
+    from .context import ProcessContext
     from .runtime import Runtime
 
 
@@ -99,6 +100,9 @@ class Actor:
     pid: Pid
     runtime: Runtime
     path: str
+    context: ProcessContext
+    """This process's handle on its runtime (set by the runtime before ``init``): the whole process
+    API, which the helpers below delegate to, and what supervisors use to start and stop children."""
 
     # -- callbacks (run by the runtime, one at a time, never concurrently for one actor) --
 
@@ -130,36 +134,41 @@ class Actor:
         death. Resources registered with :meth:`own` are already closed by then."""
         return None
 
-    # -- the process API, for use inside callbacks --
+    # -- the process API, for use inside callbacks: each one delegates to ``self.context`` --
 
     def send(self, dest: Pid, msg: Any) -> None:
-        self.runtime._send_from(self, dest, msg)
+        """Put ``msg`` in ``dest``'s mailbox (:meth:`ProcessContext.send`)."""
+        self.context.send(dest, msg)
+
+    def cast(self, dest: Pid, msg: Any) -> None:
+        """Send ``msg`` to ``dest``'s ``handle_cast``."""
+        self.context.cast(dest, msg)
 
     def send_after(self, delay_ms: float, msg: Any, dest: Pid | None = None) -> TimerHandle:
         """Deliver ``msg`` later; dropped if the destination has died by then (as in Erlang)."""
-        return self.runtime._send_after_from(self, dest or self.pid, delay_ms, msg)
+        return self.context.send_after(delay_ms, msg, dest)
 
     def cancel_timer(self, handle: TimerHandle) -> None:
-        self.runtime.clock.cancel(handle)
+        self.context.cancel_timer(handle)
 
     def now_ms(self) -> float:
-        return self.runtime.clock.now_ms()
+        return self.context.now_ms()
 
     def link(self, other: Pid) -> None:
-        self.runtime._link_from(self, other)
+        self.context.link(other)
 
     def unlink(self, other: Pid) -> None:
-        self.runtime._unlink_from(self, other)
+        self.context.unlink(other)
 
     def monitor(self, other: Pid) -> Ref:
-        return self.runtime._monitor_from(self, other)
+        return self.context.monitor(other)
 
     def demonitor(self, ref: Ref) -> None:
-        self.runtime._demonitor_from(self, ref)
+        self.context.demonitor(ref)
 
     def exit(self, dest: Pid, reason: Reason) -> None:
         """Send an exit signal (Erlang's ``exit/2``): ``kill`` cannot be trapped."""
-        self.runtime._exit_signal_from(self, dest, reason)
+        self.context.exit(dest, reason)
 
     def call(self, dest: Pid, request: Any, timeout_ms: float | None = 5000) -> Generator[Receive, Any, Any]:
         """Ask another process's ``handle_call``: use as ``reply = yield from self.call(pid, request)``.
@@ -167,22 +176,20 @@ class Actor:
         Raises ``NoProcess`` if the callee dies first and ``TimeoutError`` after ``timeout_ms``
         (OTP's default is 5 s too); either one, uncaught, crashes the caller, as in OTP.
         """
-        return (yield from self.runtime._call_from(self, dest, request, timeout_ms))
+        return self.context.call(dest, request, timeout_ms)
 
     def own(self, resource: _R) -> _R:
         """Close ``resource`` (anything with ``close()``) the moment this process dies, whatever its
         thread is doing, as a BEAM port closes with its owner: a restarted acceptor can bind its port
         again at once. Returns ``resource``. ``close()`` must be quick (a socket's or a file's is)."""
-        return self.runtime._own_from(self, resource)
+        return self.context.own(resource)
 
     def supervisor(self, pid: Pid, timeout_ms: float | None = 5000) -> Supervision:
         """A supervisor's API for this callback: ``yield from self.supervisor(pid).start_child(spec)``."""
-        from .client import Supervision  # (client.py imports the runtime, which imports this module)
-
-        return Supervision(self, pid, timeout_ms)
+        return self.context.supervisor(pid, timeout_ms)
 
     def reply(self, caller: Caller, value: Any) -> None:
-        self.runtime._reply(caller, value)
+        self.context.reply(caller, value)
 
     def stop(self, reason: Reason = NORMAL) -> NoReturn:
         raise StopProcess(reason)

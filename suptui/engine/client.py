@@ -21,6 +21,7 @@ from .specs import ChildSpec, Strategy
 
 if TYPE_CHECKING:
     from .actor import Actor, Receive
+    from .context import ProcessContext
     from .runtime import Runtime
 
 
@@ -123,8 +124,9 @@ class Supervision:
     ``TimeoutError`` after ``timeout_ms`` of the runtime's clock.
     """
 
-    def __init__(self, actor: Actor, pid: Pid, timeout_ms: float | None = 5000) -> None:
+    def __init__(self, actor: Actor | ProcessContext, pid: Pid, timeout_ms: float | None = 5000) -> None:
         self.actor = actor
+        """Whose callback asks: an actor or its :class:`~suptui.engine.context.ProcessContext`."""
         self.pid = pid
         self.timeout_ms = timeout_ms
 

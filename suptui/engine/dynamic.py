@@ -121,7 +121,7 @@ class DynamicSupervisor(Supervisor):
                 continue
             pid = child.pid
             assert isinstance(pid, Pid)
-            told = self.runtime._request_stop(pid)
+            told = self.context.mark_stopping(pid)
             ref = self.monitor(pid)
             shutdown = child.spec.shutdown_spec
             self.exit(pid, KILL if shutdown == "brutal_kill" else SHUTDOWN)

@@ -39,6 +39,8 @@ from .actor import (
 )
 from .asyncio_actor import AsyncActor
 from .clock import Clock, TimerHandle, VirtualClock
+from .context import NoProcess as NoProcess  # (re-exported: it was defined here)
+from .context import ProcessContext
 from .events import EventBus
 from .pid import Pid, Ref
 from .process import (
@@ -83,19 +85,9 @@ from .watchdog import Watchdog
 log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")  # what a waited-for future holds
-_R = TypeVar("_R")  # a resource an actor owns
 
 EXTERNAL = Pid(0)
 """The pid that stands for code outside the runtime (tests, the app, scripts)."""
-
-class NoProcess(Exception):
-    """A call was made to a process that does not exist or died before replying."""
-
-    def __init__(self, pid: Pid, reason: Reason = "noproc") -> None:
-        super().__init__(f"process {pid} is not alive ({format_reason(reason)})")
-        self.pid = pid
-        self.reason = reason
-
 
 class Deadlock(Exception):
     """A virtual-clock wait can never finish: nothing is runnable and no timer is scheduled."""
@@ -600,100 +592,8 @@ class Runtime:
         with self._lock:
             return [t for t in self._threads if t.is_alive()]
 
-    # ------------------------------------------------------------------ process API (callback thread)
-
-    def _record(self, actor: Actor) -> ProcessState:
-        proc = self._procs.get(actor.pid)
-        if proc is None or not proc.alive:
-            raise ProcessKilled()
-        return proc
-
-    def _send_from(self, actor: Actor, dest: Pid, msg: Any) -> None:
-        with self._lock:
-            self._record(actor)
-            target = self._procs.get(dest)
-            if target is not None:
-                self._deliver(target, msg)
-
-    def _send_after_from(self, actor: Actor, dest: Pid, delay_ms: float, msg: Any) -> TimerHandle:
-        with self._lock:
-            self._record(actor)
-            target = self._procs.get(dest)
-            if target is None or not target.alive:
-                return TimerHandle(0, 0, lambda: None)
-            return self._timer_to(target, delay_ms, msg)
-
-    def _link_from(self, actor: Actor, other: Pid) -> None:
-        with self._lock:
-            me = self._record(actor)
-            target = self._procs.get(other)
-            if target is None or not target.alive:
-                self._exit_signal(other, me, "noproc")
-                return
-            me.links.add(other)
-            target.links.add(me.pid)
-
-    def _own_from(self, actor: Actor, resource: _R) -> _R:
-        if not callable(getattr(resource, "close", None)):
-            raise TypeError(f"own() needs something with a close() method, got {safe_repr(resource, 80)}")
-        with self._lock:
-            me = self._record(actor)
-            if me.owned is None:
-                me.owned = []
-            me.owned.append(resource)
-        return resource
-
-    def _close_owned(self, proc: ProcessState) -> None:
-        """Close what the process owned, newest first, at its death (lock held: closes must be quick)."""
-        owned, proc.owned = proc.owned or [], None
-        for resource in reversed(owned):
-            try:
-                if isinstance(resource, socket.socket):
-                    # close() alone does not wake a thread blocked in accept()/recv() on Linux: the
-                    # blocked call keeps the socket (and its port) alive until it returns.
-                    with contextlib.suppress(OSError):
-                        resource.shutdown(socket.SHUT_RDWR)
-                resource.close()
-            except ProcessKilled:
-                raise
-            except BaseException as exc:
-                log.warning("%s (%s): closing %s at its death failed: %s", proc.path, proc.pid,
-                            safe_repr(resource, 80), safe_str(exc, 200))
-
-    def _unlink_from(self, actor: Actor, other: Pid) -> None:
-        with self._lock:
-            me = self._record(actor)
-            me.links.discard(other)
-            target = self._procs.get(other)
-            if target is not None:
-                target.links.discard(me.pid)
-
-    def _monitor_from(self, actor: Actor, other: Pid) -> Ref:
-        with self._lock:
-            me = self._record(actor)
-            ref = self._new_ref()
-            target = self._procs.get(other)
-            if target is None or not target.alive:
-                self._deliver(me, DownMsg(ref, other, "noproc"))
-            else:
-                me.monitors[ref] = other
-                target.monitored_by[ref] = me.pid
-            return ref
-
-    def _demonitor_from(self, actor: Actor, ref: Ref) -> None:
-        with self._lock:
-            me = self._record(actor)
-            other = me.monitors.pop(ref, None)
-            target = self._procs.get(other) if other is not None else None
-            if target is not None:
-                target.monitored_by.pop(ref, None)
-
-    def _exit_signal_from(self, actor: Actor, dest: Pid, reason: Reason) -> None:
-        with self._lock:
-            me = self._record(actor)
-            target = self._procs.get(dest)
-            if target is not None:
-                self._exit_signal(me.pid, target, reason)
+    # ------------------------------------------------------------------ the process API's runtime half
+    # (ProcessContext, context.py, is the public half: these run on a process's callback thread)
 
     def _reply(self, caller: Caller, value: Any) -> None:
         with self._lock:
@@ -706,55 +606,18 @@ class Runtime:
                 if target is not None:
                     self._deliver(target, ReplyMsg(caller.ref, value))
 
-    def _call_from(self, actor: Actor, dest: Pid, request: Any,
-                   timeout_ms: float | None) -> Generator[Receive, Any, Any]:
-        """A call between processes: monitor the callee, send, wait for the reply or its DOWN."""
-        if dest == actor.pid:
-            raise StopProcess(("calling_self", request))  # it could only wait for itself forever
-        ref = self._monitor_from(actor, dest)
-        with self._lock:
-            target = self._procs.get(dest)
-            if target is not None:
-                self._deliver(target, CallMsg(ref, actor.pid, request))
-        def answers(msg: Any) -> bool:
-            return (type(msg) is ReplyMsg or type(msg) is DownMsg) and msg.ref == ref
 
-        answer = yield Receive(answers, timeout_ms)
-        if type(answer) is DownMsg:
-            raise NoProcess(dest, answer.reason)
-        self._demonitor_from(actor, ref)
-        if answer is TIMEOUT:
-            raise TimeoutError(f"call to {dest} timed out after {timeout_ms} ms")
-        return answer.value
-
-    def _flush_exit(self, actor: Actor, pid: Pid) -> Reason | None:
-        """Remove a queued ``ExitMsg`` from ``pid`` from the actor's mailbox and return its reason."""
-        with self._lock:
-            me = self._record(actor)
-            for msg in me.mailbox:
-                if type(msg) is ExitMsg and msg.pid == pid:
-                    me.mailbox.remove(msg)
-                    return msg.reason
-            return None
-
-    def _request_stop(self, pid: Pid) -> bool:
-        """Mark a child as being stopped by its supervisor, so its end is told as ``terminate``."""
-        with self._lock:
-            proc = self._procs.get(pid)
-            if proc is None or not proc.alive:
-                return False
-            proc.stop_requested = True
-            return True
-
-    def _start_link_from(self, actor: Actor, cls: type[Actor], args: dict[str, Any], path: str,
-                         start_info: dict[str, Any]) -> Generator[Receive, Any, StartResult]:
-        """Spawn a linked child and wait until its init has finished, like ``proc_lib:start_link``.
+    def _start_link(self, me: ProcessState, cls: type[Actor], args: dict[str, Any], path: str | None,
+                    start_info: dict[str, Any]) -> Generator[Receive, Any, StartResult]:
+        """Spawn a child linked to ``me`` and wait until its init has finished, like ``proc_lib:start_link``
+        (``ProcessContext.start_link``, on ``me``'s callback thread).
 
         A child on the scheduler pool runs its init right here, on the caller's thread: start is
         synchronous anyway, and this keeps a 100,000-child start from bouncing between threads.
         """
         with self._lock:
-            me = self._record(actor)
+            if not me.alive:
+                raise ProcessKilled()
             child = self._new_process(cls, args, me.pid, path, start_info)
             child.ack_to = me.pid
             me.links.add(child.pid)
@@ -781,6 +644,25 @@ class Runtime:
         child_pid = child.pid
         ack: AckMsg = yield Receive(lambda m: type(m) is AckMsg and m.pid == child_pid)
         return ack.result
+
+
+    def _close_owned(self, proc: ProcessState) -> None:
+        """Close what the process owned, newest first, at its death (lock held: closes must be quick)."""
+        owned, proc.owned = proc.owned or [], None
+        for resource in reversed(owned):
+            try:
+                if isinstance(resource, socket.socket):
+                    # close() alone does not wake a thread blocked in accept()/recv() on Linux: the
+                    # blocked call keeps the socket (and its port) alive until it returns.
+                    with contextlib.suppress(OSError):
+                        resource.shutdown(socket.SHUT_RDWR)
+                resource.close()
+            except ProcessKilled:
+                raise
+            except BaseException as exc:
+                log.warning("%s (%s): closing %s at its death failed: %s", proc.path, proc.pid,
+                            safe_repr(resource, 80), safe_str(exc, 200))
+
 
     # ------------------------------------------------------------------ internals (lock held unless noted)
 
@@ -933,10 +815,6 @@ class Runtime:
             self._die(target, reason)
             return "exited"
         return "ignored"
-
-    def _emit_for(self, cls: type[Event], path: str, pid: Pid, **fields: Any) -> None:
-        with self._lock:
-            self.events.emit(cls, int(self.clock.now_ms()), path, str(pid), **fields)
 
     def _emit(self, cls: type[Event], proc: ProcessState, **fields: Any) -> None:
         self.events.emit(cls, int(self.clock.now_ms()), proc.path, str(proc.pid), **fields)
@@ -1107,6 +985,7 @@ class Runtime:
         actor.pid = proc.pid
         actor.runtime = self
         actor.path = proc.path
+        actor.context = ProcessContext(self, proc)
         with self._lock:
             proc.actor = actor
         return actor.init()

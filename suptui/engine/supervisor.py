@@ -16,8 +16,7 @@ from .actor import TIMEOUT, Actor, Caller, DownMsg, ExitMsg, Receive
 from .intensity import add_restart, exceeded, stamp
 from .pid import Pid, Ref
 from .process import StartResult
-from .protocol import Event, GiveUp, StrategyChanged, Terminate
-from .reasons import KILL, KILLED, SHUTDOWN, Reason, format_reason, is_orderly, is_reason
+from .reasons import KILL, KILLED, SHUTDOWN, Reason, is_orderly, is_reason
 from .specs import (
     STRATEGIES,
     ChildSpec,
@@ -137,7 +136,7 @@ class Supervisor(Actor):
             if isinstance(flags, SupFlags):
                 info.update(strategy=flags.strategy, max_restarts=flags.max_restarts,
                             max_seconds=flags.max_seconds)
-        result = yield from self.runtime._start_link_from(self, spec.actor, dict(spec.args), child.path, info)
+        result = yield from self.context.start_link(spec.actor, spec.args, path=child.path, start_info=info)
         child.pid = result.pid if result.status == "ok" else None
         return result
 
@@ -179,18 +178,18 @@ class Supervisor(Actor):
 
     def _restart(self, child: Child) -> Gen:
         """One restart decision: add a stamp, give up if over the limit, else apply the strategy."""
-        self.stamps = add_restart(self.stamps, stamp(self.now_ms(), self.runtime.intensity_phase),
+        self.stamps = add_restart(self.stamps, stamp(self.now_ms(), self.context.intensity_phase),
                                   self.flags.max_seconds)
         if exceeded(self.stamps, self.flags.max_restarts):
-            self._emit_self(GiveUp, child=child.path, reason="reached_max_restart_intensity",
-                            restarts=tuple(self.stamps), max_restarts=self.flags.max_restarts,
-                            max_seconds=self.flags.max_seconds)
+            flags = self.flags
+            self.context.report_give_up(child.path, restarts=tuple(self.stamps),
+                                        max_restarts=flags.max_restarts, max_seconds=flags.max_seconds)
             if child.temporary:
                 self._drop(child)
             else:
                 child.pid = None
             self.stop(SHUTDOWN)
-        decision = self.runtime.new_decision()
+        decision = self.context.new_decision()
         info = {"restart": True, "cause": child.path, "by_strategy": self.strategy,
                 "stamps": list(self.stamps), "decision": decision}
         if self.strategy == "one_for_one":
@@ -221,7 +220,7 @@ class Supervisor(Actor):
     def _try_again(self, child: Child) -> None:
         """R4.6: mark the child restarting and retry via our own mailbox, behind what is queued."""
         child.pid = RESTARTING
-        self.runtime.cast(self.pid, ("try_again_restart", child.serial))
+        self.context.cast(self.pid, ("try_again_restart", child.serial))
 
     def handle_cast(self, msg: Any) -> Gen | None:
         if isinstance(msg, tuple) and msg[:1] == ("try_again_restart",):
@@ -243,7 +242,7 @@ class Supervisor(Actor):
         """OTP's shutdown/1: monitor, signal, wait up to the timeout, kill, then flush the EXIT."""
         pid = child.pid
         assert isinstance(pid, Pid)
-        told = self.runtime._request_stop(pid)
+        told = self.context.mark_stopping(pid)
         ref = self.monitor(pid)
         shutdown = child.spec.shutdown_spec
         timed_out = False
@@ -266,14 +265,14 @@ class Supervisor(Actor):
         pid = child.pid
         assert isinstance(pid, Pid)
         self.unlink(pid)
-        flushed = self.runtime._flush_exit(self, pid)
+        flushed = self.context.take_exit(pid)
         reason = flushed if flushed is not None else down.reason
         child.pid = None
         if told:
             expected = is_reason(reason, KILLED if shutdown == "brutal_kill" else SHUTDOWN) or (
                 child.spec.restart != "permanent" and is_orderly(reason))
-            self.runtime._emit_for(Terminate, child.path, pid, reason=format_reason(reason), why=why, how=how,
-                                   shutdown_error=None if expected else True, **(extra or {}))
+            self.context.report_terminate(child.path, pid, reason, why=why, how=how,
+                                          shutdown_error=None if expected else True, **(extra or {}))
         return
         yield  # a generator, so callers can ``yield from`` it uniformly
 
@@ -319,7 +318,7 @@ class Supervisor(Actor):
         if strategy not in STRATEGIES:
             return ("error", ("invalid_strategy", strategy))
         previous, self.strategy = self.strategy, strategy
-        self._emit_self(StrategyChanged, strategy=strategy, previous=previous)
+        self.context.report_strategy_changed(strategy, previous)
         return "ok"
 
     def _call_start_child(self, spec: ChildSpec) -> Gen | Any:
@@ -397,9 +396,6 @@ class Supervisor(Actor):
             if child.spec.id == child_id:
                 return child
         return None
-
-    def _emit_self(self, cls: type[Event], **fields: Any) -> None:
-        self.runtime._emit_for(cls, self.path, self.pid, **fields)
 
     def describe_state(self) -> str | None:
         return f"{self.strategy}, {len(self.stamps)} stamps {list(self.stamps)}"

@@ -7,6 +7,10 @@ Death itself is logical and instant. What is left is the thread: a callback stil
 process first gets ``ProcessKilled`` thrown in asynchronously (it lands between bytecodes, so it
 reaches pure-Python loops); a thread still stuck after that (blocked inside C) is abandoned, told on
 the event stream as a ``zombie``, and a scheduler thread lost that way is replaced.
+
+It is part of the runtime, not a user of it: it shares the runtime's lock and reads its private
+thread bookkeeping (``_running``, ``_retired``, ``_threads``) and calls its private hooks, as
+``context.py`` does. Processes themselves go through their public ``ProcessContext``.
 """
 
 from __future__ import annotations
