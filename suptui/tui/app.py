@@ -10,6 +10,7 @@ red log line, never a dead app.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -66,6 +67,9 @@ BACKGROUND_STOP_S = 10.0
 timers, so it normally takes milliseconds)."""
 
 Loader = Callable[[str], Tree]
+
+LOUD_FOLD_EVENTS = 200_000
+"""A recording this long takes a second or more to fold before the replay opens: say so on stderr."""
 
 
 def load_error_text(exc: Exception) -> str:
@@ -972,6 +976,8 @@ def run_replay(recording: Recording, source: str) -> int:
         except SkeletonError as exc:
             print(f"{source}:1: {exc}")
             return 2
+    if len(recording.events) >= LOUD_FOLD_EVENTS:  # seconds before the app shows: say why
+        print(f"suptui: folding {len(recording.events):,} events of {source} …", file=sys.stderr, flush=True)
     app = SuptuiApp(None, source, replay=ReplayRun(recording, tree, source))
     try:
         result = app.run()
