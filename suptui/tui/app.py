@@ -321,7 +321,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self.moment.t = t  # no event in between: only the clock moved
             self.timeline.pin(self.timeline.model, t)
             return
-        self._show(self.moment_at(n, t))
+        if not self._advance(n, t):
+            self._show(self.moment_at(n, t))
 
     def _apply(self, items: list[Event | Note | Later], run: LiveRun | ReplayRun) -> None:
         changes = Changes()

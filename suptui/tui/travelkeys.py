@@ -20,11 +20,15 @@ from .guard import guarded
 from .history import Moment
 from .lanes import LanesView
 from .logview import EventLog
+from .model import Changes
 from .narrate import format_t
 from .whyscreen import GotoScreen, WhyScreen
 
 if TYPE_CHECKING:
     from .app import SuptuiApp
+
+ADVANCE_MAX = 64
+"""Up to this many events forward, the moment shown is moved on in place rather than sought."""
 
 GAUGE_MARGIN_MS = 61_000
 """How far before the lanes' window a past timeline starts, at most, so the gauges count the restarts
@@ -82,7 +86,38 @@ class TravelKeys:
         if n >= end_n and t >= end_t:
             self.back_to_now()
             return
-        self._show(self.moment_at(n, t))
+        if not self._advance(n, t):
+            self._show(self.moment_at(n, t))
+
+    def _advance(self: SuptuiApp, n: int, t: int) -> bool:
+        """A few events forward (``.``, playing): apply them to the moment shown instead of seeking.
+
+        The moment's model is its own copy, its log lines after the moment were narrated already and
+        its lanes' timeline holds everything up to it, so moving forward is the events in between.
+        False when that does not hold (backwards, too far, or past the lines narrated)."""
+        moment, history = self.moment, self.history
+        if moment is None or history is None or not moment.n <= n <= moment.n + ADVANCE_MAX:
+            return False
+        if moment.current + (n - moment.n) >= len(moment.lines) - 1 or self.timeline.pinned is None:
+            return False
+        changes = Changes()
+        lanes = self.timeline.model
+        for i in range(moment.n + 1, n + 1):
+            event = history.event(i)
+            if event is None:
+                return False
+            moment.model.apply(event, changes)
+            lanes.feed(event)
+        moment.current += n - moment.n
+        moment.n, moment.t = n, max(t, history.time_of(n))
+        self.tree_view.apply(changes, self.wall())
+        self.event_log.show_past(moment.lines, moment.lines[moment.current])
+        self.timeline.pin(lanes, moment.t)
+        if self.replay is not None:
+            self.replay.time.seek(moment.t)
+        self._update_banner()
+        self.drain_now()
+        return True
 
     def moment_at(self: SuptuiApp, n: int, t: int | None = None) -> Moment:
         """The moment after event ``n``, with what its lanes need (the window on screen, plus the

@@ -114,8 +114,10 @@ async def test_travel_back_forward_jump_and_now_in_a_replay(replay_factory) -> N
         assert "root 0/5" in app.status_text
         current = app.event_log.shown[app.event_log.current]
         assert "bomb1 crashed" in current.text  # the log's current line is the event just shown
-        await keys(pilot, "full_stop")  # . one event forward: restarted
+        await keys(pilot, "full_stop")  # . one event forward (moved on in place): restarted
         assert app.model.nodes["root/bomb1"].status == "running"
+        assert statuses(app.model) == statuses(live_model_at(recording, 2000))
+        assert "bomb1 restarted" in app.event_log.shown[app.event_log.current].text
         await keys(pilot, "right_square_bracket")
         assert app.moment is not None and app.moment.t == 3000
         await keys(pilot, "n")
