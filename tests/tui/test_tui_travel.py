@@ -312,3 +312,23 @@ async def test_braces_step_from_crash_to_crash(replay_factory) -> None:
         assert seen == crash_times
         await keys(pilot, "left_curly_bracket")
         assert app.moment is not None and app.moment.t == crash_times[-2]
+
+
+async def test_a_recording_without_events_or_skeleton_still_opens(replay_factory) -> None:
+    """No events: an empty tree, travel keys say there is nothing before. No skeleton: the nodes come
+    from the start events alone."""
+    from suptui.engine.recording import Header, Recording
+
+    empty = replay_factory(Recording(Header(title="nothing"), []))
+    async with empty.run_test(size=SIZE) as pilot:
+        await settle_replay(pilot)
+        await keys(pilot, "comma", "left_square_bracket", "right_curly_bracket", "w", "j", "n", "space",
+                   "full_stop")
+        assert empty.moment is None and len(empty.screen_stack) == 1
+    recorded = record("bombs", 3000)
+    bare = replay_factory(Recording(Header(title="bare"), recorded.events))
+    async with bare.run_test(size=SIZE) as pilot:
+        await settle_replay(pilot)
+        assert set(bare.model.nodes) == {"root", "root/bomb1", "root/bomb2", "root/bomb3"}
+        await keys(pilot, "g", "2", "enter")
+        assert bare.model.nodes["root/bomb1"].restarts == 1
