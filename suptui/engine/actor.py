@@ -4,6 +4,10 @@ Callbacks run on a scheduler thread (or the actor's own thread when ``dedicated_
 A callback may be a generator: ``msg = yield self.receive(match, timeout_ms)`` suspends the actor
 (selective receive) without holding a thread, which is how supervisors wait for a child to start
 or stop and how built-in workers spend virtual time (``yield self.sleep(ms)``).
+
+Everything a process asks of its runtime goes through ``self.context``, its
+:class:`~suptui.engine.context.ProcessContext`; the helpers here (``self.send``, ``self.call``…) are
+one-line delegations to it, and supervisors use it for what only they need.
 """
 
 from __future__ import annotations
