@@ -46,7 +46,9 @@ class Event:
     path: str
     pid: str
 
-    # -- reading (compatibility with readers written before the types; new code uses attributes)
+    # -- the wire view: events as their JSON form, for generic tools and tests that compare
+    #    recordings. The faces never read events this way: they dispatch on the type and read its
+    #    typed attributes, so that what an event means is decided once, where it is made.
 
     def get(self, key: str, default: Any = None) -> Any:
         """The field named ``key`` as the wire spells it (``None`` counts as absent; tuples are lists)."""
