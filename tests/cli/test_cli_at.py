@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import Capsys, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,8 @@ from suptui.engine.protocol import KINDS, Event, _fields
 from suptui.engine.recording import Header, Recording, RecordingError
 from suptui.headless.at import tree_at
 from suptui.treefile import list_bundled
+
+from tests.support.cli import Capsys, run
 
 BOMBS_AT_6000 = """\
 Bombs (one_for_one) at 6.000 s

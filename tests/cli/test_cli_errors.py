@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_helpers import Capsys
-from cli_helpers import run_refused as run
+
+from tests.support.cli import Capsys
+from tests.support.cli import run_refused as run
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from cli_helpers import Capsys, run
-
 from suptui.engine.recording import parse_lines
 from suptui.headless import run_headless
 from suptui.session import Session
 from suptui.treefile import load_tree
+
+from tests.support.cli import Capsys, run
 
 
 def test_the_first_line_is_the_header_of_the_run(capsys: Capsys) -> None:

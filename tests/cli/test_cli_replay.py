@@ -11,10 +11,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from cli_helpers import Capsys, run, run_refused
 
 from suptui.engine.protocol import PROTOCOL_VERSION
 from suptui.engine.recording import MAX_LINE_BYTES, Recording
+
+from tests.support.cli import Capsys, run, run_refused
 
 
 def _record(capsys: Capsys, tmp_path: Path, tree: str = "bombs", *extra: str) -> Path:

@@ -9,9 +9,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from cli_helpers import Capsys, run
 
 from suptui.treefile import list_bundled
+
+from tests.support.cli import Capsys, run
 
 
 def test_headless_summary(capsys: Capsys) -> None:

@@ -8,7 +8,8 @@ import itertools
 from pathlib import Path
 
 import pytest
-from cli_helpers import Capsys, run_refused
+
+from tests.support.cli import Capsys, run_refused
 
 _names = itertools.count()
 

@@ -1,6 +1,6 @@
 import pytest
 
-from harness import Harness
+from tests.support.harness import Harness
 
 
 @pytest.fixture

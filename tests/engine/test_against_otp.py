@@ -19,7 +19,7 @@ import pytest
 from suptui import workers
 from suptui.engine import ChildSpec, DynamicSupervisor, SupervisorClient, SupFlags, supervisor_spec
 
-from harness import Bomb, Harness, Sleeper, SlowStop
+from tests.support.harness import Bomb, Harness, Sleeper, SlowStop
 
 REFERENCE = Path(__file__).parents[2] / "reference" / "otp" / "out"
 COMPARED = ("start", "crash", "exit", "terminate", "give_up")

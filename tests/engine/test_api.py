@@ -6,7 +6,7 @@ import pytest
 
 from suptui.engine import ChildSpec, SupervisorError
 
-from harness import Bomb, Failing, Harness, Sleeper
+from tests.support.harness import Bomb, Failing, Harness, Sleeper
 
 
 def _errors(call) -> object:

@@ -17,7 +17,7 @@ from suptui.engine import (
     SupFlags,
 )
 
-from harness import Sleeper
+from tests.support.harness import Sleeper
 
 AWAITING = threading.Event()
 

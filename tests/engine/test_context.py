@@ -19,7 +19,7 @@ from suptui.engine import (
 )
 from suptui.engine.reasons import ProcessKilled
 
-from harness import Failing, Harness, Sleeper
+from tests.support.harness import Failing, Harness, Sleeper
 
 
 class Probe(Actor):

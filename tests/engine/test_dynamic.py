@@ -6,7 +6,7 @@ import pytest
 
 from suptui.engine import ChildSpec, DynamicSupervisor, SupervisorError, SupFlags
 
-from harness import Bomb, Failing, Harness, Sleeper, SlowStop
+from tests.support.harness import Bomb, Failing, Harness, Sleeper, SlowStop
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from suptui.engine import RESTARTING, ChildSpec
 
-from harness import Flaky, Harness, Sleeper
+from tests.support.harness import Flaky, Harness, Sleeper
 
 
 def test_one_for_one_retries_at_once_and_each_retry_counts(h: Harness) -> None:

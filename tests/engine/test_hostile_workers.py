@@ -10,7 +10,7 @@ import pytest
 
 from suptui.engine import Actor, ChildSpec, Pid, Runtime, Supervisor, SupFlags, VirtualClock
 
-from harness import Harness, Sleeper
+from tests.support.harness import Harness, Sleeper
 
 
 class RaisesInTerminate(Actor):

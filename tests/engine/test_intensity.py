@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from suptui.engine import ChildSpec, Runtime, Supervisor, SupFlags, VirtualClock
 from suptui.engine.intensity import add_restart, exceeded, stamp
 
-from harness import Harness, Sleeper
+from tests.support.harness import Harness, Sleeper
 
 
 def test_window_is_inclusive_and_counts_the_new_restart() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness import LESSON, Harness, bombs
+from tests.support.harness import LESSON, Harness, bombs
 
 
 def test_a_one_for_one_gives_up_at_six_seconds(h: Harness) -> None:

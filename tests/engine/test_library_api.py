@@ -22,7 +22,7 @@ from suptui.engine import (
     VirtualClock,
 )
 
-from harness import Sleeper
+from tests.support.harness import Sleeper
 
 
 class Pool(Actor):

@@ -16,13 +16,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from otp_model import Model, Spec, SupSpec, WorkerSpec
-from test_properties import check_stream
 
 from suptui.engine import ChildSpec, SupervisorClient, SupervisorError, supervisor_spec
 from suptui.engine.specs import RESTART_TYPES, STRATEGIES
 
-from harness import Harness, Sleeper
+from tests.support.harness import Harness, Sleeper
+from tests.support.otp_model import Model, Spec, SupSpec, WorkerSpec
+from tests.support.streams import check_stream
 
 MAX_WORKERS = 200
 STORM_EXAMPLES = int(os.environ.get("SUPTUI_STORM_EXAMPLES", "120"))

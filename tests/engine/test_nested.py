@@ -6,7 +6,7 @@ import pytest
 
 from suptui.engine import ChildSpec, SupervisorClient, supervisor_spec
 
-from harness import Bomb, Harness, Sleeper
+from tests.support.harness import Bomb, Harness, Sleeper
 
 
 def test_a_sub_supervisor_giving_up_counts_once_in_its_parent(h: Harness) -> None:

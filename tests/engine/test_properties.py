@@ -8,16 +8,16 @@ different scheduler pool gives the same stream.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from suptui.engine import RESTARTING, ChildSpec, Event, SupervisorClient, supervisor_spec
+from suptui.engine import RESTARTING, ChildSpec, SupervisorClient, supervisor_spec
 from suptui.engine.specs import STRATEGIES
 
-from harness import Bomb, Harness, Sleeper
+from tests.support.harness import Bomb, Harness, Sleeper
+from tests.support.streams import check_stream
 
 REASONS = ("normal", "shutdown", "boom", "kill")
 
@@ -96,22 +96,6 @@ class Run:
             for child_id, pid, _ in kids:
                 if specs[child_id]["restart"] == "permanent":
                     assert pid is not None or pid == RESTARTING, f"{path}/{child_id} is down"
-
-
-def check_stream(events: list[Event]) -> None:
-    assert [e.seq for e in events] == sorted(e.seq for e in events)
-    assert [e.t for e in events] == sorted(e.t for e in events)
-    ends: Counter[str] = Counter()
-    ended: set[str] = set()
-    for e in events:
-        assert e.pid not in ended or e.kind == "zombie", f"event after the end of {e.pid}: {e}"
-        if e.kind in ("crash", "exit", "terminate"):
-            ends[e.pid] += 1
-            ended.add(e.pid)
-    starts = Counter(e.pid for e in events if e.kind == "start")
-    for pid, count in starts.items():
-        assert count == 1
-        assert ends[pid] == 1, f"{pid} started but ended {ends[pid]} times"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

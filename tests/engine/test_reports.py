@@ -9,7 +9,7 @@ import pytest
 
 from suptui.engine import ChildSpec, CrashEvent, GiveUp, Runtime, Supervisor, SupFlags, VirtualClock
 
-from harness import Bomb
+from tests.support.harness import Bomb
 
 
 def _run(log_reports: bool = True) -> Runtime:

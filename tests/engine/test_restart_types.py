@@ -6,7 +6,7 @@ import pytest
 
 from suptui.engine import ChildSpec
 
-from harness import Bomb, Harness, Sleeper
+from tests.support.harness import Bomb, Harness, Sleeper
 
 ORDERLY = ["normal", "shutdown", ("shutdown", "bye")]
 ALL_REASONS = [*ORDERLY, "boom"]

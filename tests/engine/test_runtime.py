@@ -19,7 +19,7 @@ from suptui.engine import (
     VirtualClock,
 )
 
-from harness import Harness, Sleeper
+from tests.support.harness import Harness, Sleeper
 
 
 class Recorder(Actor):

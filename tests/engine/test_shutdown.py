@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from suptui.engine import ChildSpec
 
-from harness import Harness, Sleeper, SlowStop
+from tests.support.harness import Harness, Sleeper, SlowStop
 
 
 def _stop_root(h: Harness) -> None:

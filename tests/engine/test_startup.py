@@ -6,7 +6,7 @@ import pytest
 
 from suptui.engine import ChildSpec, StartError, Supervisor, SupFlags
 
-from harness import Failing, Harness, Sleeper
+from tests.support.harness import Failing, Harness, Sleeper
 
 
 def test_children_start_in_order_and_are_listed_in_reverse(h: Harness) -> None:

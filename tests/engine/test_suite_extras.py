@@ -7,7 +7,7 @@ from typing import Any
 
 from suptui.engine import Actor, ChildSpec, DynamicSupervisor, Pacer, Runtime, VirtualClock
 
-from harness import Bomb, Flaky, Harness, Sleeper
+from tests.support.harness import Bomb, Flaky, Harness, Sleeper
 
 
 class Unlinker(Actor):

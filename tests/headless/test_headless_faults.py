@@ -7,56 +7,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli_helpers import Capsys, run
-
-WORKERS = '''
-import threading
-
-from suptui.engine import Actor
-
-
-class Threads(Actor):
-    """At 1 s, runs a thread of its own that raises."""
-
-    def init(self):
-        self.send_after(1000, "go")
-
-    def handle_info(self, msg):
-        thread = threading.Thread(target=self.boom, name="suptui-test-boom")
-        thread.start()
-        thread.join()
-
-    def boom(self):
-        raise ValueError("thread went wrong")
-
-
-class Leaky:
-    def __del__(self):
-        raise RuntimeError("del went wrong")
-
-
-class Dels(Actor):
-    """At 1.5 s, drops an object whose __del__ raises."""
-
-    def init(self):
-        self.send_after(1500, "go")
-
-    def handle_info(self, msg):
-        Leaky()
-'''
+from tests.support.cli import Capsys, run
 
 TREE = '''
 [[children]]
 id = "threads"
-worker = "fault_workers:Threads"
+worker = "tests.support.fault_workers:Threads"
 [[children]]
 id = "dels"
-worker = "fault_workers:Dels"
+worker = "tests.support.fault_workers:Dels"
 '''
 
 
 def _tree(tmp_path: Path) -> str:
-    (tmp_path / "fault_workers.py").write_text(WORKERS)
     (tmp_path / "tree.toml").write_text(TREE)
     return str(tmp_path / "tree.toml")
 

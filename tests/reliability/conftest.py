@@ -1,8 +1,6 @@
 import functools
-import sys
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,12 +8,8 @@ import textual._wait
 
 from suptui.engine import Runtime
 
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))  # hostile_workers (named in tree files) and reliability_helpers
-sys.path.insert(0, str(HERE.parent / "tui"))  # tui_helpers: the app is built as the TUI tests build it
-
-import hostile_workers  # noqa: E402
-from tui_helpers import app_factory  # noqa: E402, F401  (the fixture, shared with tests/tui)
+from tests.support import hostile_workers
+from tests.support.tui import app_factory  # noqa: F401  (the fixture, shared with tests/tui)
 
 # As in tests/tui/conftest.py: nothing runs between the pilot's idle checks, so shorter steps see the
 # same quiet moment sooner.

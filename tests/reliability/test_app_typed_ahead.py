@@ -6,10 +6,11 @@ Found by the monkey test; each of these ended the app before the fixes in ``tui/
 from __future__ import annotations
 
 import pytest
-from reliability_helpers import key_event
-from tui_helpers import SIZE, select
 
 from suptui.tui.app import SuptuiApp
+
+from tests.support.reliability import key_event
+from tests.support.tui import SIZE, select
 
 
 async def typed_ahead(app: SuptuiApp, *keys: str) -> None:

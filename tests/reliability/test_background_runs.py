@@ -8,15 +8,15 @@ import asyncio
 import threading
 import time
 
-from reliability_helpers import key_event
-from tui_helpers import SIZE, press
-
 from suptui.headless import run_headless
 from suptui.timeline.geometry import ZOOM_LEVELS_MS
 from suptui.treefile import load_tree
 from suptui.tui import comparescreen
 from suptui.tui.app import SuptuiApp
 from suptui.tui.compare import run_strategies
+
+from tests.support.reliability import key_event
+from tests.support.tui import SIZE, press
 
 
 def test_a_cancelled_headless_run_stops_between_timers_and_shuts_down() -> None:

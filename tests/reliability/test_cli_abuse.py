@@ -8,12 +8,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from cli_helpers import Capsys
-from cli_helpers import run_refused as run
 
 from suptui.cli import main
 from suptui.treefile import TreeFileError, load_tree
 from suptui.treefile.loader import MAX_TREE_BYTES
+
+from tests.support.cli import Capsys
+from tests.support.cli import run_refused as run
 
 
 def one_line(err: str) -> str:

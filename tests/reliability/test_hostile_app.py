@@ -8,11 +8,12 @@ import asyncio
 import time
 from pathlib import Path
 
-import hostile_workers
 import pytest
-from hostile_cases import CASES, UNTIL
-from reliability_helpers import internal_errors
-from tui_helpers import SIZE, advance, press, select, settle
+
+from tests.support import hostile_workers
+from tests.support.hostile_cases import CASES, UNTIL
+from tests.support.reliability import internal_errors
+from tests.support.tui import SIZE, advance, press, select, settle
 
 
 async def wait_for_log(pilot, text: str, timeout: float = 3.0) -> bool:

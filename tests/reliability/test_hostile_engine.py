@@ -16,15 +16,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import hostile_engine_workers as workers
 import pytest
-from reliability_helpers import hostile_tree, lines, wait_for
 
 from suptui.engine import Pacer
 from suptui.engine.reasons import MAX_TEXT
 from suptui.headless.runner import run_headless
 from suptui.session import Session
 from suptui.treefile import load_tree
+
+from tests.support import hostile_engine_workers as workers
+from tests.support.reliability import hostile_tree, lines, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +37,8 @@ def _reset() -> Iterator[None]:
 
 def _tree(tmp_path: Path, cls: str, **kwargs: str):
     path = hostile_tree(tmp_path, "X", **kwargs)
-    path.write_text(path.read_text().replace("hostile_workers:X", f"hostile_engine_workers:{cls}"))
+    text = path.read_text().replace("hostile_workers:X", f"hostile_engine_workers:{cls}")
+    path.write_text(text)
     return load_tree(path)
 
 

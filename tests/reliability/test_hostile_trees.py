@@ -1,5 +1,5 @@
-"""Hostile user workers from tree files (``worker = "hostile_workers:Class"``), through Session and
-through the headless runner: the supervisor does what OTP would, the event stream says so, and the
+"""Hostile user workers from tree files (``worker = "tests.support.hostile_workers:Class"``), through
+Session and through the headless runner: the supervisor does what OTP would, the event stream says so, and the
 run ends cleanly (no process left, no thread of ours left but the zombies the stream reported).
 
 Each case (hostile_cases.py) is one tree: a calm ticker and the hostile ``h``, under a root that allows
@@ -18,15 +18,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import hostile_workers
 import pytest
-from hostile_cases import CASES, UNTIL
-from reliability_helpers import check_stream, hostile_tree, lines, wait_for
 
 from suptui.engine import Runtime, format_reason
 from suptui.headless.runner import run_headless
 from suptui.session import Session
 from suptui.treefile import load_tree
+
+from tests.support import hostile_workers
+from tests.support.hostile_cases import CASES, UNTIL
+from tests.support.reliability import check_stream, hostile_tree, lines, wait_for
 
 
 def _left_behind(new_threads: set[threading.Thread]) -> list[str]:

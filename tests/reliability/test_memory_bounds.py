@@ -13,10 +13,11 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
-from tui_helpers import advance, settle
 
 from suptui.tui.logview import TIME_WIDTH, crop_cells, window
 from suptui.tui.narrate import LogLine
+
+from tests.support.tui import advance, settle
 
 SIZE = (120, 36)
 """The log pane is narrower than a restart line, so every such line is cut when drawn."""

@@ -21,16 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import INTERNAL_ERROR, internal_errors, key_event
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from tui_helpers import SIZE, settle_engine
 
 from suptui.engine import Pid
 from suptui.tui import bindings
 from suptui.tui.app import SuptuiApp
 from suptui.tui.bindings import TREE_VIEW_BINDINGS
 from suptui.tui.logview import EventLog
+
+from tests.support.reliability import INTERNAL_ERROR, internal_errors, key_event
+from tests.support.tui import SIZE, settle_engine
 
 DIALOG_KEYS = ["enter", "escape", "y", "n", "tab", "up", "down", "pageup", "pagedown"]
 """What the confirm and choice dialogs, the help screen and the filter bar answer to (also in the
@@ -302,14 +303,15 @@ the test by design, and this test counts threads.)"""
 def hostile_engine_tree(folder: Path) -> Path:
     """A calm ticker beside one of each engine-hostile worker, under a root that allows 1,000 restarts a
     second, and a sub-supervisor so group strategies and nested kills get pressed too."""
-    children = "".join(f'[[children]]\nid = "{cls.lower()}"\nworker = "hostile_engine_workers:{cls}"\n\n'
+    module = "tests.support.hostile_engine_workers"
+    children = "".join(f'[[children]]\nid = "{cls.lower()}"\nworker = "{module}:{cls}"\n\n'
                        for cls in HOSTILE_TO_THE_ENGINE)
     path = folder / "hostile_engine.toml"
     path.write_text('id = "root"\nmax_restarts = 1000\nmax_seconds = 1\n\n'
                     '[[children]]\nid = "calm"\nworker = "ticker"\nargs = { interval = 100 }\n\n'
                     '[[children]]\nid = "inner"\nstrategy = "one_for_all"\nmax_restarts = 1000\n'
                     '  [[children.children]]\n  id = "poller"\n'
-                    '  worker = "hostile_engine_workers:PollsItself"\n'
+                    '  worker = "tests.support.hostile_engine_workers:PollsItself"\n'
                     '  [[children.children]]\n  id = "ticker"\n  worker = "ticker"\n\n' + children)
     return path
 

@@ -20,7 +20,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_helpers import check_stream, wait_for
 
 from suptui.engine import (
     ChildSpec,
@@ -36,8 +35,9 @@ from suptui.engine import (
 from suptui.engine.specs import RESTART_TYPES, STRATEGIES
 from suptui.workers import Sleeper
 
-from harness import Bomb
-from harness import Sleeper as QuittingSleeper
+from tests.support.harness import Bomb
+from tests.support.harness import Sleeper as QuittingSleeper
+from tests.support.reliability import check_stream, wait_for
 
 MAX_WORKERS = 200
 CALL_TIMEOUT_S = 5.0

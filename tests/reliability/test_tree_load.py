@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 from textual.widgets._toast import Toast
-from tui_helpers import SIZE, press, settle
 
 from suptui.treefile import BundledTree, load_tree
 from suptui.tui import treeload
 from suptui.tui.app import SuptuiApp
 from suptui.tui.dialogs import ChoiceScreen
 from suptui.tui.liverun import manual_runs
+
+from tests.support.tui import SIZE, press, settle
 
 GATE_MODULE = "suptui_test_import_gate"
 

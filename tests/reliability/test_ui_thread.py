@@ -19,12 +19,13 @@ from pathlib import Path
 
 from rich.console import Console
 from textual.widgets import Static
-from tui_helpers import advance, settle
 
 from suptui.tui.app import SuptuiApp
 from suptui.tui.describe import BUSY, WAITING
 from suptui.tui.predictgrid import PredictGrid
 from suptui.tui.predictscreen import PredictScreen
+
+from tests.support.tui import advance, settle
 
 WORKERS = '''
 import threading

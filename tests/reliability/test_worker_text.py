@@ -22,12 +22,13 @@ from rich.console import Console
 from textual.command import CommandPalette
 from textual.widgets import Label
 from textual.widgets._toast import Toast
-from tui_helpers import SIZE, advance, press, select, settle
 
 from suptui.tui.app import SuptuiApp
 from suptui.tui.comparescreen import CompareScreen
 from suptui.tui.dialogs import ChoiceScreen, ConfirmScreen
 from suptui.tui.predictscreen import PredictScreen
+
+from tests.support.tui import SIZE, advance, press, select, settle
 
 EVIL = "\x1b[2J\r\x9b[reverse]R[/reverse] [@click=app.quit]Q[/] [link=http://x]L[/link] \u202eevil"
 SHOWN = "\\x1b[2J\\r\\x9b[reverse]R[/reverse] [@click=app.quit]Q[/]"

@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from cli_helpers import Capsys, run
+
+from tests.support.cli import Capsys, run
 
 
 def ticks(svg: str) -> list[str]:

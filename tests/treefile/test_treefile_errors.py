@@ -163,7 +163,7 @@ def test_a_script_child_with_a_control_character_in_its_id_is_refused_too(proble
 
 
 def test_a_tree_file_with_such_an_id_exits_2_with_file_and_line(tmp_path, capsys) -> None:
-    from cli_helpers import run_refused
+    from tests.support.cli import run_refused
 
     path = tmp_path / "evil.toml"
     path.write_text('[[children]]\nid = "bomb\\u001b[2J[reverse]"\nworker = "bomb"\n')

@@ -1,12 +1,8 @@
-import sys
-from pathlib import Path
-
 import pytest
 import textual._wait
 
-sys.path.insert(0, str(Path(__file__).parent))
-from replay_helpers import replay_factory  # noqa: F401  (the fixture for apps on recordings)
-from tui_helpers import app_factory  # noqa: F401  (the fixture, shared with tests/reliability)
+from tests.support.replay import replay_factory  # noqa: F401  (the fixture for apps on recordings)
+from tests.support.tui import app_factory  # noqa: F401  (the fixture, shared with tests/reliability)
 
 # The pilot decides the app is idle by sleeping in 20 ms steps until a step passes with almost no
 # CPU used. In these tests nothing runs between steps (no pacer: the test moves time, and the

@@ -7,7 +7,6 @@ import io
 from rich.console import Console
 from textual.command import CommandPalette
 from textual.widgets import Static
-from tui_helpers import SIZE, advance, events, press, select, settle
 
 from suptui.treefile import BundledTree
 from suptui.tui.app import SuptuiApp
@@ -15,6 +14,8 @@ from suptui.tui.commands import BindingCommands, NodeCommands
 from suptui.tui.dialogs import ChoiceScreen
 from suptui.tui.liverun import manual_runs
 from suptui.tui.treeview import SupervisionTree
+
+from tests.support.tui import SIZE, advance, events, press, select, settle
 
 
 async def _titles(provider, query: str | None = None) -> list[str]:

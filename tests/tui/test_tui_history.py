@@ -3,11 +3,11 @@ folded from t = 0, memory stays bounded (checkpoints thinned, a live run's oldes
 
 from __future__ import annotations
 
-from replay_helpers import record, statuses
-
 from suptui.treefile.skeleton import tree_from_skeleton
 from suptui.tui.history import History
 from suptui.tui.model import TreeModel, freeze
+
+from tests.support.replay import record, statuses
 
 
 def folded(recording, n: int) -> TreeModel:

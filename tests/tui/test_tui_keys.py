@@ -8,12 +8,13 @@ import json
 from pathlib import Path
 
 from rich.console import Console
-from tui_helpers import SIZE, advance, events, press, select, settle
 
 from suptui.engine.recording import read_recording
 from suptui.tui.bindings import APP_BINDINGS, key_label
 from suptui.tui.dialogs import ChoiceScreen, ConfirmScreen, HelpScreen, help_table
 from suptui.tui.treeview import SupervisionTree
+
+from tests.support.tui import SIZE, advance, events, press, select, settle
 
 # ---------------------------------------------------------------------------- the selected node
 

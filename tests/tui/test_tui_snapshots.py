@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_helpers import SIZE, SMALL, advance, press, select, settle
+
+from tests.support.tui import SIZE, SMALL, advance, press, select, settle
 
 # ---------------------------------------------------------------------------- the lesson's bombs
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tui_helpers import SIZE, advance, events, press, settle
-
 from suptui.tui.commands import BindingCommands
 from suptui.tui.lanes import LanesView
 from suptui.tui.lanescreen import LanesScreen
 from suptui.tui.predictgrid import PredictGrid
 from suptui.tui.predictscreen import PredictResultScreen, PredictScreen
 from suptui.tui.treeview import SupervisionTree
+
+from tests.support.tui import SIZE, advance, events, press, settle
 
 
 def lane_paths(view: LanesView) -> list[str]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import SIZE, advance, events, press, select, settle
 
 from suptui.tui.comparescreen import CompareView
 from suptui.tui.predictdraft import CRASH, GIVE_UP, RESTART
 from suptui.tui.predictgrid import PredictGrid
+
+from tests.support.tui import SIZE, advance, events, press, select, settle
 
 # ---------------------------------------------------------------------------- lanes
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from replay_helpers import live_model_at, record, settle_replay, statuses
 from rich.console import Console
 from textual.widgets import Input, Static
-from tui_helpers import SIZE, advance, press
 
 from suptui.engine.protocol import Crash
 from suptui.engine.recording import read_recording
@@ -22,6 +20,9 @@ from suptui.tui.lanes import LanesView
 from suptui.tui.logview import EventLog
 from suptui.tui.rules import LIVE_ONLY
 from suptui.tui.whyscreen import WhyScreen
+
+from tests.support.replay import live_model_at, record, settle_replay, statuses
+from tests.support.tui import SIZE, advance, press
 
 
 def plain(renderable: object) -> str:

@@ -6,9 +6,10 @@ Update after a deliberate change with ``pytest tests/tui --snapshot-update`` and
 
 from __future__ import annotations
 
-from replay_helpers import record, settle_replay
 from textual.pilot import Pilot
-from tui_helpers import SIZE, advance, press
+
+from tests.support.replay import record, settle_replay
+from tests.support.tui import SIZE, advance, press
 
 
 def test_replay_at_the_end(snap_compare, replay_factory) -> None:

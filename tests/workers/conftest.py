@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness import Harness
+from tests.support.harness import Harness
 
 
 @pytest.fixture

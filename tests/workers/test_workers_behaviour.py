@@ -9,7 +9,7 @@ import pytest
 from suptui.engine import ChildSpec, StartError
 from suptui.workers import Bomb, Flaky, Quitter, Sleeper, SlowStart, SlowStop, Ticker
 
-from harness import Harness
+from tests.support.harness import Harness
 
 
 def state(h: Harness, path: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Running ``suptui`` in-process for the command-line tests (tests/ is on sys.path: tests/conftest.py)."""
+"""Running ``suptui`` in-process for the command-line tests (shared as tests.support.cli)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ and for the app: typed keys and how its log words an internal error."""
 from __future__ import annotations
 
 import re
-import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -16,8 +15,7 @@ from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
 from suptui.engine import Event
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
-from test_properties import check_stream
+from tests.support.streams import check_stream
 
 __all__ = ["INTERNAL_ERROR", "check_stream", "hostile_tree", "internal_errors", "key_event", "lines", "step",
            "wait_for"]
@@ -31,7 +29,7 @@ def hostile_tree(folder: Path, cls: str, node: str = "", *, root: str = ROOT_FLA
     ``hostile_first``); an optional script."""
     path = folder / f"{cls.lower()}.toml"
     calm = '[[children]]\nid = "calm"\nworker = "ticker"\nargs = { interval = 100 }\n\n'
-    hostile = f'[[children]]\nid = "h"\nworker = "hostile_workers:{cls}"\n{node}\n\n'
+    hostile = f'[[children]]\nid = "h"\nworker = "tests.support.hostile_workers:{cls}"\n{node}\n\n'
     children = hostile + calm if hostile_first else calm + hostile
     path.write_text(f'id = "root"\n{root}\n\n{children}{script}\n')
     return path

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import hostile_workers
-from reliability_helpers import hostile_tree, step, wait_for
-
 from suptui.engine import Event
 from suptui.session import Session
+
+from tests.support import hostile_workers
+from tests.support.reliability import hostile_tree, step, wait_for
 
 UNTIL = 1000
 
