@@ -34,6 +34,10 @@ class ClockMoveRefused(RuntimeError):
     """
 
 
+_COMPACT_AFTER = 1024
+"""Cancelled timers a clock keeps before it drops them from its heap (see ``_forget_cancelled``)."""
+
+
 class TimerHandle:
     """A scheduled callback; ``cancelled`` timers are skipped when their deadline comes."""
 
@@ -63,6 +67,11 @@ class Clock(ABC):
 
     def cancel(self, handle: TimerHandle) -> None:
         handle.cancelled = True
+        self._forget_cancelled()
+
+    def _forget_cancelled(self) -> None:
+        """Called after each cancel: a clock may drop cancelled timers before their deadline."""
+        return None
 
     def attach(self, runtime: IdleWaiter) -> None:
         """Called once by the runtime that owns this clock."""
@@ -85,6 +94,7 @@ class VirtualClock(Clock):
         self._heap: list[TimerHandle] = []
         self._seq = itertools.count()
         self._lock = threading.Lock()
+        self._cancels = 0
         self._advance_lock = threading.RLock()
         self._runtime: IdleWaiter | None = None
 
@@ -99,6 +109,16 @@ class VirtualClock(Clock):
             handle = TimerHandle(self._now + max(0.0, delay_ms), next(self._seq), callback)
             heapq.heappush(self._heap, handle)
             return handle
+
+    def _forget_cancelled(self) -> None:
+        """Cancelled timers wait in the heap for their deadline; a process that re-arms a long timeout
+        on every message would pile them up. Past a threshold, rebuild the heap without them."""
+        with self._lock:
+            self._cancels += 1
+            if self._cancels >= _COMPACT_AFTER and self._cancels * 2 >= len(self._heap):
+                self._heap = [handle for handle in self._heap if not handle.cancelled]
+                heapq.heapify(self._heap)
+                self._cancels = 0
 
     def frozen(self) -> threading.RLock:
         """A context manager: while it is held, no one else can move this clock's time."""
@@ -162,6 +182,7 @@ class RealClock(Clock):
         self._seq = itertools.count()
         self._cond = threading.Condition()
         self._closed = False
+        self._cancels = 0
         self._thread = threading.Thread(target=self._run, name="suptui-clock", daemon=True)
         self._thread.start()
 
@@ -175,6 +196,15 @@ class RealClock(Clock):
             if self._heap[0] is handle:
                 self._cond.notify()
             return handle
+
+    def _forget_cancelled(self) -> None:
+        """As the virtual clock: drop cancelled timers once they are many (see there)."""
+        with self._cond:
+            self._cancels += 1
+            if self._cancels >= _COMPACT_AFTER and self._cancels * 2 >= len(self._heap):
+                self._heap = [handle for handle in self._heap if not handle.cancelled]
+                heapq.heapify(self._heap)
+                self._cancels = 0
 
     def _run(self) -> None:
         while True:

@@ -103,8 +103,9 @@ class ProcessContext:
             return runtime._timer_to(target, delay_ms, msg)
 
     def cancel_timer(self, handle: TimerHandle) -> None:
-        """Cancel a :meth:`send_after` that has not fired yet (nothing happens if it has)."""
-        self.runtime.clock.cancel(handle)
+        """Cancel a :meth:`send_after` that has not fired yet (nothing happens if it has). The process
+        that would have received it forgets the timer at once (a re-armed timeout holds no memory)."""
+        self.runtime._cancel_timer(handle)
 
     def now_ms(self) -> float:
         """The runtime's clock (virtual or real), in milliseconds."""

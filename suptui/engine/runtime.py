@@ -796,6 +796,13 @@ class Runtime:
         except BaseException:
             return False
 
+    def _cancel_timer(self, handle: TimerHandle) -> None:
+        with self._lock:
+            self.clock.cancel(handle)
+            timer = handle.callback
+            if isinstance(timer, _Timer):
+                timer.proc.timers.discard(handle)
+
     def _timer_to(self, proc: ProcessState, delay_ms: float, msg: Any) -> TimerHandle:
         timer = _Timer(self, proc, msg)
         timer.handle = self.clock.call_later(delay_ms, timer)

@@ -314,3 +314,28 @@ def test_a_callback_blocking_forever_on_an_own_thread_lets_time_go_on_after_runa
         assert rt.call_sync(ticker, "alive?") == ("echo", "alive?")
     finally:
         rt.shutdown()
+
+
+def test_a_re_armed_timeout_holds_no_memory() -> None:
+    """A process that cancels and re-arms a long timeout on every message (an idle timeout) keeps one
+    live timer: the process forgets cancelled ones, and the clock drops them from its heap."""
+    from typing import Any
+
+    from suptui.engine import Actor, Runtime, VirtualClock
+
+    class Idle(Actor):
+        def init(self) -> None:
+            self.timer = self.send_after(3_600_000, "idle")
+
+        def handle_info(self, msg: Any) -> None:
+            self.cancel_timer(self.timer)
+            self.timer = self.send_after(3_600_000, "idle")
+
+    clock = VirtualClock()
+    with Runtime(clock, log_reports=False) as rt:
+        pid = rt.start(Idle, path="idle")
+        for _ in range(5000):
+            rt.send(pid, "ping")
+        rt.wait_idle()
+        assert len(rt._procs[pid].timers) == 1
+        assert len(clock._heap) < 2100
