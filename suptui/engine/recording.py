@@ -14,7 +14,9 @@ line and what was expected. No pickle, no eval: JSON only.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,39 +166,115 @@ def parse_lines(lines: Iterable[bytes | str], source: str = "<recording>") -> Re
     A last line without its newline is accepted only if it is whole JSON (a run cut off mid-write
     leaves a truncated last line: that is reported, not silently dropped).
     """
-    header: Header | None = None
-    events: list[Event] = []
-    last_t = 0
-    for number, raw in enumerate(lines, start=1):
+    stream = RecordingStream(lines, source)
+    return Recording(stream.header, stream.rest())
+
+
+class RecordingStream:
+    """A recording read as it goes: its header at once, then its events a chunk at a time.
+
+    For a reader that shows a long recording before it has all of it (the app's replay opens on the
+    first chunk while the rest is read on a thread); :func:`parse_lines` is this read to the end, so
+    the rules and the messages are the same whichever way a recording is read. Made from lines, or
+    by :func:`open_recording` from a file (then ``fraction`` says how far it has got, and it must be
+    closed). Not thread-safe: one reader at a time.
+    """
+
+    def __init__(self, lines: Iterable[bytes | str], source: str = "<recording>", *,
+                 handle: IO[bytes] | None = None, size: int = 0) -> None:
+        self.source = source
+        self._lines = enumerate(lines, start=1)
+        self._handle = handle
+        self._size = size
+        self.count = 0
+        """Events read so far."""
+        self._last_t = 0
+        self.header = self._read_header()
+
+    def _read_header(self) -> Header:
+        with self._errors():
+            for number, raw in self._lines:
+                obj = self._load(raw, number)
+                if obj is _EMPTY:
+                    raise RecordingError(self.source, number, "empty line where the header was expected")
+                return header_from_dict(obj, self.source, number)
+        raise RecordingError(self.source, None, "empty file: a recording starts with its header line")
+
+    def _load(self, raw: bytes | str, number: int) -> Any:
+        """A line's JSON value, or ``_EMPTY`` for a blank line."""
         obj: Any = _fast_loads(raw) if len(raw) <= MAX_LINE_BYTES else _FAILED
         if obj is _FAILED:  # the exact rules and messages: empty lines, bad UTF-8, cut-short JSON
-            text = _decode(raw, source, number)
+            text = _decode(raw, self.source, number)
             if not text.strip():
-                if header is None:
-                    raise RecordingError(source, number, "empty line where the header was expected")
-                continue
+                return _EMPTY
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
                 cut = not text.endswith("\n")
                 hint = " (the line is cut short: was the recording interrupted?)" if cut else ""
-                raise RecordingError(source, number, f"not JSON: {exc.msg}{hint}") from None
-        if header is None:
-            header = header_from_dict(obj, source, number)
-            continue
+                raise RecordingError(self.source, number, f"not JSON: {exc.msg}{hint}") from None
+        return obj
+
+    def chunks(self, size: int) -> Iterator[list[Event]]:
+        """The events not read yet, ``size`` at a time (the last chunk may be shorter, none is empty);
+        :class:`RecordingError` at the first bad line, after the chunks before it."""
+        chunk: list[Event] = []
+        source, load, fast, limit = self.source, self._load, _fast_loads, MAX_LINE_BYTES
+        with self._errors():
+            for number, raw in self._lines:
+                obj: Any = fast(raw) if len(raw) <= limit else _FAILED
+                if obj is _FAILED:
+                    obj = load(raw, number)
+                    if obj is _EMPTY:
+                        continue
+                try:
+                    event = from_dict(obj, self.count + 1)
+                except ProtocolError as exc:
+                    raise RecordingError(source, number, str(exc)) from None
+                if event.t < self._last_t:
+                    raise RecordingError(source, number,
+                                         f"time goes backwards: t = {event.t} after t = {self._last_t}")
+                self._last_t = event.t
+                self.count += 1
+                chunk.append(event)
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
+        if chunk:
+            yield chunk
+
+    def rest(self) -> list[Event]:
+        """Every event not read yet, in one list."""
+        events: list[Event] = []
+        for chunk in self.chunks(1 << 62):
+            events.extend(chunk)
+        return events
+
+    def fraction(self) -> float:
+        """How much of the file has been read, 0 to 1 (1 for lines that are not a file)."""
+        if self._handle is None or self._size <= 0:
+            return 1.0
         try:
-            event = from_dict(obj, len(events) + 1)
-        except ProtocolError as exc:
-            raise RecordingError(source, number, str(exc)) from None
-        if event.t < last_t:
-            raise RecordingError(source, number, f"time goes backwards: t = {event.t} after t = {last_t}")
-        last_t = event.t
-        events.append(event)
-    if header is None:
-        raise RecordingError(source, None, "empty file: a recording starts with its header line")
-    return Recording(header, events)
+            return min(1.0, self._handle.tell() / self._size)
+        except (OSError, ValueError):
+            return 1.0
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+    def __enter__(self) -> RecordingStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _errors(self) -> contextlib.AbstractContextManager[None]:
+        """A file's read errors as :class:`RecordingError` (lines from elsewhere raise what they raise)."""
+        return _file_errors(self.source) if self._handle is not None else contextlib.nullcontext()
 
 
+_EMPTY = object()
 _FAILED = object()
 
 
@@ -227,9 +305,30 @@ def _decode(raw: bytes | str, source: str, number: int) -> str:
 def read_recording(path: str | Path) -> Recording:
     """Read a recording file; every problem is a :class:`RecordingError` (never another exception)."""
     source = str(path)
+    with _file_errors(source), open(path, "rb") as handle:
+        return parse_lines(_bounded_lines(handle, source), source)
+
+
+def open_recording(path: str | Path) -> RecordingStream:
+    """Open a recording file and read its header (a bad one is a :class:`RecordingError` now); the
+    events are read by :meth:`RecordingStream.chunks`, with the same errors as :func:`read_recording`
+    (raised when the chunk that holds the bad line is read). Close it, or use it as a context manager."""
+    source = str(path)
+    with _file_errors(source):
+        handle = open(path, "rb")  # noqa: SIM115  (the stream owns it: closed by its close())
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            return RecordingStream(_bounded_lines(handle, source), source, handle=handle, size=size)
+        except BaseException:
+            handle.close()
+            raise
+
+
+@contextlib.contextmanager
+def _file_errors(source: str) -> Iterator[None]:
+    """What the operating system says about a file, as a :class:`RecordingError`."""
     try:
-        with open(path, "rb") as handle:
-            return parse_lines(_bounded_lines(handle, source), source)
+        yield
     except RecordingError:
         raise
     except IsADirectoryError:
