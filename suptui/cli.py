@@ -27,7 +27,15 @@ from typing import NoReturn
 from . import __version__, terminal
 from .engine import faults
 from .engine.pacer import MAX_SPEED, MIN_SPEED
-from .engine.recording import Header, Recording, RecordingError, RecordingWriter, read_recording
+from .engine.recording import (
+    Header,
+    Recording,
+    RecordingError,
+    RecordingStream,
+    RecordingWriter,
+    open_recording,
+    read_recording,
+)
 from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
 from .headless.output import STREAMED_FORMATS, Output, private_stdout
 from .safetext import visible
@@ -378,15 +386,18 @@ def _run_predict(tree: Tree, args: argparse.Namespace, output: Output) -> int:
 def _replay(args: argparse.Namespace, argv: list[str]) -> int:
     """Read the recording (a bad file is ``FILE:LINE: message``, exit 2), then print or open it.
 
-    Nothing here imports a worker or starts an engine: the events are the whole story.
+    The app reads only the header here (a bad one is refused before anything opens): it reads the
+    rest as it shows it. Nothing here imports a worker or starts an engine: the events are the whole
+    story.
     """
-    recording = read_recording(args.recording)
     if args.headless:
-        return _replay_headless(recording, args)
+        return _replay_headless(read_recording(args.recording), args)
+    stream = open_recording(args.recording)  # the header, checked before the app opens
     if terminal.should_watch():  # the app, on a terminal: as for a tree, where its death cannot hurt
+        stream.close()
         return terminal.run_watched(argv)
     enable_faulthandler()
-    return _run_replay_app(recording, args.recording)
+    return _run_replay_app(stream, args.recording)
 
 
 def _replay_headless(recording: Recording, args: argparse.Namespace) -> int:
@@ -407,24 +418,33 @@ def _replay_headless(recording: Recording, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_replay_app(recording: Recording, source: str) -> int:
-    """Open the app on a recording through ``suptui.tui.app.run_replay(recording, source)``, if the
-    app has it (the app's replay is built apart from this command line; this is the one name they
-    share). Imported only now, as for a tree: nothing before this point loads Textual."""
-    try:
-        app = importlib.import_module("suptui.tui.app")
-    except ImportError as exc:
-        if (exc.name or "").startswith("suptui.tui"):
-            print("suptui: the terminal app is not available in this build; use 'suptui replay "
+def _run_replay_app(stream: RecordingStream, source: str) -> int:
+    """Open the app on a recording through ``suptui.tui.app.run_replay_stream(stream, source)`` (it
+    reads the rest as it shows it), or ``run_replay(recording, source)`` with the whole recording
+    read first, if the app has either (the app's replay is built apart from this command line: these
+    are the names they share). Imported only now, as for a tree: nothing before this point loads
+    Textual."""
+    with contextlib.ExitStack() as closing:
+        closing.callback(stream.close)
+        try:
+            app = importlib.import_module("suptui.tui.app")
+        except ImportError as exc:
+            if (exc.name or "").startswith("suptui.tui"):
+                print("suptui: the terminal app is not available in this build; use 'suptui replay "
+                      f"{visible(source)} --headless' to print the recording", file=sys.stderr)
+            else:
+                print(f"suptui: the terminal app cannot start: {exc}", file=sys.stderr)
+            return 1
+        run_stream = getattr(app, "run_replay_stream", None)
+        if run_stream is not None:
+            closing.pop_all()  # the app's loader closes it
+            return int(run_stream(stream, source))
+        run_replay = getattr(app, "run_replay", None)
+        if run_replay is None:
+            print("suptui: replaying in the app is not available yet; use 'suptui replay "
                   f"{visible(source)} --headless' to print the recording", file=sys.stderr)
-        else:
-            print(f"suptui: the terminal app cannot start: {exc}", file=sys.stderr)
-        return 1
-    run_replay = getattr(app, "run_replay", None)
-    if run_replay is None:
-        print("suptui: replaying in the app is not available yet; use 'suptui replay "
-              f"{visible(source)} --headless' to print the recording", file=sys.stderr)
-        return 1
+            return 1
+        recording = Recording(stream.header, stream.rest())
     return int(run_replay(recording, source))
 
 

@@ -28,7 +28,7 @@ from textual.worker import get_current_worker
 
 from ..engine import Event
 from ..engine.client import SupervisorError, unwrap
-from ..engine.recording import Recording
+from ..engine.recording import Recording, RecordingStream
 from ..engine.specs import STRATEGIES
 from ..safetext import visible
 from ..treefile.errors import TreeFileError
@@ -125,6 +125,9 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         """The run's events and checkpoints of its tree, for time travel (a replay's, or the live run's)."""
         self.moment: Moment | None = None
         """The moment of the past shown, or None for now."""
+        self._loading_notes: list[LogLine] | None = None
+        """A replay still loading: the notes logged meanwhile, kept when the log is redrawn for the newest
+        moment loaded (they go once it is all loaded: the log is then the one a loaded replay shows)."""
         self.wall = wall
         self.export_dir = Path(export_dir)
         self.log_cap = log_cap
@@ -240,6 +243,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         of its last seconds. Nothing runs; ``space`` plays it again from the start."""
         self.live = run
         self.history = run.history
+        run.take_loaded()  # what the loader has folded by now (its first chunk, usually)
         title = run.recording.header.title or self._source_name() or "run"
         self.title = visible(f"suptui · replay · {title}")
         self.model = self.live_model = run.model
@@ -251,11 +255,48 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         end = self.moment_at(run.history.count)
         self.event_log.append(end.lines)
         self._pin_lanes(end)
+        if run.loading is not None:
+            self._loading_notes = []
+            self.note(f"replay of {self.source or 'a recording'}: loading (what is read so far is shown, "
+                      "and , [ ] g j travel over it)", "note")
+        elif run.error is not None:
+            self._replay_failed(run)
+        else:
+            self._replay_loaded(run)
+        self._update_banner()
+        self.drain_now()
+
+    def _replay_loaded(self, run: ReplayRun) -> None:
         self.note(f"replay of {self.source or 'a recording'}: {len(run.recording.events):,} events, "
                   f"{format_t(run.end_ms)} s; nothing runs (keys that act on a live tree are off); "
                   ", [ ] g j travel in time, space plays, w explains a crash", "note")
-        self._update_banner()
-        self.drain_now()
+
+    def _replay_failed(self, run: ReplayRun) -> None:
+        shown = len(run.recording.events)
+        self.note(f"{run.error} (the replay shows the {shown:,} events before it)", "error")
+
+    def _take_loaded(self, run: ReplayRun) -> None:
+        """A replay loading: show what the loader delivered since the last drain (UI thread; no wait).
+
+        Now moves to the newest moment loaded (the tree, the log's last lines, the lanes); a moment of
+        the past stays on screen, and only the "now" it is in the past of moves. Once everything is
+        loaded, the log is the one a replay folded at open shows."""
+        got = run.take_loaded()
+        if got is None:
+            return
+        self.live_model = run.model
+        end = self.moment_at(run.history.count)
+        notes = self._loading_notes if run.loading is not None and self._loading_notes else []
+        self.event_log.replace(end.lines + notes)
+        if self.moment is None:
+            self._show_model(self.live_model)
+            self._pin_lanes(end)
+        if run.loading is None:
+            self._loading_notes = None
+            if got.error is not None:
+                self._replay_failed(run)
+            elif got.finished:
+                self._replay_loaded(run)
 
     def _source_name(self) -> str:
         return Path(self.source).stem if self.source else ""
@@ -292,6 +333,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if run is None:
             return
         if isinstance(run, ReplayRun):
+            if run.loading is not None:
+                self._take_loaded(run)
             self._play(run)
         now_before = run.clock.now_ms()
         items = run.feed.drain()
@@ -337,6 +380,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         for index, item in enumerate(items):
             if isinstance(item, Note):
                 lines.append(LogLine(now, item.kind, f"{GLYPHS.get(item.kind, '·')} {item.text}"))
+                if self._loading_notes is not None:
+                    self._loading_notes.append(lines[-1])
                 continue
             if isinstance(item, Later):
                 self._run_later(item)
@@ -409,7 +454,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             t_ms=self.shown_ms(), speed=run.time.speed, paused=run.time.paused,
             root=root.id if root is not None else "root",
             budget=self.budget_of(root.path) if root is not None else None,
-            needle=self.tree_view.needle, replay=isinstance(run, ReplayRun), past_of=past_of)
+            needle=self.tree_view.needle, replay=isinstance(run, ReplayRun), past_of=past_of,
+            loading=self._loading_label(run))
         if state != self._header:
             if int(state.t_ms // 1000) != int(self._header.t_ms // 1000):
                 self.tree_view.refresh()  # restart stamps leave the budget windows by the second
@@ -418,6 +464,14 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             if isinstance(self.screen, LanesScreen):
                 for header in self.screen.query(PlaygroundHeader):
                     header.redraw()
+
+    @staticmethod
+    def _loading_label(run: LiveRun | ReplayRun) -> str | None:
+        if not isinstance(run, ReplayRun):
+            return None
+        if run.loading is not None:
+            return f"loading {int(run.loading * 100)} %"
+        return "partial" if run.error is not None else None
 
     @property
     def status_text(self) -> str:
@@ -952,6 +1006,34 @@ def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused
     """Open the playground on ``tree`` (or a picker of bundled trees), in predict mode if asked;
     returns the exit status."""
     app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict)
+    try:
+        result = app.run()
+    finally:
+        app.teardown()
+    if isinstance(result, int):
+        return result
+    return app.return_code or 0
+
+
+def run_replay_stream(stream: RecordingStream, source: str) -> int:
+    """Open the app on a recording as it is read (``suptui replay RUN.jsonl``): ``stream`` has its
+    header read; a thread reads and folds the rest, and the app opens once the first chunk is folded
+    (the tree at that moment, its log), filling in as the rest comes. A bad line found later is one
+    error line in the log; what came before it stays. Returns the exit status.
+    """
+    from ..treefile.skeleton import SkeletonError, tree_from_skeleton
+
+    tree: Tree | None = None
+    if stream.header.tree is not None:
+        try:
+            tree = tree_from_skeleton(stream.header.tree, source)
+        except SkeletonError as exc:
+            stream.close()
+            print(f"{source}:1: {exc}")
+            return 2
+    run = ReplayRun(stream, tree, source)
+    run.first_chunk.wait()  # not the UI thread: the app is not running yet (a third of a second)
+    app = SuptuiApp(None, source, replay=run)
     try:
         result = app.run()
     finally:

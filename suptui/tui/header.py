@@ -33,6 +33,8 @@ class HeaderState:
     """A recording is shown, not a live run."""
     past_of: float | None = None
     """Time travel: the screen shows ``t_ms``, in the past of this time (now, or a replay's end)."""
+    loading: str | None = None
+    """A replay still being read (``loading 37 %``), or cut short by a bad line (``partial``)."""
 
     def plain(self) -> str:
         """The same information as plain text (the app's ``sub_title``, for screen readers and logs)."""
@@ -45,6 +47,8 @@ def header_content(title: str, state: HeaderState) -> Content:
                                           "  ", (speed_label(state.speed), "bold $accent")]
     if state.replay:
         parts += ["  ", (" REPLAY ", "bold reverse $accent")]
+    if state.loading is not None:
+        parts += ["  ", (f" {state.loading} ", "bold reverse $warning")]
     if state.past_of is not None:
         parts += ["  ", (f" ◀ PAST (now {format_t(state.past_of)} s) ", "bold reverse $error")]
     elif state.paused:

@@ -124,6 +124,15 @@ class History:
                 self._checkpoint(model)
                 spacing_due = self.count + self.spacing
 
+    def take(self, folded: Folded) -> None:
+        """Take what a :class:`Folder` folded off the UI thread (a replay still loading): its events,
+        and its checkpoints, which replace ours (the folder thins them as :meth:`append` would)."""
+        self._events.extend(folded.events)
+        self._times.extend(folded.times)
+        self.count = folded.count
+        self._checkpoints = folded.checkpoints
+        self.spacing = folded.spacing
+
     def _checkpoint(self, model: TreeModel) -> None:
         frozen = freeze(model, self._checkpoints[-1].nodes)
         self._checkpoints.append(Checkpoint(self.count, frozen, model.root))
@@ -280,6 +289,66 @@ class History:
     def _checkpoint_before(self, n: int) -> Checkpoint:
         index = bisect_right([c.n for c in self._checkpoints], n) - 1
         return self._checkpoints[max(0, index)]
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A chunk of a run folded by a :class:`Folder`, for :meth:`History.take` on the UI thread.
+
+    Nothing in it is touched again by the folder: the lists are new, the nodes frozen."""
+
+    events: list[Event]
+    times: array
+    count: int
+    """Events folded so far, this chunk's included."""
+    checkpoints: list[Checkpoint]
+    spacing: int
+    end: Frozen
+    """The tree after the last event of the chunk (the newest moment loaded)."""
+    root: str | None
+    fraction: float
+    """How much of the recording has been read (0 to 1)."""
+
+
+class Folder:
+    """Folds a run's events into a view-model and takes its checkpoints, chunk by chunk, on a thread
+    of its own (a replay loading): the UI thread only takes each :class:`Folded` result.
+
+    The same checkpoints as :meth:`History.fold` when the total is known in time (:meth:`expect`),
+    so a recording loaded in chunks ends up seeking exactly as one folded at once."""
+
+    def __init__(self, base: TreeModel, *, spacing: int = SPACING,
+                 max_checkpoints: int = MAX_CHECKPOINTS) -> None:
+        """``base`` is the model before any event; the folder works on its own copy."""
+        frozen = freeze(base)
+        self.model = thaw(frozen, base.root, base._defs)
+        self.spacing = spacing
+        self.max_checkpoints = max(4, max_checkpoints)
+        self.checkpoints: list[Checkpoint] = [Checkpoint(0, frozen, base.root)]
+        self.count = 0
+
+    def expect(self, total: int) -> None:
+        """The run will have about ``total`` events: space the checkpoints for that from now on."""
+        while total / self.spacing > self.max_checkpoints:
+            self.spacing *= 2
+
+    def fold(self, events: list[Event], fraction: float = 1.0) -> Folded:
+        model = self.model
+        apply = model.apply
+        due = self.checkpoints[-1].n + self.spacing
+        for event in events:
+            apply(event)
+            self.count += 1
+            if self.count >= due:
+                self.checkpoints.append(Checkpoint(self.count, freeze(model, self.checkpoints[-1].nodes),
+                                                   model.root))
+                if len(self.checkpoints) > self.max_checkpoints:
+                    self.checkpoints = self.checkpoints[::2]  # as History._checkpoint does
+                    self.spacing *= 2
+                due = self.count + self.spacing
+        end = freeze(model, self.checkpoints[-1].nodes)
+        return Folded(events, array("q", [event.t for event in events]), self.count, list(self.checkpoints),
+                      self.spacing, end, model.root, fraction)
 
 
 def _alive(model: TreeModel) -> list[Start]:

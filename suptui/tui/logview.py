@@ -198,6 +198,16 @@ class EventLog(ScrollView, can_focus=True):
         if line is not None and line.seq:
             self.post_message(self.Picked(line))
 
+    def replace(self, new: Iterable[LogLine]) -> None:
+        """Every line swapped for these (a replay still loading: the lines of its newest moment). In the
+        past, the lines on display stay: these are what the return to now shows."""
+        if self.past is not None:
+            self.lines.clear()  # not what is shown: that is the past's own list
+            self.append(new)
+            return
+        self.clear()
+        self.append(new)
+
     def clear(self) -> None:
         self.past = None
         self.current = -1
