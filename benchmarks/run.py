@@ -157,7 +157,8 @@ def simulate(tree: str, virtual_ms: int) -> dict[str, float]:
 
 
 def replay_1m(seeks: int) -> dict[str, float]:
-    """A 1,000,000-event recording: open it in the app's replay model, then seek (benchmarks/replay.py)."""
+    """A 1,000,000-event recording: open it in the app (first screen, fully loaded), then seek
+    (benchmarks/replay.py)."""
     from benchmarks.replay import replay_1m as measure
 
     return measure(seeks=seeks)
@@ -210,7 +211,8 @@ def summary(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "sim_hour_bombs_s": get("sim_hour_bombs_one_for_all", "wall_s"),
         "sim_big_events_per_s": get("sim_big", "events_per_s"),
         "key_to_screen_p99_ms": None,
-        "replay_open_1m_s": get("replay_1m", "open_s"),
+        "replay_first_screen_1m_s": get("replay_1m", "first_screen_s"),
+        "replay_loaded_1m_s": get("replay_1m", "loaded_s"),
         "replay_seek_p50_ms": get("replay_1m", "seek_p50_ms"),
         "replay_seek_max_ms": get("replay_1m", "seek_max_ms"),
     }

@@ -217,8 +217,20 @@ class RecordingStream:
 
     def chunks(self, size: int) -> Iterator[list[Event]]:
         """The events not read yet, ``size`` at a time (the last chunk may be shorter, none is empty);
-        :class:`RecordingError` at the first bad line, after the chunks before it."""
+        :class:`RecordingError` at the first bad line, after a chunk of the events before it (a reader
+        that shows what it has keeps every good event)."""
         chunk: list[Event] = []
+        try:
+            yield from self._chunks(size, chunk)
+        except RecordingError:
+            if chunk:
+                yield chunk
+            raise
+        if chunk:
+            yield chunk
+
+    def _chunks(self, size: int, chunk: list[Event]) -> Iterator[list[Event]]:
+        """The full chunks; ``chunk`` holds the events read since the last one."""
         source, load, fast, limit = self.source, self._load, _fast_loads, MAX_LINE_BYTES
         with self._errors():
             for number, raw in self._lines:
@@ -238,10 +250,8 @@ class RecordingStream:
                 self.count += 1
                 chunk.append(event)
                 if len(chunk) >= size:
-                    yield chunk
-                    chunk = []
-        if chunk:
-            yield chunk
+                    yield chunk[:]
+                    chunk.clear()
 
     def rest(self) -> list[Event]:
         """Every event not read yet, in one list."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from suptui.engine.recording import Recording
+from suptui.engine.recording import Recording, open_recording
 from suptui.session import Session
 from suptui.treefile import load_tree
 from suptui.treefile.skeleton import tree_from_skeleton
@@ -76,3 +77,26 @@ async def settle_replay(pilot: Pilot) -> None:
 def statuses(model: TreeModel) -> dict[str, tuple[str, str, int, tuple[int, ...]]]:
     """What a moment's tree shows per node: status, pid, restarts, a supervisor's stamps."""
     return {path: (node.status, node.pid, node.restarts, node.stamps) for path, node in model.nodes.items()}
+
+
+def write_recording(recording: Recording, path: Path, bad_line: int | None = None) -> Path:
+    """The recording as a file; with ``bad_line``, that line (1 is the header) is not JSON."""
+    lines = list(recording.lines())
+    if bad_line is not None:
+        lines[bad_line - 1] = "{this is not json"
+    path.write_text("".join(line + "\n" for line in lines))
+    return path
+
+
+def loading_app(path: Path, resume: threading.Event, **kwargs: Any) -> SuptuiApp:
+    """The app on a recording file read progressively (as ``suptui replay`` opens it), its loader held
+    after each chunk until ``resume`` is set; opened once the first chunk is folded."""
+    stream = open_recording(path)
+    tree = tree_from_skeleton(stream.header.tree, str(path)) if stream.header.tree is not None else None
+    wall = kwargs.pop("wall", lambda: 0.0)
+    run = ReplayRun(stream, tree, str(path), wall=wall, resume=resume)
+    assert run.first_chunk.wait(timeout=30)
+    app = SuptuiApp(None, str(path), replay=run, wall=wall, **kwargs)
+    app.theme = "textual-dark"
+    app.animation_level = "none"
+    return app
