@@ -319,7 +319,6 @@ def test_a_callback_blocking_forever_on_an_own_thread_lets_time_go_on_after_runa
 def test_a_re_armed_timeout_holds_no_memory() -> None:
     """A process that cancels and re-arms a long timeout on every message (an idle timeout) keeps one
     live timer: the process forgets cancelled ones, and the clock drops them from its heap."""
-    from typing import Any
 
     from suptui.engine import Actor, Runtime, VirtualClock
 
