@@ -7,6 +7,7 @@ caller; they return futures, because the app's thread must not wait on the engin
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -131,17 +132,24 @@ class Session:
     def run_until(self, t_ms: float, cancelled: Callable[[], bool] | None = None) -> None:
         """Advance a virtual clock to ``t_ms``, stopping early once the root supervisor has ended.
 
-        Begins the run if nobody has. A start that is still going on (held up by real-time work) is
-        bounded by ``t_ms`` like everything else. ``cancelled`` is asked between timers (a run in
-        the background whose screen has closed stops within one timer's work).
+        Begins the run if nobody has. A start held up by real-time work (an init detached as a runaway)
+        gets one more runaway limit of wall time to finish, so a start that is merely slow (a loaded
+        machine) still starts at its instant; after that it is bounded by ``t_ms`` like everything
+        else. ``cancelled`` is asked between timers (a run in the background whose screen has closed
+        stops within one timer's work).
         """
         assert isinstance(self.clock, VirtualClock)
-        if self.started is None:
-            self.begin()
+        started = self.started if self.started is not None else self.begin()
+        grace_used = False
         while self.running:
             if cancelled is not None and cancelled():
                 return
             self.runtime.wait_idle()
+            if not grace_used and not started.done() and self.runtime.waiting_on_real_time():
+                grace_used = True
+                with contextlib.suppress(TimeoutError):
+                    started.result(timeout=self.runtime.runaway_ms / 1000.0)
+                continue
             next_deadline = self.clock.next_deadline()
             if next_deadline is None or next_deadline > t_ms:
                 break

@@ -183,6 +183,8 @@ class Runtime:
         """A process whose mailbox grows past this is killed with ``("mailbox_overflow", n)``."""
         self._running: dict[int, list[tuple[ProcessState, float]]] = {}
         """Per scheduler thread: the processes in its current callback (inline inits nest), since when."""
+        self.runaway_ms = runaway_ms
+        """Wall-clock ms a process may run without a rest before virtual time stops waiting for it."""
         self._runaway_s = runaway_ms / 1000.0
         """Seconds of callbacks a process may run without a rest before virtual time stops waiting
         for it (one long callback: the watchdog; many short ones through its own mailbox: ``_after_run``)."""
