@@ -1001,11 +1001,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.set_timer(0.005, self.drain_now)
 
 
-def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused: bool = False,
-            seed: int = 0, predict: bool = False) -> int:
-    """Open the playground on ``tree`` (or a picker of bundled trees), in predict mode if asked;
-    returns the exit status."""
-    app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict)
+def _run_to_the_end(app: SuptuiApp) -> int:
+    """Run the app in this (the main) thread, tear it down whatever happens; its exit status."""
     try:
         result = app.run()
     finally:
@@ -1013,6 +1010,14 @@ def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused
     if isinstance(result, int):
         return result
     return app.return_code or 0
+
+
+def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused: bool = False,
+            seed: int = 0, predict: bool = False) -> int:
+    """Open the playground on ``tree`` (or a picker of bundled trees), in predict mode if asked;
+    returns the exit status."""
+    app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict)
+    return _run_to_the_end(app)
 
 
 def run_replay_stream(stream: RecordingStream, source: str) -> int:
@@ -1034,13 +1039,7 @@ def run_replay_stream(stream: RecordingStream, source: str) -> int:
     run = ReplayRun(stream, tree, source)
     run.first_chunk.wait()  # not the UI thread: the app is not running yet (a third of a second)
     app = SuptuiApp(None, source, replay=run)
-    try:
-        result = app.run()
-    finally:
-        app.teardown()
-    if isinstance(result, int):
-        return result
-    return app.return_code or 0
+    return _run_to_the_end(app)
 
 
 def run_replay(recording: Recording, source: str) -> int:
@@ -1062,10 +1061,4 @@ def run_replay(recording: Recording, source: str) -> int:
     if len(recording.events) >= LOUD_FOLD_EVENTS:  # seconds before the app shows: say why
         print(f"suptui: folding {len(recording.events):,} events of {source} …", file=sys.stderr, flush=True)
     app = SuptuiApp(None, source, replay=ReplayRun(recording, tree, source))
-    try:
-        result = app.run()
-    finally:
-        app.teardown()
-    if isinstance(result, int):
-        return result
-    return app.return_code or 0
+    return _run_to_the_end(app)
