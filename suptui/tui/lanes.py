@@ -184,13 +184,16 @@ class LanesView(LaneCanvas, can_focus=False):
 
     def on_click(self, event: events.Click) -> None:
         """A click on a lane selects its node in the tree; on a crash or exit, it also travels there."""
+        offset = event.get_content_offset(self)  # event.x/y count from the border
+        if offset is None:
+            return
         top, height = self._viewport()
-        line = event.y - 1
+        line = offset.y - 1  # under the axis line
         if 0 <= line < height and 0 <= top + line < len(self.tree_view.rows):
             path = self.tree_view.rows[top + line].path
             self.tree_view.select(path)
             self.tree_view.focus()
-            mark = self.death_near(path, event.x)
+            mark = self.death_near(path, offset.x)
             if mark is not None:
                 self.post_message(self.Picked(path, mark))
 

@@ -274,12 +274,16 @@ class SupervisionTree(ScrollView, can_focus=True):
         self.rebuild()
 
     def on_click(self, event: events.Click) -> None:
-        index = event.y + round(self.scroll_offset.y)
+        # event.x/y count from the widget's outer edge (border, padding); rows start at the content area.
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = offset.y + round(self.scroll_offset.y)
         if not 0 <= index < len(self.rows):
             return
         row = self.rows[index]
         self._move_to(row.path)
-        x = event.x + round(self.scroll_offset.x)
+        x = offset.x + round(self.scroll_offset.x)
         on_arrow = len(row.guide) <= x <= len(row.guide) + 1
         if row.expandable and (on_arrow or event.chain == 2):
             self._fold(row.path, None)

@@ -179,6 +179,49 @@ async def test_q_on_a_paced_run_ends_every_thread_of_ours(tmp_path) -> None:
         app.teardown()
 
 
+def screen_lines(app: SuptuiApp) -> list[str]:
+    """The text of the app's screen as it is drawn, line by line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def on_screen(app: SuptuiApp, text: str) -> tuple[int, int]:
+    """Where ``text`` is drawn on the screen (column, line): what a user would click on."""
+    for y, line in enumerate(screen_lines(app)):
+        if text in line:
+            return line.index(text), y
+    raise AssertionError(f"{text!r} is not on screen:\n" + "\n".join(screen_lines(app)))
+
+
+async def test_a_click_selects_the_row_drawn_under_the_pointer(app_factory) -> None:
+    """Clicks at the screen position of a row's text (not at an offset the code computes): with and
+    without lanes, and with the tree scrolled."""
+    app = app_factory("big")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = app.query_one(SupervisionTree)
+        for lanes in (False, True):
+            if lanes:
+                await press(pilot, "home", "t")
+                await settle(pilot)
+            assert round(tree.scroll_offset.y) == 0
+            for path in (tree.rows[0].path, tree.rows[1].path, tree.rows[3].path):
+                x, y = on_screen(app, f" {app.model.nodes[path].id} ")
+                await pilot.click(offset=(x + 1, y))
+                assert tree.cursor_path == path, (lanes, path)
+            await press(pilot, "end")  # the tree scrolls: the rows on screen are far down the list
+            await settle(pilot)
+            assert tree.scroll_offset.y > 0
+            target = tree.rows[round(tree.scroll_offset.y) + 2]
+            x, y = on_screen(app, f"─ ● {app.model.nodes[target.path].id} ")
+            await pilot.click(offset=(x + 4, y))
+            assert tree.cursor_path == target.path, lanes
+            if lanes:  # a click on the lane of a row selects that row too
+                lanes_view = app.query_one("#lanes")
+                target = tree.rows[round(tree.scroll_offset.y) + 1]
+                await pilot.click(offset=(lanes_view.region.x + 3, y - 1))
+                assert tree.cursor_path == target.path
+
+
 async def test_tree_keys_and_mouse_move_and_fold(app_factory) -> None:
     app = app_factory("nested")
     async with app.run_test(size=SIZE) as pilot:
@@ -198,11 +241,11 @@ async def test_tree_keys_and_mouse_move_and_fold(app_factory) -> None:
         assert tree.cursor_path == "root"
         await press(pilot, "pagedown", "home", "up")  # up at the top stays there
         assert tree.cursor_path == "root"
-        row_of = {row.path: i for i, row in enumerate(tree.rows)}
-        await pilot.click(SupervisionTree, offset=(12, row_of["root/metrics"]))
+        x, y = on_screen(app, "● metrics")
+        await pilot.click(offset=(x + 2, y))
         assert tree.cursor_path == "root/metrics"
-        web = row_of["root/web"]
-        await pilot.click(SupervisionTree, offset=(len(tree.rows[web].guide), web))  # on the ▾
+        x, y = on_screen(app, "▾ ● web")
+        await pilot.click(offset=(x, y))  # on the ▾
         assert tree.cursor_path == "root/web"
         assert "root/web/listener" not in [r.path for r in tree.rows]
         await press(pilot, "right")

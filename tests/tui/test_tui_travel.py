@@ -190,7 +190,7 @@ async def test_picking_a_crash_in_the_log_or_on_a_lane_jumps_there(replay_factor
         lanes = app.query_one("#lanes", LanesView)
         row = next(i for i, r in enumerate(app.tree_view.rows) if r.path == "root/bomb3")
         column = next(x for x in range(lanes.size.width) if lanes.death_near("root/bomb3", x) == 5000)
-        await pilot.click(LanesView, offset=(column, row + 1))
+        await pilot.click(LanesView, offset=(column + 1, row + 2))  # past the border, under the axis
         await settle_replay(pilot)
         assert app.moment is not None and app.moment.t == 5000
         assert app.model.nodes["root/bomb3"].status == "crashed"
