@@ -77,7 +77,8 @@ class NodeBuilder:
         """One ``[[children]]`` entry: one NodeDef, or ``count`` copies; none if it has no usable id."""
         hints = {"count": "count is not supported in a script's child: start_child starts one child"}
         table.check_keys([k for k in CHILD_KEYS if not (in_script and k == "count")], hints)
-        node_id = self._id(table, required=True)
+        node_id = self._id(table, required=True) if "id" in table or "worker" not in table \
+            else self._worker_id(table)
         kind = self._kind(table)
         restart = table.string("restart", "permanent", choices=RESTART_TYPES) or "permanent"
         default_shutdown: int | str = DEFAULT_WORKER_SHUTDOWN if kind == "worker" else "infinity"
@@ -113,8 +114,13 @@ class NodeBuilder:
                 if node.id in first_use:
                     where = self.problems.line_of(first_use[node.id])
                     other = f"the child at line {where}" if where is not None else "another child"
-                    child_table.problem("id", f'duplicate id "{node.id}": {other} already uses it '
-                                              "(ids must be unique among siblings)")
+                    if "id" in child_table:
+                        child_table.problem("id", f'duplicate id "{node.id}": {other} already uses it '
+                                                  "(ids must be unique among siblings)")
+                    else:
+                        child_table.problem("", f'duplicate id "{node.id}": {other} already uses it (a child '
+                                                "without an id takes its worker's name; give one of them "
+                                                'id = "...", as Elixir needs an :id for two of one module)')
                     continue
                 first_use[node.id] = child_table.key
                 nodes.append(node)
@@ -169,7 +175,7 @@ class NodeBuilder:
         if "id" not in table:
             if required:
                 table.problem("", 'this child has no id: every child needs id = "..." (unique among its '
-                                  "siblings)")
+                                  'siblings), unless it has a worker = "...", whose name is then its id')
             return None
         value = table.data["id"]
         if not isinstance(value, str):
@@ -186,6 +192,19 @@ class NodeBuilder:
         else:
             return value
         return None
+
+    def _worker_id(self, table: Table) -> str | None:
+        """A child with ``worker`` and no ``id`` is named after its worker, like Elixir's ``{Bomb, args}``
+        (whose id is the module): ``"bomb"`` for ``worker = "bomb"``, ``"Bomb"`` for ``"pkg.mod:Bomb"``."""
+        name = table.data.get("worker")
+        if not isinstance(name, str):
+            return None  # the worker check reports it
+        default = name.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+        if not default.strip() or "/" in default or has_control(default):
+            table.problem("", f'this child has no id and its worker "{visible(name)}" cannot be one: give it '
+                              'id = "..."')
+            return None
+        return default
 
     def _kind(self, table: Table) -> NodeKind:
         """Worker or supervisor: ``kind`` if given, else ``worker`` or ``children`` decide."""

@@ -70,7 +70,7 @@ def test_an_empty_tree_argument(capsys: Capsys) -> None:
     code, out, err = run(capsys, "", "--headless")
     assert (code, out) == (2, "")
     assert one_line(err).startswith("'': expected a tree file path or a bundled tree name "
-                                    "(bundled: big, bombs, ")
+                                    "(bundled: workers, bombs, ")
 
 
 def test_a_symlink_loop(capsys: Capsys, tmp_path: Path) -> None:

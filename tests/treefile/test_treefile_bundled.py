@@ -6,9 +6,10 @@ import pytest
 
 from suptui.engine import Event
 from suptui.treefile import load_tree
-from suptui.treefile.bundled import bundled_names, trees_dir
+from suptui.treefile import TreeFileError
+from suptui.treefile.bundled import LESSON_ORDER, bundled_names, list_bundled, notes_for, tree_notes, trees_dir
 
-CATALOGUE = ("bombs", "bombs_one_for_all", "bombs_rest_for_one", "bombs_reordered", "four_bombs",
+CATALOGUE = ("workers", "sugar_children", "bombs", "bombs_one_for_all", "bombs_rest_for_one", "bombs_reordered", "four_bombs",
              "sugar_bomb", "nested", "transient", "shutdown", "dynamic", "big")
 
 
@@ -145,3 +146,75 @@ def test_big_has_a_thousand_workers_under_nested_supervisors_and_replays_by_seed
     shard = crash_times(first)[0][1].rsplit("/", 1)[0]
     restarted = {e.path.rsplit("/", 1)[0] for e in first if e.kind == "start" and e.get("restart")}
     assert shard in restarted and "root" not in restarted
+
+
+def test_the_bundled_trees_come_in_lesson_order_with_big_last() -> None:
+    names = bundled_names()
+    assert names[:3] == ["workers", "bombs", "bombs_one_for_all"]
+    assert names[-1] == "big"
+    assert [n for n in names if n in LESSON_ORDER] == [n for n in LESSON_ORDER if n in names]
+    assert set(LESSON_ORDER) == set(names), "every bundled tree has its place in the lesson order"
+
+
+def test_notes_are_the_opening_comment_without_its_hashes() -> None:
+    text = '# First line.\n#\n#   indented\n# Try: this.\n\ntitle = "x" # not notes\n# nor this\n'
+    assert tree_notes(text) == "First line.\n\n  indented\nTry: this."
+    assert tree_notes('title = "x"\n') == ""
+    assert tree_notes("\n# after a blank line\n") == "after a blank line"
+    bombs = next(entry for entry in list_bundled() if entry.name == "bombs")
+    assert bombs.notes.startswith("The lesson's three bombs under one_for_one")
+    assert "Try: raise max_restarts to 6" in bombs.notes and "#" not in bombs.notes.splitlines()[0]
+    assert notes_for("bombs") == bombs.notes == notes_for("bombs.toml")
+    assert notes_for("no_such_tree") == "" and notes_for(None) == ""
+
+
+def test_notes_of_a_file_win_over_a_bundled_tree(tmp_path, monkeypatch) -> None:
+    (tmp_path / "bombs.toml").write_text('# mine\n# Try: nothing\ntitle = "mine"\n')
+    monkeypatch.chdir(tmp_path)
+    assert notes_for("bombs.toml") == "mine\nTry: nothing"
+
+
+def test_workers_restarts_each_plain_worker_alone(run) -> None:
+    events = run(load_tree("workers"), 10_000)
+    assert crash_times(events) == [(2000, "root/worker1"), (4000, "root/worker2"), (6000, "root/worker3")]
+    assert {e.get("reason") for e in events if e.kind == "crash"} == {"exit"}
+    restarted = [(e.t, e.path) for e in events if e.kind == "start" and e.get("restart")]
+    assert restarted == [(2000, "root/worker1"), (4000, "root/worker2"), (6000, "root/worker3")]
+    assert moments(events, "give_up") == []
+
+
+def test_sugar_children_take_their_workers_names_as_ids(run) -> None:
+    tree = load_tree("sugar_children")
+    assert [path for path in tree.nodes()] == ["root", "root/bomb", "root/ticker"]
+    events = run(tree, 10_000)
+    assert crash_times(events) == [(t, "root/bomb") for t in (1000, 2000, 3000, 4000)]
+    assert moments(events, "give_up") == [(4000, "root")]
+
+
+def test_a_child_without_an_id_is_named_after_its_worker(tmp_path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text('[[children]]\nworker = "bomb"\n\n[[children]]\nworker = "tests.nowhere:Bomb"\n'
+                    '[[children]]\nid = "x"\nworker = "sleeper"\n')
+    with pytest.raises(TreeFileError) as caught:
+        load_tree(str(path))
+    assert 'duplicate id' not in str(caught.value)  # only the unknown module is wrong
+    path.write_text('[[children]]\nworker = "bomb"\n\n[[children]]\nworker = "sleeper"\n')
+    assert list(load_tree(str(path)).nodes()) == ["root", "root/bomb", "root/sleeper"]
+
+
+def test_two_children_of_one_worker_without_ids_are_a_duplicate_at_file_and_line(tmp_path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text('[[children]]\nworker = "bomb"\n\n[[children]]\nworker = "bomb"\n')
+    with pytest.raises(TreeFileError) as caught:
+        load_tree(str(path))
+    message = str(caught.value)
+    assert f"{path}:4: duplicate id \"bomb\": the child at line 1 already uses it" in message
+    assert "takes its worker's name" in message
+
+
+def test_a_child_with_neither_id_nor_worker_still_needs_an_id(tmp_path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text('[[children]]\nrestart = "transient"\n')
+    with pytest.raises(TreeFileError) as caught:
+        load_tree(str(path))
+    assert "this child has no id" in str(caught.value)

@@ -54,7 +54,6 @@ def test_all_problems_are_reported_at_once_in_line_order(problems) -> None:
         't.toml:2: unknown key "strategi" (did you mean "strategy"?)',
         't.toml:6: unknown worker "bom" (did you mean "bomb"?): expected a built-in worker (bomb, quitter, '
         'sleeper, ticker, flaky, slow_stop, slow_start) or "package.module:Class"',
-        't.toml:8: this child has no id: every child needs id = "..." (unique among its siblings)',
         "t.toml:10: arg bomb_time must not be negative, found -1 (bomb_time: ms from each start to the "
         "explosion)",
     ]
@@ -125,9 +124,17 @@ def test_wrong_types_in_a_child(problems, line, message) -> None:
 # ---------------------------------------------------------------- ids
 
 
-def test_a_child_without_id_is_reported_at_its_header(problems) -> None:
-    assert problems(f'[[children]]\nid = "a"\n{BOMB}\n\n[[children]]\n{BOMB}\n') == [
-        't.toml:5: this child has no id: every child needs id = "..." (unique among its siblings)']
+def test_a_child_without_id_or_worker_is_reported_at_its_header(problems) -> None:
+    assert problems('[[children]]\nid = "a"\nworker = "bomb"\n\n[[children]]\nstrategy = "one_for_all"\n'
+                    '[[children.children]]\nid = "w"\nworker = "sleeper"\n') == [
+        't.toml:5: this child has no id: every child needs id = "..." (unique among its siblings), unless it '
+        'has a worker = "...", whose name is then its id']
+
+
+def test_a_child_without_id_takes_its_workers_name_and_a_repeat_is_a_duplicate(problems) -> None:
+    assert problems(f'[[children]]\n{BOMB}\n\n[[children]]\n{BOMB}\n') == [
+        't.toml:4: duplicate id "bomb": the child at line 1 already uses it (a child without an id takes its '
+        "worker's name; give one of them id = \"...\", as Elixir needs an :id for two of one module)"]
 
 
 def test_duplicate_sibling_ids_name_the_first_use(problems) -> None:
@@ -525,7 +532,7 @@ def test_a_missing_file_or_unknown_bundled_name() -> None:
     with pytest.raises(TreeFileError) as info:
         load_tree("bomsb")
     assert str(info.value).startswith('bomsb: no such file, and no bundled tree of that name (did you mean '
-                                      '"bombs"?) (bundled: big, bombs,')
+                                      '"bombs"?) (bundled: workers, bombs,')
     with pytest.raises(TreeFileError) as info:
         load_tree("no/such/tree.toml")
     assert str(info.value) == "no/such/tree.toml: no such file"
