@@ -56,6 +56,7 @@ from .narrate import GLYPHS, LogLine, banner_text, format_t, narrate
 from .replayrun import ReplayRun
 from .rules import LIVE_ONLY, Situation, why_not
 from .sources import builtin_workers, default_bundled, default_loader, worker_summary
+from .timecontrol import StepQueue
 from .travelkeys import TravelKeys
 from .treeload import TooSlow, TreeLoads
 from .treeview import SupervisionTree
@@ -136,6 +137,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         """Tree files are loaded off the UI thread, under a time limit (``R``, the picker)."""
         self.bundled = bundled
         self._speed, self._paused = speed, paused
+        self._steps = StepQueue()
+        """``.`` presses not yet stepped."""
         self._header = HeaderState(speed=speed, paused=paused)
         self._details_key: tuple[Any, ...] | None = None
         self._ticks = 0
@@ -826,28 +829,36 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if self.replay is not None or self.moment is not None:
             self.forward_event()
             return
-        self._step(self._live())
+        if self._steps.request():  # queued, not dropped: four quick presses step four times
+            self._step(self._live())
 
-    @work(thread=True, exclusive=True, group="step")
+    @work(thread=True, group="step")
     def _step(self, run: LiveRun) -> None:
-        """Fire timers until one produces an event (a ticker's tick may not): "to the next event".
-
-        A second ``.`` cancels this worker (``exclusive``) but cannot stop its thread: the loop checks,
-        so two presses step to the next event once each, never both at once past several.
-        """
-        before = run.feed.received
+        """Run the queued steps one after the other, each firing timers until one produces an event
+        (a ticker's tick may not): "to the next event"."""
         worker = get_current_worker()
+        more = True
+        while more:
+            if worker.is_cancelled or not self._step_once(run):
+                self._steps.clear()  # the presses still waiting would fail the same way
+                return
+            more = self._steps.done()
+
+    @staticmethod
+    def _step_once(run: LiveRun) -> bool:
+        """One step; False when stepping on makes no sense (nothing scheduled, an error)."""
+        before = run.feed.received
         try:
             for _ in range(10_000):
-                if worker.is_cancelled:
-                    return
                 if not run.time.step():
                     run.feed.note("nothing is scheduled: no next event", "note")
-                    return
+                    return False
                 if run.feed.received != before:
-                    return
+                    return True
         except Exception as exc:
             run.feed.note(f"step failed: {exc_text(exc)}", "error")
+            return False
+        return True
 
     @guarded
     def action_faster(self) -> None:

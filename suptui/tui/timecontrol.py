@@ -7,6 +7,7 @@ milliseconds itself, so snapshots never move and no busy thread slows the pilot 
 
 from __future__ import annotations
 
+import threading
 from typing import Protocol
 
 from ..engine import VirtualClock
@@ -74,3 +75,37 @@ def speed_label(speed: float) -> str:
     if speed >= 1:
         return f"×{speed:g}"
     return f"×1/{round(1 / speed)}"
+
+
+class StepQueue:
+    """Steps asked for (``.`` presses) and not yet run: every press counts, however fast they come.
+
+    The UI thread calls :meth:`request` per press; one worker at a time runs the steps, calling
+    :meth:`done` after each until it says none are left. (A worker per press, each cancelling the
+    last, dropped the presses that came before the previous worker had stepped.)
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending = 0
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def request(self) -> bool:
+        """One more step; True when no worker is running them and the caller must start one."""
+        with self._lock:
+            self._pending += 1
+            return self._pending == 1
+
+    def done(self) -> bool:
+        """One step run; True while more are waiting (the worker goes on)."""
+        with self._lock:
+            self._pending = max(0, self._pending - 1)
+            return self._pending > 0
+
+    def clear(self) -> None:
+        """Drop the waiting steps (the worker ends after the one it is running)."""
+        with self._lock:
+            self._pending = 0

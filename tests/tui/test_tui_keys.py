@@ -14,6 +14,7 @@ from suptui.tui.bindings import APP_BINDINGS, key_label
 from suptui.tui.dialogs import ChoiceScreen, ConfirmScreen, HelpScreen, help_table
 from suptui.tui.treeview import SupervisionTree
 
+from tests.support.reliability import key_event
 from tests.support.tui import SIZE, advance, events, press, select, settle
 
 # ---------------------------------------------------------------------------- the selected node
@@ -174,6 +175,29 @@ async def test_a_adds_a_builtin_worker_with_the_chosen_restart_type(app_factory)
 
 
 # ---------------------------------------------------------------------------- time
+
+
+async def test_every_step_press_of_a_burst_counts(app_factory) -> None:
+    """Four ``.`` typed ahead (sent straight to the driver, as a terminal delivers them) step four times:
+    a worker per press, each cancelling the last, used to step once."""
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "space")
+        assert app.live.time.paused
+        driver = app._driver
+        assert driver is not None
+        for _ in range(4):
+            driver.send_message(key_event(app, "full_stop"))
+        await pilot._wait_for_screen()
+        await settle(pilot)
+        await settle(pilot)
+        steps = [e.t for e in events(app) if e.kind == "crash"]
+        assert len(steps) == 4 and app.live.clock.now_ms() == steps[-1]
+        await pilot.press("full_stop", "full_stop")  # the pilot's presses, no pause between them
+        await settle(pilot)
+        await settle(pilot)
+        assert len([e for e in events(app) if e.kind == "crash"]) == 6  # the sixth gives up
 
 
 async def test_time_keys_pause_step_and_change_speed(app_factory) -> None:
