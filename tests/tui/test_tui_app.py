@@ -250,3 +250,29 @@ async def test_tree_keys_and_mouse_move_and_fold(app_factory) -> None:
         assert "root/web/listener" not in [r.path for r in tree.rows]
         await press(pilot, "right")
         assert "root/web/listener" in [r.path for r in tree.rows]
+
+
+async def test_crash_lines_stay_prominent_without_colour(app_factory, monkeypatch) -> None:
+    """NO_COLOR turns the theme's red into dark grey (the dimmest text on screen): crash lines are drawn
+    bold and reversed instead, and keep the light text colour."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.no_color
+        await advance(pilot, 2000)
+        crash = next(line for line in app.event_log.shown if line.style == "crash")
+        strips = [app.event_log.render_line(y) for y in range(app.event_log.scrollable_content_region.height)]
+        strip = next(s for s in strips if crash.text in s.text)
+        style = next(seg.style for seg in strip if crash.text in seg.text)
+        assert style is not None and style.bold and style.reverse
+        text = app.event_log.get_component_rich_style("log--start")
+        assert style.color == app.event_log.get_component_rich_style("log--exit").color != text.color
+
+
+async def test_crash_lines_in_colour_are_red_and_bold(app_factory) -> None:
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.no_color
+        await advance(pilot, 2000)
+        style = app.event_log.get_component_rich_style("log--crash")
+        assert style.bold and not style.reverse
