@@ -125,6 +125,8 @@ TREE_VIEW_BINDINGS: list[Binding] = [
     _b("end", "last", "Last", "Select the last node.", id="tree.last"),
     _b("pageup", "page_up", "Page up", "Move the selection a page up.", id="tree.page_up"),
     _b("pagedown", "page_down", "Page down", "Move the selection a page down.", id="tree.page_down"),
+    _b("escape", "app.clear_filter", "Clear filter", "Clear the filter: the tree and the log show "
+       "everything again.", id="tree.clear_filter", key_display="esc"),
 ]
 
 LANES_SCREEN_BINDINGS: list[Binding] = [

@@ -246,6 +246,21 @@ async def test_slash_filters_tree_and_log_together(app_factory) -> None:
         assert len(app.event_log.shown) == len(app.event_log.lines)
 
 
+async def test_escape_in_the_tree_clears_a_kept_filter(app_factory) -> None:
+    """Enter keeps the filter and goes back to the tree; Esc there clears it (it used to stay on)."""
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 3500)
+        await press(pilot, "slash", "b", "2", "enter")
+        tree = app.query_one(SupervisionTree)
+        assert app.focused is tree and [row.path for row in tree.rows] == ["root", "root/bomb2"]
+        assert len(app.event_log.shown) < len(app.event_log.lines)
+        await press(pilot, "escape")
+        assert app.focused is tree and len(tree.rows) == 4
+        assert len(app.event_log.shown) == len(app.event_log.lines)
+        assert "b2" not in app.status_text and app.query_one("#filter").value == ""
+
+
 async def test_m_marks_the_log_and_e_exports_the_run_as_a_recording(app_factory, tmp_path: Path) -> None:
     app = app_factory("bombs", export_dir=tmp_path / "out", log_cap=8)
     async with app.run_test(size=SIZE) as pilot:
