@@ -31,6 +31,7 @@ from ..engine.client import SupervisorError, unwrap
 from ..engine.recording import Recording, RecordingStream
 from ..engine.specs import STRATEGIES
 from ..safetext import visible
+from ..treefile.bundled import notes_for
 from ..treefile.errors import TreeFileError
 from ..treefile.model import NodeDef, Tree
 from .background import BackgroundRuns
@@ -42,7 +43,7 @@ from .dialogs import EXIT_REASONS, RESTART_CHOICES, Choice, ChoiceScreen, Confir
 from .export import export_path
 from .feed import EventFeed, FeedLogHandler, Later, Note
 from .guard import exc_text, guarded
-from .header import HeaderState, PlaygroundHeader, header_content
+from .header import HeaderState, PlaygroundHeader, header_content, root_ended_at, root_ended_line
 from .history import LIVE_SPACING, MAX_LIVE_CHECKPOINTS, MAX_LIVE_EVENTS, History, Moment
 from .lanekeys import LaneKeys
 from .lanes import LanesView
@@ -53,6 +54,7 @@ from .livetimeline import LiveTimeline
 from .logview import EventLog
 from .model import Changes, NodeView, TreeModel
 from .narrate import GLYPHS, LogLine, banner_text, format_t, narrate
+from .picker import NotesScreen, PickerScreen
 from .replayrun import ReplayRun
 from .rules import LIVE_ONLY, Situation, why_not
 from .sources import builtin_workers, default_bundled, default_loader, worker_summary
@@ -141,6 +143,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         """``.`` presses not yet stepped."""
         self._header = HeaderState(speed=speed, paused=paused)
         self._details_key: tuple[Any, ...] | None = None
+        self._ended_run: LiveRun | ReplayRun | None = None
+        """The run whose root's end stopped time (it stops it once; space runs it on)."""
         self._ticks = 0
         self._details_tick = 0
         self._details_due = False
@@ -400,6 +404,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
                 lines.append(LogLine(item.t, "error", f"{GLYPHS['error']} display update failed: {exc!r}",
                                      item.path))
         self.event_log.append(lines)
+        if isinstance(run, LiveRun) and model.root in changes.paths:
+            self._stop_time_if_root_ended(run)
         if self.moment is not None:
             return  # the past is on screen; the live rows are rebuilt on the way back to now
         self.tree_view.apply(changes, self.wall())
@@ -481,13 +487,22 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         """The header's live part as plain text (clock, speed, PAUSED, budget, filter)."""
         return self._header.plain()
 
+    def _stop_time_if_root_ended(self, run: LiveRun) -> None:
+        """The root gave up or was killed: pause the clock (once per run; space resumes it)."""
+        if root_ended_at(self.live_model) is None or self._ended_run is run:
+            return
+        self._ended_run = run
+        run.time.set_paused(True)  # never blocks: the pacer only re-bases its clock
+
     def _update_banner(self) -> None:
         banner = self.query_one("#banner", Static)
         text = banner_text(self.model, self.source, replay=self.replay is not None)
+        next_line = root_ended_line(self.model, self.source) if self.replay is None else None
         if text is None:
             banner.remove_class("-shown")
         else:
-            banner.update(visible(text))  # a markup=False Static: only control characters to fear
+            text = visible(text)  # a markup=False Static: only control characters to fear
+            banner.update(f"{next_line}\n{text}" if next_line else text)
             banner.add_class("-shown")
 
     def _update_details(self, run: LiveRun | ReplayRun, *, ask: bool = True) -> None:
@@ -509,8 +524,9 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         budget = self.budget_of(node.path)
         parent_budget = self.budget_of(parent.path) if parent is not None else None
         now = self.shown_ms()
+        children = tuple((c, self.model.nodes[c].status) for c in node.children if c in self.model.nodes)
         key = (path, node.version, budget, parent_budget, state, int(now),
-               parent.version if parent is not None else 0)
+               parent.version if parent is not None else 0, children)
         if key == self._details_key:
             return
         self._details_key = key
@@ -973,6 +989,17 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.teardown()
         self.exit(0)
 
+    def action_open_tree(self) -> None:
+        """``o``: the picker again; Esc in it goes back to the tree that is open."""
+        if self.replay is not None:
+            self.note("o opens a tree to run: not in a replay (run suptui TREE)", "note")
+            return
+        self._open_picker()
+
+    def action_notes(self) -> None:
+        """``N``: the current tree's notes (its file's opening comment), as plain text."""
+        self.push_screen(NotesScreen(self.source or "this tree", notes_for(self.source)))
+
     def _open_picker(self) -> None:
         try:
             entries = (self.bundled or default_bundled)()
@@ -982,18 +1009,18 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if not entries:
             self.notify_text("no bundled trees found; pass a tree file", severity="error")
             return
-        choices = [Choice(getattr(entry, "name", str(entry)), getattr(entry, "name", str(entry)),
-                          getattr(entry, "description", "") or getattr(entry, "title", ""))
-                   for entry in entries]
+        back = self.current_tree is not None
 
         def picked(value: str | None) -> None:
             if value is None:
-                self.exit(0)
+                if not back:
+                    self.exit(0)
                 return
             self.notify_text(f"loading {value} …", timeout=2)
             self.loads.start(self.loader, value, lambda result: self._picked(value, result))
 
-        self.push_screen(ChoiceScreen("Open which tree?", choices), picked)
+        current = Path(self.source).stem if self.source else None
+        self.push_screen(PickerScreen("Open which tree?", entries, initial=current, back=back), picked)
 
     @guarded
     def _picked(self, source: str, result: Tree | Exception) -> None:

@@ -132,11 +132,34 @@ def _last_exit(fields: Table, node: NodeView) -> None:
         return
     _field(fields, "last exit", f"{node.last_end} at {format_t(node.last_end_t)} s: {node.last_reason}",
            "red" if node.last_end in ("crashed", "killed") else "")
-    if node.last_traceback:
-        # split on newlines only: splitlines() would also cut at a \r or \x1c the worker put in its message
-        lines = [line for line in node.last_traceback.rstrip().split("\n") if line.strip()]
-        for line in lines[-TRACEBACK_LINES:]:
-            fields.add_row("", Text(visible(line.strip()), "dim"))
+    for line in traceback_tail(node.last_traceback or ""):
+        if line == node.last_reason:
+            continue  # already on the "last exit" row
+        fields.add_row("", Text(visible(line), "dim"))
+
+
+def traceback_tail(traceback: str) -> list[str]:
+    """A crash's traceback as its last meaningful line(s): the exception, without the caret lines
+    (``^^^^``) and frame headers (``File "…", line …``) around it; the full text stays in the JSONL."""
+    # split on newlines only: splitlines() would also cut at a \r or \x1c the worker put in its message
+    lines = [line.strip() for line in traceback.rstrip().split("\n")]
+    meaningful = [line for line in lines if line and not _scrap(line)]
+    start = len(meaningful)  # the exception: from the last line that does not follow a frame's code
+    while (start > 0 and start > len(meaningful) - TRACEBACK_LINES
+           and not _frame_code(lines, meaningful[start - 1])):
+        start -= 1
+    return meaningful[start:]
+
+
+def _scrap(line: str) -> bool:
+    return (set(line) <= set("^~ ") or line.startswith(("File \"", "Traceback (most recent call last)"))
+            or line in ("During handling of the above exception, another exception occurred:",
+                        "The above exception was the direct cause of the following exception:"))
+
+
+def _frame_code(lines: list[str], line: str) -> bool:
+    """``line`` is source code quoted under a frame header (the line before it is ``File "…"``)."""
+    return any(i > 0 and lines[i - 1].startswith("File \"") for i, text in enumerate(lines) if text == line)
 
 
 def key_effects(facts: NodeFacts, model: TreeModel) -> list[tuple[str, str]]:

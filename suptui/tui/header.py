@@ -17,6 +17,7 @@ from textual.widgets import Header
 from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
 
 from ..safetext import visible
+from .model import TreeModel
 from .narrate import format_t
 from .timecontrol import speed_label
 
@@ -60,6 +61,27 @@ def header_content(title: str, state: HeaderState) -> Content:
     if state.needle:
         parts += ["  ", (f"filter: {visible(state.needle)}", "italic")]
     return Content.assemble(*parts)
+
+
+def root_ended_at(model: TreeModel) -> tuple[str, float] | None:
+    """How and when the root ended (``gave up``, ``killed``, ``crashed``…), or None while it runs."""
+    root = model.nodes.get(model.root or "")
+    if root is None or root.status in ("running", "pending", "restarting"):
+        return None
+    if root.gave_up is not None:
+        return "gave up", root.gave_up.t
+    return root.last_end or "ended", root.last_end_t if root.last_end_t is not None else 0.0
+
+
+def root_ended_line(model: TreeModel, source: str | None) -> str | None:
+    """The banner's first line once the root is down: when, and what to do next."""
+    ended = root_ended_at(model)
+    if ended is None:
+        return None
+    how, t_ms = ended
+    root = model.nodes[model.root or ""]
+    again = "R starts it again, " if source else ""
+    return f"{visible(root.id)} {how} at {format_t(t_ms)} s — {again}p predicts, , . travel back"
 
 
 class _LiveTitle(HeaderTitle):
