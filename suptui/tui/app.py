@@ -974,7 +974,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self.drain_now()
             old.stop()
         self.query_one("#banner", Static).remove_class("-shown")
-        self.event_log.append([LogLine(0, "marker", f"── tree restarted from {self.source} ──")])
+        self.event_log.clear()  # a new run, a new log: the old run's lines would read as this run's
+        self.event_log.append([LogLine(0, "marker", f"── tree reloaded from {self.source} ──")])
         self.start_run(result)
 
     def action_command_palette(self) -> None:

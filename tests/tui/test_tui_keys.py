@@ -319,6 +319,12 @@ async def test_capital_r_restarts_the_tree_from_the_reread_file(app_factory, tmp
         assert app.live.clock.now_ms() == 0
         assert sorted(e.path for e in events(app, "start")) == ["root", "root/b", "root/s"]
         assert not app.query_one("#banner").has_class("-shown")
+        # a fresh log: one line saying so, then the new run's own lines (no crash or give-up of the old)
+        lines = app.event_log.lines
+        assert lines[0].text == f"── tree reloaded from {source} ──"
+        assert [line.text for line in lines].count(lines[0].text) == 1
+        assert not any(line.style in ("crash", "give_up") or line.t > 0 for line in lines)
+        assert not any("loading" in line.text for line in lines)
 
 
 async def test_capital_r_keeps_the_running_tree_when_the_file_is_broken(app_factory, tmp_path: Path) -> None:
