@@ -143,6 +143,14 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
         self.dismiss(None)
 
 
+def code_text(sentence: str) -> Text:
+    """A help sentence with its `code` spans (Markdown's backticks, for the README) drawn bold instead."""
+    text = Text()
+    for i, part in enumerate(sentence.split("`")):
+        text.append(part, "bold not dim" if i % 2 else "")
+    return text
+
+
 def help_table(refusals: dict[str, str] | None = None) -> Group:
     """One titled grid per section, with the same column widths throughout. ``refusals`` (action name →
     why not) marks the keys that are off here, e.g. those that act on a live tree in a replay."""
@@ -159,7 +167,7 @@ def help_table(refusals: dict[str, str] | None = None) -> Group:
         for binding in bindings:
             reason = refusals.get(binding.action.split("(", 1)[0])
             if reason is None:
-                table.add_row(key_label(binding), binding.description, binding.tooltip)
+                table.add_row(key_label(binding), binding.description, code_text(binding.tooltip))
             else:
                 table.add_row(Text(key_label(binding), "strike"), binding.description,
                               Text(f"off: {visible(reason)}", "italic"))

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from suptui.engine.recording import read_recording
 from suptui.tui.bindings import APP_BINDINGS, key_label
@@ -295,7 +297,18 @@ async def test_question_mark_opens_help_generated_from_the_bindings(app_factory)
         text = console.export_text()
         for binding in APP_BINDINGS:
             assert f"{key_label(binding)}  " in text
-            assert binding.description in text and binding.tooltip in text
+            assert binding.description in text and binding.tooltip.replace("`", "") in text
+        assert "`" not in text  # the README's Markdown code spans are drawn bold, not as backticks
+        kill = next(b for b in APP_BINDINGS if b.action == "kill")
+        assert "`killed`" in kill.tooltip
+        styled = Text()
+        for part in help_table().renderables:
+            if isinstance(part, Table):
+                for cell in part.columns[2].cells:
+                    if isinstance(cell, Text) and "exit reason killed" in cell.plain:
+                        styled = cell
+        bold = [styled.plain[span.start:span.end] for span in styled.spans if "bold" in str(span.style)]
+        assert bold == ["killed"]
         await press(pilot, "escape")
         assert not isinstance(app.screen, HelpScreen)
 
