@@ -107,6 +107,10 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
     (TREE, [
         _b("R", "restart_tree", "Restart tree", "Start the whole tree again from its file, re-read (errors "
            "in an edited file are shown and the running tree is kept).", id="restart_tree"),
+        _b("o", "open_tree", "Open tree…", "Open another tree: the bundled trees in lesson order, each with "
+           "its notes beside it (Esc goes back to this one).", id="open_tree"),
+        _b("N", "notes", "Notes", "This tree's notes: the comment its file opens with (what it shows, what "
+           "to try).", id="notes"),
         _b("question_mark", "help", "Help", "Show every key.", id="help", show=True, key_display="?"),
         _b("q", "quit", "Quit", "Shut the tree down cleanly and leave.", id="quit", show=True),
     ]),
@@ -210,6 +214,11 @@ HELP_SCREEN_BINDINGS: list[Binding] = [
        key_display="esc/?/q"),
 ]
 
+NOTES_BINDINGS: list[Binding] = [
+    _b("escape,N,q", "close", "Close", "Close the notes.", id="notes.close", show=True,
+       key_display="esc/N/q"),
+]
+
 HELP_SECTIONS: list[tuple[str, list[Binding]]] = [
     *SECTIONS,
     ("Moving in the tree", TREE_VIEW_BINDINGS),
@@ -219,7 +228,7 @@ HELP_SECTIONS: list[tuple[str, list[Binding]]] = [
     ("Compare (c)", COMPARE_BINDINGS),
     ("Why (w)", WHY_BINDINGS),
     ("Dialogs, the filter bar and this help", [*CONFIRM_BINDINGS, *CHOICE_BINDINGS, *GOTO_BINDINGS,
-                                               *FILTER_BINDINGS, *HELP_SCREEN_BINDINGS]),
+                                               *FILTER_BINDINGS, *HELP_SCREEN_BINDINGS, *NOTES_BINDINGS]),
 ]
 
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import pytest
 
 from suptui.engine import Event
-from suptui.treefile import load_tree
-from suptui.treefile import TreeFileError
-from suptui.treefile.bundled import LESSON_ORDER, bundled_names, list_bundled, notes_for, tree_notes, trees_dir
+from suptui.treefile import TreeFileError, load_tree
+from suptui.treefile.bundled import (
+    LESSON_ORDER,
+    bundled_names,
+    list_bundled,
+    notes_for,
+    tree_notes,
+    trees_dir,
+)
 
-CATALOGUE = ("workers", "sugar_children", "bombs", "bombs_one_for_all", "bombs_rest_for_one", "bombs_reordered", "four_bombs",
-             "sugar_bomb", "nested", "transient", "shutdown", "dynamic", "big")
+CATALOGUE = ("workers", "sugar_children", "bombs", "bombs_one_for_all", "bombs_rest_for_one",
+             "bombs_reordered", "four_bombs", "sugar_bomb", "nested", "transient", "shutdown",
+             "dynamic", "big")
 
 
 def moments(events: list[Event], kind: str, under: str = "") -> list[tuple[int, str]]:
