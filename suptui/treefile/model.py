@@ -91,6 +91,8 @@ class Tree:
     title: str | None = None
     description: str | None = None
     script: tuple[ScriptStep, ...] = ()
+    paused: bool = False
+    """Open with the clock paused (``paused = true`` at the top level): space starts it."""
 
     def nodes(self) -> dict[str, NodeDef]:
         return {node.path: node for node in self.root.walk()}

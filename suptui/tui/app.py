@@ -239,7 +239,9 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         view.flashes.clear()
         view.rebuild()
         view.select(self.model.root)
-        self.live = self.run_factory(tree, self._speed, self._paused)
+        self.live = self.run_factory(tree, self._speed, self._paused or tree.paused)
+        if (self._paused or tree.paused) and not predict:
+            self.note("paused: press space to start", "note")
         self.descriptions = self._descriptions_for(self.live)
         self.timeline.reset(self.live.clock.now_ms, self.live.intensity_phase)
         self.live.start()

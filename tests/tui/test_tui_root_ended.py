@@ -82,3 +82,23 @@ def test_a_traceback_shows_as_its_last_meaningful_lines() -> None:
     multi = 'Traceback (most recent call last):\n  File "a.py", line 1, in f\n    g()\nValueError: one\ntwo\n'
     assert traceback_tail(multi) == ["ValueError: one", "two"]
     assert traceback_tail("") == []
+
+
+async def test_a_tree_file_with_paused_opens_paused_with_a_hint(app_factory, tmp_path) -> None:
+    source = tmp_path / "demo.toml"
+    source.write_text('paused = true\nid = "root"\n[[children]]\nid = "b"\nworker = "bomb"\n')
+    app = app_factory(str(source))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.live.time.paused and "PAUSED" in app.status_text
+        assert any("press space to start" in line.text for line in app.event_log.lines)
+        await press(pilot, "space")
+        assert not app.live.time.paused
+
+
+async def test_the_paused_flag_still_opens_paused(app_factory) -> None:
+    app = app_factory("bombs", paused=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.live.time.paused
+        assert any("press space to start" in line.text for line in app.event_log.lines)
