@@ -857,17 +857,20 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         worker = get_current_worker()
         more = True
         while more:
-            if worker.is_cancelled or not self._step_once(run):
+            if not self._step_once(run, lambda: worker.is_cancelled or self.live is not run):
                 self._steps.clear()  # the presses still waiting would fail the same way
                 return
             more = self._steps.done()
 
     @staticmethod
-    def _step_once(run: LiveRun) -> bool:
-        """One step; False when stepping on makes no sense (nothing scheduled, an error)."""
+    def _step_once(run: LiveRun, stopped: Callable[[], bool]) -> bool:
+        """One step; False when stepping on makes no sense (the app quit or the run was replaced: the
+        worker's thread cannot be stopped, so it checks; nothing scheduled; an error)."""
         before = run.feed.received
         try:
             for _ in range(10_000):
+                if stopped():
+                    return False
                 if not run.time.step():
                     run.feed.note("nothing is scheduled: no next event", "note")
                     return False
