@@ -179,8 +179,9 @@ async def test_the_picker_loads_off_the_ui_thread_and_offers_the_trees_again_pas
                     export_dir=tmp_path, loader=slow_loader)
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
-            await pilot.pause()
-            assert isinstance(app.screen, ChoiceScreen)
+            # The picker is up once its list has the focus (Enter before that would go nowhere).
+            assert await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen)
+                                    and app.screen.focused is not None)
             await pilot.press("enter")  # handled at once: the load still waits at the gate
             assert not waited and app.loads.waiting == "nested"
             assert not isinstance(app.screen, ChoiceScreen)
