@@ -212,12 +212,24 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     # ------------------------------------------------------------------ runs
 
-    def start_run(self, tree: Tree, *, predict: bool = False) -> None:
+    def start_run(self, tree: Tree, *, predict: bool = False, fresh_log: bool = False,
+                  marker: str | None = None) -> None:
         """Lay out ``tree`` and start it on a fresh run (a new clock from t = 0).
 
         With ``predict`` the run starts paused, keeps all its events, and the predict grid opens once
-        the tree is up; otherwise any pending prediction is dropped.
+        the tree is up; otherwise any pending prediction is dropped. The run it replaces (``R``, ``p``,
+        a tree picked with ``o``) is stopped here, so no caller can leave one running; its last events
+        are drained first. ``fresh_log`` starts the log over; ``marker`` is a line that says why.
         """
+        previous = self.live
+        if previous is not None:
+            self.drain_now()
+            previous.stop()
+            self.query_one("#banner", Static).remove_class("-shown")
+        if fresh_log:  # a new tree, a new log: the old run's lines would read as this run's
+            self.event_log.clear()
+        if marker is not None:
+            self.event_log.append([LogLine(0, "marker", marker)])
         self.current_tree = tree
         self.predict_opening = predict
         self.grid_asked_at = None
@@ -974,14 +986,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self.notify_text(message, title=f"{self.source} not reloaded", severity="error", timeout=8)
             self.drain_now()
             return
-        old = self.live
-        if old is not None:
-            self.drain_now()
-            old.stop()
-        self.query_one("#banner", Static).remove_class("-shown")
-        self.event_log.clear()  # a new run, a new log: the old run's lines would read as this run's
-        self.event_log.append([LogLine(0, "marker", f"── tree reloaded from {self.source} ──")])
-        self.start_run(result)
+        self.start_run(result, fresh_log=True, marker=f"── tree reloaded from {self.source} ──")
 
     def action_command_palette(self) -> None:
         """Textual's palette, as :class:`Palette` (one typed-ahead fault worked around)."""
@@ -1035,8 +1040,10 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self.notify_text(load_error_text(result), title="cannot load tree", severity="error", timeout=8)
             self._open_picker()
             return
+        opened = self.live is not None  # another tree, picked with o: a new log, as R's
         self.source = source
-        self.start_run(result, predict=self._predict_at_start)
+        self.start_run(result, predict=self._predict_at_start, fresh_log=opened,
+                       marker=f"── opened {source} ──" if opened else None)
 
     # ------------------------------------------------------------------ settling
 

@@ -24,7 +24,6 @@ from .describe import LIMIT_S
 from .guard import guarded
 from .liverun import LiveRun
 from .model import NodeView
-from .narrate import LogLine
 from .predictdraft import Draft, draft_rows, script_notes
 from .predictscreen import PredictResultScreen, PredictScreen
 
@@ -50,13 +49,7 @@ class LearnKeys:
             return
         tree = self.current_tree
         assert tree is not None
-        old = self.live
-        if old is not None:
-            self.drain_now()
-            old.stop()
-        self.query_one("#banner").remove_class("-shown")
-        self.event_log.append([LogLine(0, "marker", "── predict: the tree again from t = 0, paused ──")])
-        self.start_run(tree, predict=True)
+        self.start_run(tree, predict=True, marker="── predict: the tree again from t = 0, paused ──")
 
     def _tree_name(self: SuptuiApp) -> str:
         tree = self.current_tree

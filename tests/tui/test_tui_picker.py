@@ -97,3 +97,22 @@ async def test_n_shows_the_current_trees_notes_as_plain_text(tmp_path) -> None:
             assert not isinstance(app.screen, NotesScreen) and app.is_running
     finally:
         app.teardown()
+
+
+async def test_picking_another_tree_stops_the_run_it_replaces(app_factory) -> None:
+    """Found by the monkey: a tree picked with o started a new run and left the old one's engine
+    threads running after quit. Whoever replaces a run (R, p, o), start_run stops the old one."""
+    from suptui.treefile import load_tree
+
+    from tests.support.tui import SIZE, settle
+
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        old = app.live
+        assert old is not None
+        app._picked("nested", load_tree("nested"))
+        await settle(pilot)
+        assert app.live is not old
+        assert [t for t in old.session.runtime.threads() if t.is_alive()] == []
+        assert any("opened nested" in line.text for line in app.event_log.lines)
