@@ -18,6 +18,7 @@ from suptui.engine import (
 )
 
 from tests.support.harness import Sleeper
+from tests.support.waiting import wait_for
 
 AWAITING = threading.Event()
 
@@ -62,10 +63,10 @@ def test_async_callbacks_run_on_the_process_s_own_loop_and_crash_as_its_own() ->
         pid = rt.call_sync(echo, "grow", timeout=5)
         assert rt.is_alive(pid)
         rt.call(echo, "boom")
-        crash = _wait(lambda: next((e for e in events.snapshot() if e.kind == "crash"), None))
+        crash = wait_for(lambda: next((e for e in events.snapshot() if e.kind == "crash"), None))
         assert crash.path == "root/echo" and crash.reason == "RuntimeError: async boom"
         assert "await asyncio.sleep(0)" in (crash.traceback or "") or "async boom" in (crash.traceback or "")
-        assert _wait(lambda: rt.whereis("root/echo") not in (None, echo))  # restarted
+        assert wait_for(lambda: rt.whereis("root/echo") not in (None, echo))  # restarted
 
 
 def test_killing_an_async_actor_cancels_its_await_at_once() -> None:
@@ -79,20 +80,5 @@ def test_killing_an_async_actor_cancels_its_await_at_once() -> None:
         rt.call(echo, "hang")
         assert AWAITING.wait(5)
         rt.kill(echo)
-        assert _wait(lambda: echo not in rt._procs)  # its thread left the callback: no zombie
+        assert wait_for(lambda: echo not in rt._procs)  # its thread left the callback: no zombie
         assert not [e for e in events.snapshot() if e.kind == "zombie"]
-
-
-def _wait(predicate: Any, timeout: float = 5.0) -> Any:
-    done = threading.Event()
-    timer = threading.Timer(timeout, done.set)
-    timer.start()
-    try:
-        while not done.is_set():
-            value = predicate()
-            if value:
-                return value
-            done.wait(0.005)
-        return predicate()
-    finally:
-        timer.cancel()

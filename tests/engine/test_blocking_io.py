@@ -14,22 +14,7 @@ from typing import Any
 
 from suptui.engine import Actor, ChildSpec, EventRecorder, RealClock, Runtime, Supervisor, SupFlags
 
-
-def wait_for(predicate: Any, timeout: float = 5.0) -> Any:
-    """Poll on the wall clock (these workers live in real time) until ``predicate`` is truthy."""
-    deadline = threading.Event()
-    timer = threading.Timer(timeout, deadline.set)
-    timer.start()
-    try:
-        while not deadline.is_set():
-            value = predicate()
-            if value:
-                return value
-            deadline.wait(0.005)
-        return predicate()
-    finally:
-        timer.cancel()
-
+from tests.support.waiting import wait_for
 
 
 class Acceptor(Actor):

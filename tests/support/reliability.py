@@ -4,9 +4,8 @@ and for the app: typed keys and how its log words an internal error."""
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from suptui.engine import Event
 
 from tests.support.streams import check_stream
+from tests.support.waiting import wait_for
 
 __all__ = ["INTERNAL_ERROR", "check_stream", "hostile_tree", "internal_errors", "key_event", "lines", "step",
            "wait_for"]
@@ -38,16 +38,6 @@ def hostile_tree(folder: Path, cls: str, node: str = "", *, root: str = ROOT_FLA
 def step(at: int, action: str, target: str = "root/h", **extra: str) -> str:
     fields = "".join(f'{key} = "{value}"\n' for key, value in extra.items())
     return f'[[script]]\nat = {at}\naction = "{action}"\ntarget = "{target}"\n{fields}\n'
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.005) -> Any:
-    """Poll ``predicate`` on the wall clock until it is truthy; its last value (falsy on timeout)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
 
 
 def lines(events: Iterable[Event], path: str | None = None) -> list[str]:
