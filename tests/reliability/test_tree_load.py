@@ -182,8 +182,9 @@ async def test_the_picker_loads_off_the_ui_thread_and_offers_the_trees_again_pas
             # The picker is up once its list has the focus (Enter before that would go nowhere).
             assert await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen)
                                     and app.screen.focused is not None)
-            await pilot.press("enter")  # handled at once: the load still waits at the gate
-            assert not waited and app.loads.waiting == "nested"
+            await pilot.press("enter")  # the picker closes and the load starts; it waits at the gate
+            assert await wait_until(pilot, lambda: app.loads.waiting == "nested")
+            assert not waited
             assert not isinstance(app.screen, ChoiceScreen)
             too_slow = "loading nested took longer than 0.3 s: a worker module blocks at import?"
             assert await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
