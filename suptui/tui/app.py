@@ -29,17 +29,17 @@ from textual.worker import get_current_worker
 from ..engine import Event
 from ..engine.client import SupervisorError, unwrap
 from ..engine.recording import Recording, RecordingStream
-from ..engine.specs import STRATEGIES
 from ..safetext import visible
+from ..session import ActionOutcome
 from ..treefile.bundled import notes_for
 from ..treefile.errors import TreeFileError
-from ..treefile.model import NodeDef, Tree
+from ..treefile.model import Tree
 from .background import BackgroundRuns
 from .bindings import APP_BINDINGS, FILTER_BINDINGS
 from .commands import BindingCommands, NodeCommands, Palette
 from .describe import LIMIT_S, Descriptions
-from .details import DetailsPane, NodeFacts, describe, next_strategy
-from .dialogs import EXIT_REASONS, RESTART_CHOICES, Choice, ChoiceScreen, ConfirmScreen, HelpScreen
+from .details import DetailsPane, NodeFacts, describe
+from .dialogs import ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path
 from .feed import EventFeed, FeedLogHandler, Later, Note
 from .guard import exc_text, guarded
@@ -54,10 +54,11 @@ from .livetimeline import LiveTimeline
 from .logview import EventLog
 from .model import Changes, NodeView, TreeModel
 from .narrate import GLYPHS, LogLine, banner_text, format_t, narrate
+from .nodeactions import NODE_ACTIONS, Act, NodeAction
 from .picker import NotesScreen, PickerScreen
 from .replayrun import ReplayRun
 from .rules import LIVE_ONLY, Situation, why_not
-from .sources import builtin_workers, default_bundled, default_loader, worker_summary
+from .sources import default_bundled, default_loader
 from .timecontrol import StepQueue
 from .travelkeys import TravelKeys
 from .treeload import TooSlow, TreeLoads
@@ -693,106 +694,90 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     # ------------------------------------------------------------------ the selected node
 
-    @guarded
     def action_kill(self) -> None:
-        if self._refuse("kill"):
-            return
-        node = self._selected()
-        assert node is not None
-        path = node.path
-        if node.is_supervisor:
-            what = "the whole tree" if node.parent is None else f"{self._label(node)} and its subtree"
-            self._confirm(f"Kill {what}? (untrappable; reason killed)", lambda: self._kill(path))
-        else:
-            self._kill(path)
+        self.node_action("kill")
 
-    def _kill(self, path: str) -> None:
-        outcome = self._live().session.kill(path)
-        if not outcome.ok:
-            self.note(outcome.message, "error")
-        self.drain_now()
-
-    @guarded
     def action_exit_reason(self) -> None:
-        if self._refuse("exit_reason"):
-            return
-        node = self._selected()
-        assert node is not None
-        path, is_sup = node.path, node.is_supervisor
+        self.node_action("exit_reason")
 
-        def chosen(reason: str | None) -> None:
-            if reason is None:
-                return
-            if is_sup:
-                self._confirm(f"Send {self.model.display(path)} an exit signal ({reason})? A supervisor "
-                              "traps exits, so only kill or its parent's signal ends it; then its "
-                              "subtree stops too.", lambda: self._exit_node(path, reason), label="Exit")
-            else:
-                guarded(lambda app: app._exit_node(path, reason))(self)
-
-        self.push_screen(ChoiceScreen(f"Exit {self._label(node)} with which reason?", EXIT_REASONS), chosen)
-
-    def _exit_node(self, path: str, reason: str) -> None:
-        outcome = self._live().session.exit(path, reason)
-        self.note(outcome.message, "note" if outcome.ok else "error")  # an ignored signal shows nothing else
-        self.drain_now()
-
-    @guarded
     def action_cycle_strategy(self) -> None:
-        if self._refuse("cycle_strategy"):
-            return
-        sup = self.model.supervisor_of(self.tree_view.cursor_path or "")
-        assert sup is not None
-        self._set_strategy(sup.path, next_strategy(sup.strategy))
+        self.node_action("cycle_strategy")
 
-    @guarded
     def action_set_strategy(self, strategy: str) -> None:
-        if strategy not in STRATEGIES or self._refuse("set_strategy", (strategy,)):
-            return
-        sup = self.model.supervisor_of(self.tree_view.cursor_path or "")
-        assert sup is not None
-        self._set_strategy(sup.path, strategy)
+        self.node_action("set_strategy", (strategy,))
 
-    def _set_strategy(self, sup_path: str, strategy: str) -> None:
-        future = self._live().session.set_strategy(sup_path, strategy)
-        self._reply(future, f"set_strategy {self.model.display(sup_path)} {strategy}")
-        self._settle_soon()
-
-    @guarded
     def action_restart_child(self) -> None:
-        if self._refuse("restart_child"):
-            return
-        node = self._selected()
-        assert node is not None
-        self._reply(self._live().session.restart_child(node.path), f"restart_child {self._label(node)}")
-        self._settle_soon()
+        self.node_action("restart_child")
 
-    @guarded
     def action_terminate_child(self) -> None:
-        if self._refuse("terminate_child"):
-            return
-        node = self._selected()
-        assert node is not None
-        path = node.path
+        self.node_action("terminate_child")
 
-        def terminate() -> None:
-            self._reply(self._live().session.terminate_child(path), f"terminate_child {self._label(node)}")
-            self._settle_soon()
-
-        if node.is_supervisor:
-            self._confirm(f"Terminate {self._label(node)} and its subtree?", terminate, label="Terminate")
-        else:
-            terminate()
-
-    @guarded
     def action_delete_child(self) -> None:
-        if self._refuse("delete_child"):
+        self.node_action("delete_child")
+
+    def action_add_child(self) -> None:
+        self.node_action("add_child")
+
+    def node_action(self, name: str, params: tuple[Any, ...] = ()) -> None:
+        """Every node key's one path (see :mod:`.nodeactions`): the row's rule, its questions, its
+        confirm, then its one engine call."""
+        row = NODE_ACTIONS[name]
+
+        def begin() -> None:
+            if not row.params_ok(params) or self._refuse(name, params):
+                return
+            target = row.target(self.model, self._selected())
+            assert target is not None  # the rule let it through
+            self._ask(row, Act(self.model, target, params))
+
+        self._guard(name, begin)
+
+    def _guard(self, name: str, step: Callable[[], None]) -> None:
+        """One step of a node action (the key, an answer): an exception becomes a red log line naming
+        the action (``kill failed: …``), as :func:`.guard.guarded` words it for the other keys."""
+        try:
+            step()
+        except Exception as exc:
+            log.debug("action %s failed", name, exc_info=True)
+            self.note(f"{name} failed: {exc_text(exc)}", "error")
+
+    def _ask(self, row: NodeAction, act: Act) -> None:
+        """The row's next question; once all are answered, its confirm (if this target needs one),
+        then the call. The selection is fixed at the key press: moving it meanwhile changes nothing."""
+        if len(act.answers) < len(row.questions):
+            question = row.questions[len(act.answers)]
+            choices = question.choices(act)
+            if not choices:
+                self.note(question.none_left, "error")
+                return
+
+            def chosen(value: str | None) -> None:
+                if value is not None:
+                    self._guard(row.name, lambda: self._ask(row, act.answered(value)))
+
+            self.push_screen(ChoiceScreen(question.title(act), choices, initial=question.initial), chosen)
             return
-        node = self._selected()
-        assert node is not None
-        path = node.path
-        self._reply(self._live().session.delete_child(path), f"delete_child {self._label(node)}",
-                    report_ok=True, then=lambda: self._forget(path))
+        confirm = row.confirm(act) if row.confirm is not None else None
+        if confirm is None:
+            self._send(row, act)
+        else:
+            self._confirm(confirm, lambda: self._guard(row.name, lambda: self._send(row, act)),
+                          label=row.confirm_label)
+
+    def _send(self, row: NodeAction, act: Act) -> None:
+        """The row's one engine call; its reply is told as the row says (an outcome at once, a
+        supervisor's reply when it comes, through the feed)."""
+        sent = row.call(self._live().session, act)
+        if sent.expect is not None:  # before any drain: its start event finds the definition
+            self.live_model.expect(sent.expect)
+        if isinstance(sent.reply, ActionOutcome):
+            if sent.report_ok or not sent.reply.ok:  # an ignored exit signal shows nothing else
+                self.note(sent.reply.message, "note" if sent.reply.ok else "error")
+            self.drain_now()
+            return
+        forget = sent.forget
+        self._reply(sent.reply, sent.what, report_ok=sent.report_ok,
+                    then=(lambda: self._forget(forget)) if forget is not None else None)
         self._settle_soon()
 
     def _forget(self, path: str) -> None:
@@ -801,45 +786,6 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.live_model.remove(path, changes)
         if self.moment is None:
             self.tree_view.apply(changes, self.wall())
-
-    @guarded
-    def action_add_child(self) -> None:
-        if self._refuse("add_child"):
-            return
-        sup = self.model.supervisor_of(self.tree_view.cursor_path or "")
-        assert sup is not None
-        workers = builtin_workers()
-        if not workers:
-            self.note("no built-in workers are available", "error")
-            return
-        sup_path = sup.path
-        choices = [Choice(name, name, worker_summary(cls)) for name, cls in workers.items()]
-
-        def worker_chosen(name: str | None) -> None:
-            if name is None:
-                return
-
-            def restart_chosen(restart: str | None) -> None:
-                if restart is not None:
-                    guarded(lambda app: app._start_worker(sup_path, name, workers[name], restart))(self)
-
-            self.push_screen(ChoiceScreen(f"Restart type for the new {name}?", RESTART_CHOICES,
-                                          initial="permanent"), restart_chosen)
-
-        self.push_screen(ChoiceScreen(f"Add which worker to {self.model.display(sup_path)}?", choices),
-                         worker_chosen)
-
-    def _start_worker(self, sup_path: str, worker: str, actor: type, restart: str) -> None:
-        taken = set(self.model.nodes)
-        n = 1
-        while f"{sup_path}/{worker}{n}" in taken:
-            n += 1
-        child = NodeDef(id=f"{worker}{n}", path=f"{sup_path}/{worker}{n}", kind="worker", restart=restart,
-                        worker=worker, actor=actor)
-        self.live_model.expect(child)
-        self._reply(self._live().session.start_child(sup_path, child),
-                    f"start_child {self.model.display(child.path)}")
-        self._settle_soon()
 
     # ------------------------------------------------------------------ time
 

@@ -1,21 +1,24 @@
 """What each action may do right now, and why not: the keys' preconditions in one place.
 
 A key that does not apply says why in the log instead of doing nothing silently; the command
-palette offers an action only when :func:`why_not` has nothing to say.
+palette offers an action only when :func:`why_not` has nothing to say. The node keys' own rules are
+rows of :data:`~suptui.tui.nodeactions.NODE_ACTIONS`; the gates here (a replay, no run, the past)
+come first for every key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .model import NodeView, TreeModel
+from .nodeactions import NODE_ACTIONS
 
 ALWAYS = ("help", "quit", "restart_tree", "filter", "clear_filter", "toggle_lanes", "lanes_full", "zoom_in",
           "zoom_out")
 
-LIVE_ONLY = ("kill", "exit_reason", "cycle_strategy", "set_strategy", "restart_child", "add_child",
-             "terminate_child", "delete_child", "restart_tree", "predict", "compare")
+LIVE_ONLY = (*NODE_ACTIONS, "restart_tree", "predict", "compare")
 """The keys that act on a running tree: nothing to act on in a replay, nor in the past of a live run."""
 
 
@@ -48,52 +51,6 @@ def why_not(action: str, params: tuple[Any, ...], s: Situation) -> str | None:
     return rule(params, s) if rule is not None else None
 
 
-def _label(s: Situation, node: NodeView | None) -> str:
-    return s.model.display(node.path) if node is not None else "nothing"
-
-
-def _needs_running(params: tuple[Any, ...], s: Situation) -> str | None:
-    node = s.selected
-    if node is None or not node.running:
-        return f"{_label(s, node)} is not running"
-    return None
-
-
-def _terminate(params: tuple[Any, ...], s: Situation) -> str | None:
-    if s.selected is not None and s.selected.parent is None:
-        return "the root has no supervisor to terminate it; use k or x"
-    return _needs_running(params, s)
-
-
-def _strategy(params: tuple[Any, ...], s: Situation) -> str | None:
-    sup = s.model.supervisor_of(s.selected.path) if s.selected else None
-    if sup is None or not sup.running:
-        return "no running supervisor selected"
-    if sup.kind == "dynamic":
-        return f"{_label(s, sup)} is a dynamic supervisor: always one_for_one"
-    if params and params[0] == sup.strategy:
-        return f"{_label(s, sup)} already uses {sup.strategy}"
-    return None
-
-
-def _stopped_child(params: tuple[Any, ...], s: Situation) -> str | None:
-    node = s.selected
-    if node is None or node.parent is None:
-        return "select a child of a supervisor"
-    if node.running:
-        return f"{_label(s, node)} is running; that is for stopped children"
-    if node.status in ("removed", "pending"):
-        return f"{_label(s, node)} has no spec in its supervisor"
-    return None
-
-
-def _add_child(params: tuple[Any, ...], s: Situation) -> str | None:
-    sup = s.model.supervisor_of(s.selected.path) if s.selected else None
-    if sup is None or not sup.running:
-        return "no running supervisor selected"
-    return None
-
-
 def _step(params: tuple[Any, ...], s: Situation) -> str | None:
     return None if s.paused or s.replay or s.past_t is not None else "step works while paused (space pauses)"
 
@@ -109,15 +66,8 @@ def _compare(params: tuple[Any, ...], s: Situation) -> str | None:
     return None
 
 
-_RULES = {
-    "kill": _needs_running,
-    "exit_reason": _needs_running,
-    "terminate_child": _terminate,
-    "cycle_strategy": _strategy,
-    "set_strategy": _strategy,
-    "restart_child": _stopped_child,
-    "delete_child": _stopped_child,
-    "add_child": _add_child,
+_RULES: dict[str, Callable[[tuple[Any, ...], Situation], str | None]] = {
+    **{row.name: row.rule for row in NODE_ACTIONS.values()},
     "step": _step,
     "restart_tree": _restart_tree,
     "compare": _compare,
