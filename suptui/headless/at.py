@@ -1,8 +1,9 @@
 """``--at MS``: the tree as it stood at one instant, told from a recording.
 
-Each node in tree order, indented by depth: its pid, its state, how often it was restarted; each
-supervisor also with its strategy and its restart window as OTP counts it at that instant (the
-restarts still inside it against the limit, then their whole-second stamps, newest first).
+Each node in tree order, indented by depth: its pid, its state (with the glyph the app's tree shows),
+how often it was restarted itself; each supervisor also with its strategy and its restart window as
+OTP counts it at that instant (the restart decisions still inside it against the limit, a group
+restart counting once, then their whole-second stamps, newest first).
 
 The state is the app's own view-model (:class:`suptui.tui.model.TreeModel`, which imports no
 Textual) folded over the events with ``t <= MS``, so the printed moment and the app's tree can never
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 
 from ..engine.recording import Recording, RecordingError
 from ..safetext import visible
+from ..story import glyphs
 from ..treefile.model import Tree
 from ..treefile.skeleton import SkeletonError, tree_from_skeleton
 from ..tui.model import NodeView, TreeModel
@@ -71,12 +73,12 @@ Cells = tuple[str, str, str, str, str]
 
 
 def _row(model: TreeModel, node: NodeView, depth: int, at_ms: int) -> Cells:
-    restarts = f"{node.restarts} restart" + ("" if node.restarts == 1 else "s")
+    restarts = f"restarted {node.restarts}×"
     details: list[str] = []
     if node.is_supervisor:
         details.append(_window(model, node, at_ms))
     if not node.running and node.last_reason is not None and node.last_end_t is not None:
-        details.append(f"last {node.last_end} at {node.last_end_t / 1000:.3f} s: "
+        details.append(f"last {glyphs.ended_word(node.last_end)} at {node.last_end_t / 1000:.3f} s: "
                        f"{visible(node.last_reason, limit=REASON_LIMIT)}")
     if node.zombies:
         details.append(f"{node.zombies} zombie thread" + ("" if node.zombies == 1 else "s"))
@@ -84,25 +86,23 @@ def _row(model: TreeModel, node: NodeView, depth: int, at_ms: int) -> Cells:
 
 
 def _state(node: NodeView) -> str:
-    """The model's status, with the two facts a reader asks about first: killed, gave up."""
-    if node.running:
-        return "running"
-    if node.gave_up is not None:
-        return "gave up"
-    if node.status == "crashed" and node.last_end == "killed":
-        return "killed"
-    return node.status
+    """The glyph and word the app's tree and details show, e.g. ``↯ killed``, ``■ shut down``,
+    with the fact a reader asks about first: gave up."""
+    if node.gave_up is not None and not node.running:
+        return f"{glyphs.GAVE_UP.char} gave up"
+    return f"{glyphs.node_glyph(node.status, node.last_end)} {glyphs.status_word(node.status, node.last_end)}"
 
 
 def _window(model: TreeModel, node: NodeView, at_ms: int) -> str:
-    """``one_for_one, 4/5 in 5 s [5 4 3 2]``: strategy, restarts counted at ``at_ms`` / limit, stamps."""
+    """``one_for_one, 4/5 restarts in 5 s [5 4 3 2]``: strategy, restarts as the window counts them at
+    ``at_ms`` / limit, stamps."""
     strategy = visible(node.strategy or "?")
     budget = model.budget(node.path, at_ms)
     if budget is None:
         return strategy
     used, limit, seconds = budget
     stamps = " ".join(str(s) for s in node.stamps)
-    return f"{strategy}, {used}/{limit} in {seconds} s" + (f" [{stamps}]" if stamps else "")
+    return f"{strategy}, {used}/{limit} restarts in {seconds} s" + (f" [{stamps}]" if stamps else "")
 
 
 def _align(rows: Sequence[Cells]) -> list[str]:

@@ -36,8 +36,9 @@ PARENT_CHECK_S = 0.5
 a worker) holds the pipe open after the run died."""
 
 Row = Sequence[str]
-KIND_WIDTH = len("terminate")
-"""The event kind column is as wide as the longest kind name (a test keeps it in step with the engine)."""
+KIND_WIDTH = len("■ terminate")
+"""The event kind column (a glyph, a space, the kind) is as wide as the longest kind name with its glyph
+(a test keeps it in step with the engine)."""
 
 
 def align(rows: Sequence[Row]) -> list[str]:

@@ -1,7 +1,8 @@
 """``--format text``: one aligned line per event, for reading a run in a terminal.
 
-Columns: seconds (3 decimals), event kind, path, pid, then a short detail. Tracebacks are left to
-``jsonl``; here a crash shows its one-line reason.
+Columns: seconds (3 decimals), the event's glyph and kind, path, pid, then a short detail. The glyph
+is the one the app's tree, log and lanes show (:mod:`suptui.story.glyphs`), so a printout reads like
+the screen. Tracebacks are left to ``jsonl``; here a crash shows its one-line reason.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from ..engine.protocol import (
     Zombie,
 )
 from ..safetext import visible
-from ..story.sentences import intensity as _intensity
+from ..story import glyphs
+from ..story.counts import over_limit
 from ..story.sentences import plural as _plural
 from .printer import align
 
@@ -41,7 +43,15 @@ def text_row(event: Event) -> Row:
     Paths and details carry worker text (ids, reasons): control characters are shown as escapes,
     so a reason cannot clear the reader's terminal or overwrite a line.
     """
-    return (f"{event.t / 1000:.3f}", event.kind, visible(event.path), visible(event.pid), detail(event))
+    return (f"{event.t / 1000:.3f}", f"{glyph(event)} {event.kind}", visible(event.path), visible(event.pid),
+            detail(event))
+
+
+def glyph(event: Event) -> str:
+    """The event's glyph: a crash with reason ``killed`` is a kill, a start that is a restart a restart."""
+    killed = isinstance(event, Crash) and (event.killed_by is not None or event.reason == "killed")
+    restart = isinstance(event, Start) and bool(event.restart)
+    return glyphs.event_glyph(event.kind, killed=killed, restart=restart)
 
 
 def detail(event: Event) -> str:
@@ -91,8 +101,9 @@ def _give_up(event: GiveUp) -> str:
 
 
 def intensity(event: GiveUp) -> str:
-    """A give_up's restarts against its limit, e.g. "6 restarts in 5 s > 5"."""
-    return _intensity(len(event.restarts), event.max_seconds, event.max_restarts)
+    """A give_up's restarts as its window counted them, against its limit:
+    "6 restarts in 5 s > max_restarts 5" (the app's log says the same)."""
+    return over_limit(len(event.restarts), event.max_seconds, event.max_restarts)
 
 
 def _strategy(event: StrategyChanged) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..story import glyphs
 from .gauge import Gauge
 from .lane import Lane
 from .model import TimelineModel
@@ -35,20 +36,21 @@ ZOOM_LEVELS_MS: tuple[int, ...] = (1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 
 
 GLYPHS: dict[str, str] = {
     "empty": " ",
-    "bar": "━",
-    "bar.supervisor": "═",
-    "start": "┣",
-    "restart": "↻",
-    "stamp": "•",
-    "link": "┆",
-    "exit": "○",
-    "terminate": "■",
-    "crash": "✗",
-    "kill": "†",
-    "give_up": "⊘",
-    "zombie": "z",
-    "strategy": "⇄",
+    "bar": glyphs.ALIVE.char,
+    "bar.supervisor": glyphs.ALIVE_SUPERVISOR.char,
+    "start": glyphs.STARTED.char,
+    "restart": glyphs.RESTARTED.char,
+    "stamp": glyphs.STAMP.char,
+    "link": glyphs.LINK.char,
+    "exit": glyphs.EXITED.char,
+    "terminate": glyphs.SHUT_DOWN.char,
+    "crash": glyphs.CRASHED.char,
+    "kill": glyphs.KILLED.char,
+    "give_up": glyphs.GAVE_UP.char,
+    "zombie": glyphs.ZOMBIE.char,
+    "strategy": glyphs.STRATEGY.char,
 }
+"""A cell's style → its character: every one from :mod:`suptui.story.glyphs`, as in the tree and log."""
 
 PRIORITY: dict[str, int] = {
     style: rank for rank, style in enumerate(

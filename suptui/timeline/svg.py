@@ -15,6 +15,7 @@ from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from ..engine import Event
 from ..safetext import visible
+from ..story import glyphs
 from .lane import Lane
 from .model import TimelineModel
 from .records import Group, Lifetime, Mark
@@ -251,7 +252,7 @@ def _shape(kind: str, x: float, y: float, cls: str) -> str:
     if kind == "stamp":
         return (f'<line class="{cls}-shape" x1="{x}" y1="{y - 3}" x2="{x}" y2="{y + 3}" '
                 f'stroke="{COLORS["stamp"]}" stroke-width="1.5"/>')
-    symbol = {"zombie": "z", "strategy": "⇄"}.get(kind, "?")
+    symbol = {"zombie": glyphs.ZOMBIE.char, "strategy": glyphs.STRATEGY.char}.get(kind, "?")
     return _text(x, y + 4, symbol, size=11, anchor="middle", fill=COLORS["muted"], cls=f"{cls}-shape")
 
 
@@ -276,10 +277,16 @@ def _links(groups: list[Group], rows: dict[str, int], frame: _Frame) -> list[str
     return out
 
 
+_LEGEND_WORDS = {
+    "crash": "crashed", "terminate": "shut down by its supervisor", "exit": "exited (orderly)",
+    "kill": "killed", "give_up": "gave up", "stamp": "restart (as the window counts it: n/max)",
+}
+"""The legend's words: the short form of :mod:`suptui.story.glyphs`'s meanings, as the app's legend
+says them."""
+
+
 def _legend(y: float) -> list[str]:
-    items = [("crash", "crash"), ("terminate", "stopped by its supervisor"), ("exit", "orderly exit"),
-             ("kill", "killed by user or script"), ("give_up", "gave up"),
-             ("stamp", "restart (n/max in window)")]
+    items = list(_LEGEND_WORDS.items())
     out = ['<g class="legend">']
     x = 16.0
     for kind, label in items:

@@ -14,6 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.scroll_view import ScrollView
 
+from ..story import glyphs
 from ..timeline import Gauge
 from ..timeline.geometry import PRIORITY, Row, cell_of
 from .treeview import background, foreground
@@ -81,7 +82,7 @@ def gauge_text(gauge: Gauge, width: int) -> str:
         return full
     used = f"{gauge.used}/{gauge.max_restarts}"
     if gauge.gave_up:
-        short = f"{used} ⊘"
+        short = f"{used} {glyphs.GAVE_UP.char}"
     elif gauge.frees_in_ms is not None:
         short = f"{used} ·{gauge.frees_in_ms / 1000:.1f}s"
     else:

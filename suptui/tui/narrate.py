@@ -24,6 +24,8 @@ from ..engine.protocol import (
     Terminate,
     Zombie,
 )
+from ..story import glyphs
+from ..story.counts import GROUP_ONCE, over_limit
 from .model import TreeModel
 
 
@@ -40,10 +42,11 @@ class LogLine:
 
 
 GLYPHS = {
-    "start": "●", "restart": "↻", "crash": "✖", "exit": "○", "terminate": "■", "kill": "↯",
-    "give_up": "‼", "strategy": "⇄", "zombie": "☠", "fault": "⚠", "note": "·", "error": "✗", "ok": "✓",
-    "marker": "──",
+    **{kind: glyph.char for kind, glyph in glyphs.EVENT.items()},
+    "note": glyphs.NOTE.char, "error": glyphs.FAULT.char, "ok": glyphs.RIGHT.char, "marker": "──",
 }
+"""A log style → the glyph its lines begin with, all from :mod:`suptui.story.glyphs` (the marker is a
+rule, not a glyph)."""
 
 
 def format_t(ms: float) -> str:
@@ -100,7 +103,7 @@ def _crash(e: Crash, model: TreeModel) -> tuple[str, str]:
     if e.phase == "init":
         return "crash", f"{GLYPHS['crash']} {name} failed to start: {e.reason}"
     if e.killed_by is not None or e.reason == "killed":
-        return "crash", f"{GLYPHS['crash']} {name} killed"
+        return "crash", f"{glyphs.KILLED.char} {name} killed"
     return "crash", f"{GLYPHS['crash']} {name} crashed: {e.reason}"
 
 
@@ -133,8 +136,8 @@ def _kill(e: Kill, model: TreeModel) -> tuple[str, str]:
 
 def _give_up(e: GiveUp, model: TreeModel) -> tuple[str, str]:
     child = _name(model, e.child or "?")
-    return "give_up", (f"{GLYPHS['give_up']} {_name(model, e.path)} GAVE UP: {len(e.restarts)} restarts in "
-                       f"{e.max_seconds} s > max {e.max_restarts} (last: {child})")
+    return "give_up", (f"{GLYPHS['give_up']} {_name(model, e.path)} GAVE UP: "
+                       f"{over_limit(len(e.restarts), e.max_seconds, e.max_restarts)} (last: {child})")
 
 
 def _strategy(e: StrategyChanged, model: TreeModel) -> tuple[str, str]:
@@ -173,7 +176,9 @@ def banner_text(model: TreeModel, source: str | None, *, replay: bool = False) -
         info = root.gave_up
         child = model.nodes.get(info.child)
         how = f"{model.display(child.path)} {child.last_end or 'failed'}" if child else "a child failed"
-        return (f"✖ {root.id} gave up: {len(info.restarts)} restarts in "
-                f"{info.max_seconds} s is more than max_restarts {info.max_restarts} "
-                f"(last: {how}). The tree is down — {again}")
-    return f"✖ {root.id} {root.last_end or 'ended'} ({root.last_reason}). The tree is down — {again}"
+        return (f"{glyphs.GAVE_UP.char} {root.id} gave up: its window counted "
+                f"{over_limit(len(info.restarts), info.max_seconds, info.max_restarts)} "
+                f"({GROUP_ONCE}; last: {how}). The tree is down — {again}")
+    glyph = glyphs.node_glyph(root.status, root.last_end)
+    word = glyphs.status_word(root.status, root.last_end)
+    return f"{glyph} {root.id} {word} (reason {root.last_reason}). The tree is down — {again}"

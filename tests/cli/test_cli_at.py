@@ -19,43 +19,43 @@ from tests.support.cli import Capsys, run
 
 BOMBS_AT_6000 = """\
 Bombs (one_for_one) at 6.000 s
-root     <0.1.0>  gave up  0 restarts  one_for_one, 6/5 in 5 s [6 6 5 4 3 2]; last exited at 6.000 s: shutdown
-  bomb1  <0.7.0>  crashed  2 restarts  last crashed at 6.000 s: RuntimeError: Bomb 1 Exploded!
-  bomb2  <0.9.0>  stopped  2 restarts  last terminated at 6.000 s: shutdown
-  bomb3  <0.8.0>  stopped  1 restart   last terminated at 6.000 s: shutdown
-"""
+root     <0.1.0>  ‼ gave up    restarted 0×  one_for_one, 6/5 restarts in 5 s [6 6 5 4 3 2]; last exited at 6.000 s: shutdown
+  bomb1  <0.7.0>  ✖ crashed    restarted 2×  last crashed at 6.000 s: RuntimeError: Bomb 1 Exploded!
+  bomb2  <0.9.0>  ■ shut down  restarted 2×  last shut down at 6.000 s: shutdown
+  bomb3  <0.8.0>  ■ shut down  restarted 1×  last shut down at 6.000 s: shutdown
+"""  # noqa: E501
 
 BOMBS_AT_5500 = """\
 Bombs (one_for_one) at 5.500 s
-root     <0.1.0>  running  0 restarts  one_for_one, 4/5 in 5 s [5 4 3 2]
-  bomb1  <0.7.0>  running  2 restarts
-  bomb2  <0.6.0>  running  1 restart
-  bomb3  <0.8.0>  running  1 restart
+root     <0.1.0>  ● running  restarted 0×  one_for_one, 4/5 restarts in 5 s [5 4 3 2]
+  bomb1  <0.7.0>  ● running  restarted 2×
+  bomb2  <0.6.0>  ● running  restarted 1×
+  bomb3  <0.8.0>  ● running  restarted 1×
 """
 
 NESTED_AT_6000 = """\
 Nested application at 6.000 s
-root          <0.1.0>   running  0 restarts  one_for_one, 1/3 in 5 s [6]
-  db          <0.2.0>   running  0 restarts  rest_for_one, 0/3 in 5 s
-    repo      <0.3.0>   running  0 restarts
-    cache     <0.4.0>   running  0 restarts
-  web         <0.19.0>  running  1 restart   one_for_all, 0/1 in 10 s
-    listener  <0.20.0>  running  2 restarts
-    handlers  <0.21.0>  running  2 restarts  one_for_one, 0/2 in 5 s
-      h1      <0.22.0>  running  6 restarts
-      h2      <0.23.0>  running  2 restarts
-  metrics     <0.10.0>  running  0 restarts
+root          <0.1.0>   ● running  restarted 0×  one_for_one, 1/3 restarts in 5 s [6]
+  db          <0.2.0>   ● running  restarted 0×  rest_for_one, 0/3 restarts in 5 s
+    repo      <0.3.0>   ● running  restarted 0×
+    cache     <0.4.0>   ● running  restarted 0×
+  web         <0.19.0>  ● running  restarted 1×  one_for_all, 0/1 restarts in 10 s
+    listener  <0.20.0>  ● running  restarted 2×
+    handlers  <0.21.0>  ● running  restarted 2×  one_for_one, 0/2 restarts in 5 s
+      h1      <0.22.0>  ● running  restarted 6×
+      h2      <0.23.0>  ● running  restarted 2×
+  metrics     <0.10.0>  ● running  restarted 0×
 """
 
 DYNAMIC_AT_8000 = """\
 Dynamic supervisor at 8.000 s
-root         <0.1.0>  running  0 restarts  one_for_one, 0/3 in 5 s
-  pool       <0.2.0>  running  0 restarts  one_for_one, 2/3 in 5 s [7 4]
-    counter  <0.4.0>  removed  0 restarts  last terminated at 8.000 s: shutdown
-    bomb     <0.9.0>  running  2 restarts
-    brief    <0.6.0>  removed  0 restarts  last exited at 5.000 s: normal
-    late     <0.8.0>  running  0 restarts
-  clock      <0.3.0>  running  0 restarts
+root         <0.1.0>  ● running  restarted 0×  one_for_one, 0/3 restarts in 5 s
+  pool       <0.2.0>  ● running  restarted 0×  one_for_one, 2/3 restarts in 5 s [7 4]
+    counter  <0.4.0>  ⊘ removed  restarted 0×  last shut down at 8.000 s: shutdown
+    bomb     <0.9.0>  ● running  restarted 2×
+    brief    <0.6.0>  ⊘ removed  restarted 0×  last exited at 5.000 s: normal
+    late     <0.8.0>  ● running  restarted 0×
+  clock      <0.3.0>  ● running  restarted 0×
 """
 
 
@@ -87,7 +87,7 @@ def test_a_replay_knows_less_of_the_children_the_script_adds(capsys: Capsys, tmp
     its dynamic supervisor when it exited) is known live, not in a replay."""
     recording = _record(capsys, tmp_path, "dynamic")
     _, out, _ = run(capsys, "replay", recording, "--headless", "--at", "8000")
-    assert out == DYNAMIC_AT_8000.replace("brief    <0.6.0>  removed", "brief    <0.6.0>  stopped")
+    assert out == DYNAMIC_AT_8000.replace("brief    <0.6.0>  ⊘ removed", "brief    <0.6.0>  ○ exited ")
 
 
 @pytest.mark.parametrize("name", [entry.name for entry in list_bundled() if entry.name != "dynamic"])
@@ -104,17 +104,18 @@ def test_the_instant_counts_its_own_events(capsys: Capsys) -> None:
     """At 2000 the crash at 2000 and its restart have happened; at 1999 neither has."""
     before = run(capsys, "bombs", "--headless", "--at", "1999")[1]
     at = run(capsys, "bombs", "--headless", "--at", "2000")[1]
-    assert "  bomb1  <0.2.0>  running  0 restarts" in before
-    assert "  bomb1  <0.5.0>  running  1 restart" in at
-    assert "one_for_one, 1/5 in 5 s [2]" in at
+    assert "  bomb1  <0.2.0>  ● running  restarted 0×" in before
+    assert "  bomb1  <0.5.0>  ● running  restarted 1×" in at
+    assert "one_for_one, 1/5 restarts in 5 s [2]" in at
 
 
 def test_at_zero_is_the_started_tree(capsys: Capsys) -> None:
     out = run(capsys, "bombs", "--headless", "--at", "0")[1]
-    assert out.splitlines()[1:] == ["root     <0.1.0>  running  0 restarts  one_for_one, 0/5 in 5 s",
-                                    "  bomb1  <0.2.0>  running  0 restarts",
-                                    "  bomb2  <0.3.0>  running  0 restarts",
-                                    "  bomb3  <0.4.0>  running  0 restarts"]
+    assert out.splitlines()[1:] == ["root     <0.1.0>  ● running  restarted 0×  one_for_one, "
+                                    "0/5 restarts in 5 s",
+                                    "  bomb1  <0.2.0>  ● running  restarted 0×",
+                                    "  bomb2  <0.3.0>  ● running  restarted 0×",
+                                    "  bomb3  <0.4.0>  ● running  restarted 0×"]
 
 
 def test_a_killed_worker_and_worker_text_are_shown_safely(capsys: Capsys, tmp_path: Path) -> None:
@@ -123,7 +124,7 @@ def test_a_killed_worker_and_worker_text_are_shown_safely(capsys: Capsys, tmp_pa
                     'restart = "temporary"\n[[script]]\nat = 1000\naction = "kill"\ntarget = "root/a"\n')
     out = run(capsys, str(tree), "--headless", "--at", "1000")[1]
     assert out.splitlines()[0] == "T\\x1b[2J at 1.000 s"
-    assert out.splitlines()[2] == "  a   <0.2.0>  removed  0 restarts  last killed at 1.000 s: killed"
+    assert out.splitlines()[2] == "  a   <0.2.0>  ⊘ removed  restarted 0×  last killed at 1.000 s: killed"
     assert "\x1b" not in out
 
 

@@ -35,4 +35,4 @@ def test_at_uses_the_apps_view_model_without_textual() -> None:
     """``--at`` folds events with the app's TreeModel, which lives in suptui.tui but imports no Textual."""
     result = subprocess.run([sys.executable, "-c", AT_SCRIPT], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "4/5 in 5 s [5 4 3 2]" in result.stdout
+    assert "4/5 restarts in 5 s [5 4 3 2]" in result.stdout

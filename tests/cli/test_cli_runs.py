@@ -35,7 +35,7 @@ def test_defaults_are_text_and_twenty_seconds(capsys: Capsys) -> None:
     code, out, _ = run(capsys, "bombs_one_for_all", "--headless")
     lines = out.splitlines()
     assert code == 0
-    assert lines[0].split()[:3] == ["0.000", "start", "root/bomb1"]
+    assert lines[0].split()[:4] == ["0.000", "●", "start", "root/bomb1"]
     assert lines[-1].split()[0] == "18.000"
 
 

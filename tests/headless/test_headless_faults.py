@@ -29,9 +29,9 @@ def test_text_shows_each_fault_as_one_aligned_line(capsys: Capsys, tmp_path: Pat
     assert code == 0
     assert "went wrong" not in err, "told on the event stream, not printed on the terminal"
     lines = out.splitlines()
-    faults = [line for line in lines if line.split()[1] == "fault"]
-    assert [line.split()[:3] for line in faults] == [["1.000", "fault", "root/threads"],
-                                                      ["1.500", "fault", "root/dels"]]
+    faults = [line for line in lines if line.split()[2] == "fault"]
+    assert [line.split()[:4] for line in faults] == [["1.000", "⚠", "fault", "root/threads"],
+                                                      ["1.500", "⚠", "fault", "root/dels"]]
     assert faults[0].endswith("thread suptui-test-boom: ValueError: thread went wrong")
     assert "RuntimeError: del went wrong" in faults[1] and "Leaky" in faults[1]
     assert len({line.index("<0.") for line in lines}) == 1, "aligned with the other lines"

@@ -39,12 +39,12 @@ def test_jsonl_line_shape_is_stable() -> None:
 
 def test_text_is_aligned_and_readable() -> None:
     lines = render(run_headless(load_tree("bombs_one_for_all"), 2001), "text").splitlines()
-    assert lines[0].split() == ["0.000", "start", "root/bomb1", "<0.2.0>", "Bomb"]
+    assert lines[0].split() == ["0.000", "●", "start", "root/bomb1", "<0.2.0>", "Bomb"]
     path_column = lines[0].index("root/")
     assert all(line[path_column - 2:path_column] == "  " and line[path_column:].startswith("root")
                for line in lines)
     assert "root  " in lines[3] and "Supervisor one_for_all, max 5 restarts in 5 s" in lines[3]
-    assert lines[4].split()[:5] == ["2.000", "crash", "root/bomb1", "<0.2.0>", "RuntimeError:"]
+    assert lines[4].split()[:6] == ["2.000", "✖", "crash", "root/bomb1", "<0.2.0>", "RuntimeError:"]
     assert lines[5].endswith("shutdown ← root/bomb1 (one_for_all)")
     assert lines[-1].endswith("restart ← root/bomb1 (one_for_all)")
     assert not any("Traceback" in line for line in lines)
@@ -52,8 +52,8 @@ def test_text_is_aligned_and_readable() -> None:
 
 def test_text_tells_a_give_up() -> None:
     lines = render(run_headless(load_tree("bombs")), "text").splitlines()
-    assert lines[-4].split()[:3] == ["6.000", "give_up", "root"]
-    assert lines[-4].endswith("6 restarts in 5 s > 5 ← root/bomb1")
+    assert lines[-4].split()[:4] == ["6.000", "‼", "give_up", "root"]
+    assert lines[-4].endswith("6 restarts in 5 s > max_restarts 5 ← root/bomb1")
     assert lines[-3].endswith("shutdown (its supervisor is stopping)")
 
 
@@ -76,10 +76,11 @@ def test_text_of_an_escalation(headless: Callable[..., str]) -> None:
     """, "text", until=1001)
     lines = text.splitlines()
     assert lines[3].endswith("Supervisor one_for_all, max 1 restart in 10 s")
-    assert lines[5].endswith("1 restart in 5 s > 0 ← root/sub/b")
-    assert [line.split()[1:3] for line in lines[4:]] == [
-        ["crash", "root/sub/b"], ["give_up", "root/sub"], ["exit", "root/sub"], ["terminate", "root/other"],
-        ["start", "root/sub/b"], ["start", "root/sub"], ["start", "root/other"]]
+    assert lines[5].endswith("1 restart in 5 s > max_restarts 0 ← root/sub/b")
+    assert [line.split()[1:4] for line in lines[4:]] == [
+        ["✖", "crash", "root/sub/b"], ["‼", "give_up", "root/sub"], ["○", "exit", "root/sub"],
+        ["■", "terminate", "root/other"], ["↻", "start", "root/sub/b"], ["↻", "start", "root/sub"],
+        ["↻", "start", "root/other"]]
     assert lines[-2].endswith("restart ← root/sub (one_for_all)")
     assert lines[-1].endswith("restart ← root/sub (one_for_all)")
 

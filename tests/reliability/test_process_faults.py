@@ -136,7 +136,7 @@ def test_workers_writing_to_stdout_never_reach_the_output(tmp_path: Path, fmt: s
         events = _recorded(done.stdout)
         assert [e["event"] for e in events].count("start") == 3
     elif fmt == "text":
-        assert all(line.split()[1] in EVENT_KINDS for line in lines)
+        assert all(line.split()[2] in EVENT_KINDS for line in lines)
     elif fmt == "svg":
         assert done.stdout.startswith("<svg") or done.stdout.startswith("<?xml")
     else:
@@ -172,9 +172,10 @@ def test_a_worker_calling_os_exit_keeps_the_text_printed_so_far(tmp_path: Path) 
     done = _suptui(str(_tree(tmp_path, EXITS)), "--headless")
     assert done.returncode == 3
     lines = done.stdout.splitlines()
-    assert [line.split()[:3] for line in lines] == [
-        ["0.000", "start", "root/bomb"], ["0.000", "start", "root/exits"], ["0.000", "start", "root"],
-        ["2.000", "crash", "root/bomb"], ["2.000", "start", "root/bomb"]]
+    assert [line.split()[:4] for line in lines] == [
+        ["0.000", "●", "start", "root/bomb"], ["0.000", "●", "start", "root/exits"],
+        ["0.000", "●", "start", "root"], ["2.000", "✖", "crash", "root/bomb"],
+        ["2.000", "↻", "start", "root/bomb"]]
     assert "Exploded!" in lines[3]
     assert len({line.index("<0.") for line in lines}) == 1, "aligned as a whole"
     assert "the run ended abnormally; the 5 events before that are printed" in done.stderr
@@ -197,7 +198,7 @@ def test_sigkill_keeps_what_was_printed(tmp_path: Path, fmt: str) -> None:
         assert [e["event"] for e in _recorded(done.stdout)] == ["start", "start", "start", "crash", "start"]
     else:
         assert len(lines) == 5
-        assert [line.split()[1] for line in lines] == ["start", "start", "start", "crash", "start"]
+        assert [line.split()[2] for line in lines] == ["start", "start", "start", "crash", "start"]
 
 
 def test_sigkill_from_outside_during_a_realtime_run_keeps_the_jsonl(tmp_path: Path) -> None:
@@ -228,14 +229,14 @@ def test_sigkill_from_outside_during_a_realtime_run_keeps_the_jsonl(tmp_path: Pa
 
 
 def test_the_printer_and_the_text_format_agree_on_the_kind_column() -> None:
-    assert max(len(kind) for kind in EVENT_KINDS) == printer.KIND_WIDTH
+    assert max(len(kind) for kind in EVENT_KINDS) + len("■ ") == printer.KIND_WIDTH
 
 
 def test_the_printer_ignores_what_is_not_a_row(tmp_path: Path) -> None:
-    rows = [json.dumps(["0.000", "start", "root", "<0.1.0>", "x"]), "garbage", json.dumps([1, 2]),
-            json.dumps(["10.000", "crash", "root/a", "<0.10.0>", "boom"]), "END"]
+    rows = [json.dumps(["0.000", "● start", "root", "<0.1.0>", "x"]), "garbage", json.dumps([1, 2]),
+            json.dumps(["10.000", "✖ crash", "root/a", "<0.10.0>", "boom"]), "END"]
     done = subprocess.run([sys.executable, "-I", "-S", printer.__file__, "utf-8", str(os.getpid())],
                           input="\n".join(rows) + "\n", capture_output=True, text=True, timeout=30)
-    assert done.stdout.splitlines() == [" 0.000  start      root    <0.1.0>   x",
-                                        "10.000  crash      root/a  <0.10.0>  boom"]
+    assert done.stdout.splitlines() == [" 0.000  ● start      root    <0.1.0>   x",
+                                        "10.000  ✖ crash      root/a  <0.10.0>  boom"]
     assert done.stderr == ""

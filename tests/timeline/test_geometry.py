@@ -17,10 +17,10 @@ def texts(model: TimelineModel, t0: int, t1: int, width: int, **options) -> dict
 
 def test_bombs_one_second_per_cell(models: dict[str, TimelineModel]) -> None:
     assert texts(models["bombs"], 0, 12_000, 12) == {
-        "root":  "┣═••••⊘     ",   # a stamp per restart, the give-up at 6 s, then nothing
-        "bomb1": "┣━✗━✗━✗     ",
-        "bomb2": "┣━━✗━━✗     ",
-        "bomb3": "┣━━━━✗■     ",   # crashed at 5 s, stopped by the give-up at 6 s
+        "root":  "●═••••‼     ",   # a stamp per restart, the give-up at 6 s, then nothing
+        "bomb1": "●━✖━✖━✖     ",
+        "bomb2": "●━━✖━━✖     ",
+        "bomb3": "●━━━━✖■     ",   # crashed at 5 s, stopped by the give-up at 6 s
     }
 
 
@@ -28,10 +28,10 @@ def test_group_restarts_line_up_in_one_column(models: dict[str, TimelineModel]) 
     """rest_for_one, bomb3 first: at 5 s (cell 10) bomb3 crashes and bomb1, bomb2 are stopped."""
     drawn = texts(models["bombs_reordered"], 0, 10_000, 20)
     assert drawn == {
-        "root":  "┣═══•═══•═•═══•═══•═",
-        "bomb3": "┣━━━━━━━━━✗━━━━━━━━━",
-        "bomb1": "┣━━━✗━━━✗━■━━━✗━━━✗━",
-        "bomb2": "┣━━━■━━━■━■━━━■━━━■━",
+        "root":  "●═══•═══•═•═══•═══•═",
+        "bomb3": "●━━━━━━━━━✖━━━━━━━━━",
+        "bomb1": "●━━━✖━━━✖━■━━━✖━━━✖━",
+        "bomb2": "●━━━■━━━■━■━━━■━━━■━",
     }
     column = {row.path: row.styles[10] for row in rows(models["bombs_reordered"], 0, 10_000, 20)}
     assert column == {"root": "stamp", "root/bomb3": "crash", "root/bomb1": "terminate",
@@ -42,10 +42,10 @@ def test_a_cause_is_linked_through_the_lanes_between(models: dict[str, TimelineM
     """shutdown: trigger's crash at 4 s (cell 8) causes the stops of patient, four rows up, and of
     every lane in between; the restarts come at 7.5 s, when the last one has stopped."""
     drawn = texts(models["shutdown"], 0, 12_000, 24)
-    assert drawn["patient"] == "┣━━━━━━━━━━━━━━■━━━━━━━━"
-    assert drawn["impatient"] == "┣━━━━━━━┆━━━━■ ↻━━━━━━━┆"
-    assert drawn["brutal"] == "┣━━━━━━━┆━━━■  ↻━━━━━━━┆"
-    assert drawn["trigger"] == "┣━━━━━━━✗      ↻━━━━━━━✗"
+    assert drawn["patient"] == "●━━━━━━━━━━━━━━■━━━━━━━━"
+    assert drawn["impatient"] == "●━━━━━━━┆━━━━■ ↻━━━━━━━┆"
+    assert drawn["brutal"] == "●━━━━━━━┆━━━■  ↻━━━━━━━┆"
+    assert drawn["trigger"] == "●━━━━━━━✖      ↻━━━━━━━✖"
     # Only the rows asked for are drawn: without the lanes in between, no link.
     assert texts(models["shutdown"], 0, 12_000, 24, paths=["root/patient", "root/trigger"]) == {
         "patient": drawn["patient"], "trigger": drawn["trigger"]}
@@ -53,8 +53,8 @@ def test_a_cause_is_linked_through_the_lanes_between(models: dict[str, TimelineM
 
 @pytest.mark.parametrize(("span", "width", "root", "bomb1"), [
     (1_000, 10, "•═════════", "━━━━━━━━━━"),   # 5 … 6 s: the stamp at 5 s, then a tenth of a second per cell
-    (10_000, 10, "•⊘        ", "━✗        "),  # 5 … 15 s
-    (60_000, 12, "⊘           ", "✗           "),  # 5 … 65 s: five seconds per cell, the worst wins
+    (10_000, 10, "•‼        ", "━✖        "),  # 5 … 15 s
+    (60_000, 12, "‼           ", "✖           "),  # 5 … 65 s: five seconds per cell, the worst wins
 ])
 def test_zoom_levels(models: dict[str, TimelineModel], span: int, width: int, root: str, bomb1: str) -> None:
     drawn = texts(models["bombs"], 5000, 5000 + span, width)
@@ -65,17 +65,17 @@ def test_running_bars_stop_at_now(event: Callable[..., Event]) -> None:
     model = TimelineModel([event(0, "start", "root/w", "<0.2.0>"),
                            event(0, "start", "root", "<0.1.0>", type="supervisor", max_restarts=3,
                                  max_seconds=5)])
-    assert texts(model, 0, 10_000, 10)["w"] == "┣         "   # last event at 0: nothing has happened since
-    assert texts(model, 0, 10_000, 10, now=4500)["w"] == "┣━━━━     "
-    assert texts(model, 0, 10_000, 10, now=60_000)["root"] == "┣═════════"
+    assert texts(model, 0, 10_000, 10)["w"] == "●         "   # last event at 0: nothing has happened since
+    assert texts(model, 0, 10_000, 10, now=4500)["w"] == "●━━━━     "
+    assert texts(model, 0, 10_000, 10, now=60_000)["root"] == "●═════════"
 
 
 def test_rows_carry_the_gauge_and_runs_for_segments(models: dict[str, TimelineModel]) -> None:
     root, bomb1 = rows(models["bombs"], 0, 12_000, 12, paths=["root", "root/bomb1"], gauge_at=5999)
     assert root.gauge is not None and root.gauge.label() == "4/5 · next frees in 2.0 s"
     assert bomb1.gauge is None
-    assert bomb1.runs() == [("┣", "start"), ("━", "bar"), ("✗", "crash"), ("━", "bar"), ("✗", "crash"),
-                            ("━", "bar"), ("✗", "crash"), ("     ", "empty")]
+    assert bomb1.runs() == [("●", "start"), ("━", "bar"), ("✖", "crash"), ("━", "bar"), ("✖", "crash"),
+                            ("━", "bar"), ("✖", "crash"), ("     ", "empty")]
     assert "".join(text for text, _ in bomb1.runs()) == bomb1.text
     assert len(bomb1.styles) == len(bomb1.text) == 12
 

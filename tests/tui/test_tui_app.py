@@ -92,7 +92,7 @@ async def test_an_event_the_display_chokes_on_costs_only_that_event(app_factory)
         assert app.is_running
         assert app.model.nodes["root/bomb1"].restarts == 1  # the rest of the batch was shown
         errors = [line.text for line in app.event_log.lines if line.style == "error"]
-        assert errors == ["✗ display update failed: ValueError('bad event')"]
+        assert errors == ["⚠ display update failed: ValueError('bad event')"]
         await advance(pilot, 3000)
         assert app.model.nodes["root/bomb2"].restarts == 1
 

@@ -84,7 +84,7 @@ def test_bombs_timeline_in_the_model(run) -> None:
     assert [r.model.nodes[f"root/bomb{i}"].status for i in (1, 2, 3)] == ["crashed", "stopped", "stopped"]
     assert r.lines[-5:] == [
         "✖ bomb1 crashed: RuntimeError: Bomb 1 Exploded!",
-        "‼ root GAVE UP: 6 restarts in 5 s > max 5 (last: bomb1)",
+        "‼ root GAVE UP: 6 restarts in 5 s > max_restarts 5 (last: bomb1)",
         "■ bomb3 shut down (shutdown)",
         "■ bomb2 shut down (shutdown)",
         "○ root exited: shutdown",

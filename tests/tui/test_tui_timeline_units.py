@@ -107,7 +107,7 @@ def test_the_gauge_reads_in_full_where_it_fits() -> None:
     gauge = Gauge(3, 5, 1200, 5)
     assert gauge_text(gauge, 30) == "3/5 · next frees in 1.2 s"
     assert gauge_text(gauge, 9) == "3/5 ·1.2s"
-    assert gauge_text(Gauge(6, 5, None, 5, gave_up=True), 9) == "6/5 ⊘"
+    assert gauge_text(Gauge(6, 5, None, 5, gave_up=True), 9) == "6/5 ‼"
     assert gauge_text(Gauge(0, 5, None, 5), 9) == "0/5"
 
 

@@ -50,7 +50,7 @@ async def test_a_replay_opens_at_the_end_with_the_tree_log_and_details_rebuilt(r
         assert root.gave_up is not None and root.status == "stopped"
         assert "REPLAY" in app.status_text and "root 6/5 restarts in 5 s" in app.status_text
         texts = [line.text for line in app.event_log.shown]
-        assert any("root GAVE UP: 6 restarts in 5 s > max 5" in text for text in texts)
+        assert any("root GAVE UP: 6 restarts in 5 s > max_restarts 5" in text for text in texts)
         assert "gave up" in str(app.query_one("#banner").render())
         await pilot.pause()
         app.select_node("root/bomb1")
