@@ -48,7 +48,7 @@ from .history import LIVE_SPACING, MAX_LIVE_CHECKPOINTS, MAX_LIVE_EVENTS, Histor
 from .lanekeys import LaneKeys
 from .lanes import LanesView
 from .lanescreen import LanesScreen
-from .learnkeys import LearnKeys, PendingPrediction
+from .learnkeys import LearnKeys
 from .liverun import LiveRun, RunFactory, paced_runs
 from .livetimeline import LiveTimeline
 from .logview import EventLog
@@ -56,6 +56,7 @@ from .model import Changes, NodeView, TreeModel
 from .narrate import GLYPHS, LogLine, banner_text, format_t, narrate
 from .nodeactions import NODE_ACTIONS, Act, NodeAction
 from .picker import NotesScreen, PickerScreen
+from .predictmode import PredictMode
 from .replayrun import ReplayRun
 from .rules import LIVE_ONLY, Situation, why_not
 from .sources import default_bundled, default_loader
@@ -159,15 +160,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         """Runs off the UI thread with engine threads of their own (``c``); quitting stops them."""
         self.timeline = LiveTimeline()
         """The current run's timeline, fed by the drain like the view-model; the lanes draw it."""
-        self._predict_at_start = predict
-        self.predict_opening = False
-        """Predict mode: open the grid as soon as the freshly started tree is up."""
-        self.grid_asked_at: float | None = None
-        """When the workers were asked for the predict grid's timers (``time.monotonic``)."""
-        self.prediction: PendingPrediction | None = None
-        """A prediction locked in, scored when the clock reaches its end."""
-        self.run_events: list[Event] | None = None
-        """Every event of the current run, kept only in predict mode (the scorer needs them all)."""
+        self.predict_mode = PredictMode(at_start=predict)
+        """Predict mode (``p``): where the exercise is, the prediction locked in, the run's events."""
 
     # ------------------------------------------------------------------ layout
 
@@ -204,7 +198,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if self.replay is not None:
             self.start_replay(self.replay)
         elif self.current_tree is not None:
-            self.start_run(self.current_tree, predict=self._predict_at_start)
+            self.start_run(self.current_tree, predict=self.predict_mode.at_start)
         else:
             self._open_picker()
 
@@ -232,10 +226,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if marker is not None:
             self.event_log.append([LogLine(0, "marker", marker)])
         self.current_tree = tree
-        self.predict_opening = predict
-        self.grid_asked_at = None
-        self.prediction = None
-        self.run_events = [] if predict else None
+        self.predict_mode.run_started(predict)
         if predict:
             self._paused = True
         self.title = visible(f"suptui · {tree.title or self._source_name() or tree.root.id}")
@@ -431,8 +422,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     def _feed_timeline(self, events: list[Event]) -> None:
         """The timeline gets the same events as the view-model; one it chokes on costs only itself."""
-        if self.run_events is not None:
-            self.run_events.extend(events)
+        self.predict_mode.record(events)
         try:
             if self.timeline.feed(events):
                 self.note(f"timeline: history before t = {format_t(self.timeline.forgot_before or 0)} s "
@@ -988,7 +978,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             return
         opened = self.live is not None  # another tree, picked with o: a new log, as R's
         self.source = source
-        self.start_run(result, predict=self._predict_at_start, fresh_log=opened,
+        self.start_run(result, predict=self.predict_mode.at_start, fresh_log=opened,
                        marker=f"── opened {source} ──" if opened else None)
 
     # ------------------------------------------------------------------ settling

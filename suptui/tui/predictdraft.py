@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..engine.intensity import add_restart, exceeded, in_window
 from ..headless.summary import name, when
 from ..treefile.model import Tree
 from .model import NodeView, TreeModel
@@ -40,10 +41,27 @@ class DraftRow:
     is_root: bool
     timer: str = ""
     """What is already scheduled for it at t = 0 (``explodes at 2000 ms``), or its limits."""
+    restart: str = "permanent"
+    """Its restart type: whether its death is a restart decision of its supervisor (the budget)."""
+    max_restarts: int | None = None
+    max_seconds: int | None = None
+    """A supervisor's restart intensity, for its budget row."""
 
 
 def _parent(path: str) -> str | None:
     return path.rsplit("/", 1)[0] if "/" in path else None
+
+
+@dataclass(frozen=True)
+class BudgetCell:
+    """One second of a supervisor's budget row: its restart window as the marks fill it."""
+
+    count: int
+    """Restarts the window holds at this second, its own decisions included (the fatal one too)."""
+    decisions: int
+    """Restart decisions the marks make in this second (a group restart is one)."""
+    gave_up: bool
+    """This second's decisions took the window over ``max_restarts``: the supervisor gives up."""
 
 
 def join_all(names: Sequence[str]) -> str:
@@ -102,6 +120,56 @@ class Draft:
         for key in [key for key in self.marks if key[1] > self.seconds]:
             del self.marks[key]
 
+    # ---------------------------------------------------------------- the budget
+
+    def decisions(self, sup_path: str, second: int) -> int:
+        """The restart decisions ``sup_path`` makes in ``second`` by the marks (docs/semantics.md
+        §R3.1): one per child marked crashed that is not temporary, one per permanent child
+        supervisor marked giving up (it exits with ``shutdown``, which a transient one is not
+        restarted for). A sibling marked only restarted is part of a group restart: no decision of
+        its own (§R3.7), so one_for_all's crash counts once however many restart with it."""
+        count = 0
+        for row in self.rows:
+            if _parent(row.path) != sup_path:
+                continue
+            cell = self.cell(row.path, second)
+            crashed = CRASH in cell and row.restart != "temporary"
+            gave_up = GIVE_UP in cell and row.restart == "permanent"
+            count += crashed or gave_up
+        return count
+
+    def budget(self, sup_path: str) -> list[BudgetCell | None]:
+        """Second by second (index 0 is 1 s), the window of ``sup_path`` as the marks fill it, with
+        OTP's arithmetic (:mod:`suptui.engine.intensity`, §R3.3–R3.4): each decision stamps its whole
+        second, stamps more than ``max_seconds`` old leave, and a count over ``max_restarts`` is the
+        give-up. After it, None (nothing is left to count) until the supervisor is marked restarted
+        (a new process, an empty window, §R3.8)."""
+        row = self._row(sup_path)
+        if row is None or row.max_restarts is None or row.max_seconds is None:
+            return []
+        stamps: tuple[int, ...] = ()
+        down = False
+        out: list[BudgetCell | None] = []
+        for second in range(1, self.seconds + 1):
+            decisions = 0 if down else self.decisions(sup_path, second)
+            gave_up = False
+            for _ in range(decisions):
+                stamps = add_restart(stamps, second, row.max_seconds)
+                if exceeded(stamps, row.max_restarts):
+                    gave_up = True
+                    break
+            out.append(None if down else BudgetCell(len(in_window(stamps, second, row.max_seconds)),
+                                                     decisions, gave_up))
+            down = down or gave_up
+            if RESTART in self.cell(sup_path, second):
+                stamps, down = (), False
+        return out
+
+    def give_up_second(self, sup_path: str) -> int | None:
+        """The second the marks make ``sup_path`` give up, if they do."""
+        cells = self.budget(sup_path)
+        return next((i + 1 for i, cell in enumerate(cells) if cell is not None and cell.gave_up), None)
+
     # ---------------------------------------------------------------- the text
 
     @property
@@ -149,7 +217,8 @@ def draft_rows(model: TreeModel, timer_of: Callable[[NodeView], str]) -> list[Dr
         node = model.nodes.get(row.path)
         if node is not None and node.status != "removed":
             out.append(DraftRow(row.path, model.display(row.path), row.guide, node.is_supervisor,
-                                node.parent is None, timer_of(node)))
+                                node.parent is None, timer_of(node), node.restart or "permanent",
+                                node.max_restarts, node.max_seconds))
     return out
 
 

@@ -18,7 +18,7 @@ from ..safetext import visible
 from ..story import glyphs
 from ..story.predict import Score
 from .lanepaint import LaneCanvas
-from .predictdraft import CRASH, GIVE_UP, RESTART, Draft
+from .predictdraft import CRASH, GIVE_UP, RESTART, Draft, DraftRow
 from .treeview import foreground
 
 CELL = 3
@@ -59,8 +59,12 @@ class PredictGrid(LaneCanvas, can_focus=True):
 
     COMPONENT_CLASSES = LaneCanvas.COMPONENT_CLASSES | {
         "grid--header", "grid--empty", "grid--mark", "grid--cursor", "grid--right", "grid--extra",
-        "grid--missed", "grid--timer",
+        "grid--missed", "grid--timer", "grid--over",
     }
+    DEFAULT_CSS = """
+    PredictGrid > .grid--over { color: $text-error; text-style: bold; }
+    """
+    """``grid--over``: a budget cell where the window overflows (the give-up)."""
 
     def __init__(self, draft: Draft, *, verdicts: tuple[Verdicts, dict[int, bool]] | None = None,
                  id: str | None = None) -> None:
@@ -69,14 +73,31 @@ class PredictGrid(LaneCanvas, can_focus=True):
         self.verdicts = verdicts
         self.row = 0
         self.second = 1
-        rows = draft.rows
+        self._measure()
+
+    def _measure(self) -> None:
+        """Column widths and the shown text of the rows (again after the rows change: a reorder, a
+        strategy or a time changed in the grid)."""
+        rows = self.draft.rows
         self._row_names = [visible(r.name) for r in rows]
         self._row_timers = [visible(r.timer) for r in rows]
         """What a row shows: the timer is a worker's own description of its state."""
+        self._budgets = [] if self.verdicts is not None else [
+            r for r in rows if r.max_restarts is not None and r.max_seconds is not None]
+        """Supervisors whose restart window gets a budget row under the nodes while marking."""
         widths = [len(r.guide) + len(name) for r, name in zip(rows, self._row_names, strict=True)]
         self._label = min(MAX_LABEL, max(widths, default=4) + 1)
         self._timer = min(MAX_TIMER, max((len(t) for t in self._row_timers), default=0))
         self._timer += 1 if self._timer else 0
+
+    def reload(self, path: str | None = None) -> None:
+        """The draft's rows changed: measure again and keep the cursor on ``path`` (or in range)."""
+        self._measure()
+        paths = [row.path for row in self.draft.rows]
+        if path in paths:
+            self.row = paths.index(path)
+        self.row = max(0, min(len(paths) - 1, self.row))
+        self._sync_size()
 
     @property
     def path(self) -> str | None:
@@ -88,7 +109,7 @@ class PredictGrid(LaneCanvas, can_focus=True):
         self._sync_size()
 
     def _sync_size(self) -> None:
-        extra = 2 if self.verdicts is not None else 1
+        extra = 2 if self.verdicts is not None else 1 + len(self._budgets)
         self.virtual_size = Size(self._label + self._timer + CELL * self.draft.seconds + 2,
                                  len(self.draft.rows) + extra)
         self.refresh()
@@ -141,6 +162,8 @@ class PredictGrid(LaneCanvas, can_focus=True):
             strip = self._row(index - 1, base)
         elif self.verdicts is not None and index - 1 == len(self.draft.rows):
             strip = self._moments(base)
+        elif 0 <= index - 1 - len(self.draft.rows) < len(self._budgets):
+            strip = self._budget(self._budgets[index - 1 - len(self.draft.rows)], base)
         else:
             return Strip.blank(width, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
@@ -181,6 +204,37 @@ class PredictGrid(LaneCanvas, can_focus=True):
             return [Segment(f"{'·':>{CELL}}", base + foreground(self._grid_style("grid--empty")) + under)]
         pad = Segment(" " * (CELL - len(kinds)), base + under)
         return [pad, *(Segment(GLYPHS[kind], base + self.lane_style(kind) + under) for kind in kinds)]
+
+    def budget_label(self, row: DraftRow) -> str:
+        """``root budget (max 5 in 5 s)``: whose window the row counts, and its limit."""
+        label = f"{visible(row.name)} budget (max {row.max_restarts} in {row.max_seconds} s)"
+        width = self._label + self._timer
+        return label if len(label) < width else label[:width - 2] + "…"
+
+    def budget_cells(self, row: DraftRow) -> list[str]:
+        """Each second's cell text: the restarts in the window, ``6⊘`` where it gives up, blank after."""
+        cells = []
+        for cell in self.draft.budget(row.path):
+            text = "" if cell is None else f"{cell.count}{GLYPHS[GIVE_UP] if cell.gave_up else ''}"
+            cells.append(f"{text:>{CELL}}")
+        return cells
+
+    def _budget(self, row: DraftRow, base: Style) -> Strip:
+        """The supervisor's restart window as the marks fill it: the learner sees where it gives up."""
+        segments = [Segment(f"{self.budget_label(row):<{self._label + self._timer}}",
+                            self._grid_style("grid--header"))]
+        limit = row.max_restarts or 0
+        for cell, text in zip(self.draft.budget(row.path), self.budget_cells(row), strict=True):
+            if cell is None or cell.count == 0:
+                style = self._grid_style("grid--empty")
+            elif cell.gave_up:
+                style = self._grid_style("grid--over")
+            elif cell.count >= limit:
+                style = self._grid_style("grid--mark")
+            else:
+                style = self._grid_style("grid--timer")
+            segments.append(Segment(text, style))
+        return Strip(segments)
 
     def _moments(self, base: Style) -> Strip:
         assert self.verdicts is not None

@@ -121,9 +121,9 @@ async def test_p_predicts_from_t0_then_runs_and_scores(app_factory) -> None:
         assert not isinstance(app.screen, PredictScreen)
         assert not app.live.time.paused and app.lanes_shown
         await advance(pilot, 10_999)
-        assert app.prediction is not None  # not scored before the end of the grid
+        assert app.predict_mode.pending is not None  # not scored before the end of the grid
         await advance(pilot, 11_000)
-        assert app.live.time.paused and app.prediction is None
+        assert app.live.time.paused and app.predict_mode.pending is None
         assert isinstance(app.screen, PredictResultScreen)
         score = app.screen.score
         assert [(m.t, m.right) for m in score.moments] == [  # bomb2 was restarted at 3 s after all, and
@@ -132,5 +132,5 @@ async def test_p_predicts_from_t0_then_runs_and_scores(app_factory) -> None:
         await press(pilot, "p")  # predict again: a fresh run, a fresh grid
         assert isinstance(app.screen, PredictScreen) and app.live.clock.now_ms() == 0
         await press(pilot, "escape")  # leave predict mode: the tree waits at t = 0
-        assert app.live.time.paused and app.prediction is None and app.run_events is None
+        assert app.live.time.paused and not app.predict_mode.active and app.predict_mode.events is None
         assert "predict mode left" in app.event_log.lines[-1].text
