@@ -41,26 +41,25 @@ from .describe import LIMIT_S, Descriptions
 from .details import DetailsPane, NodeFacts, describe
 from .dialogs import ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path
-from .feed import EventFeed, FeedLogHandler, Later, Note
+from .feed import EventFeed, FeedLogHandler
 from .guard import exc_text, guarded
 from .header import HeaderState, PlaygroundHeader, header_content, root_ended_at, root_ended_line
-from .history import LIVE_SPACING, MAX_LIVE_CHECKPOINTS, MAX_LIVE_EVENTS, History, Moment
+from .history import History, Moment
 from .lanekeys import LaneKeys
 from .lanes import LanesView
 from .lanescreen import LanesScreen
-from .learnkeys import LearnKeys
+from .learnkeys import LearnKeys, PendingPrediction
 from .liverun import LiveRun, RunFactory, paced_runs
 from .livetimeline import LiveTimeline
 from .logview import EventLog
 from .model import Changes, NodeView, TreeModel
-from .narrate import GLYPHS, LogLine, banner_text, format_t, narrate
+from .narrate import LogLine, banner_text, format_t
 from .nodeactions import NODE_ACTIONS, Act, NodeAction
 from .picker import NotesScreen, PickerScreen
-from .predictmode import PredictMode
 from .replayrun import ReplayRun
 from .rules import LIVE_ONLY, Situation, why_not
+from .runcontrol import Batch, RunControl
 from .sources import default_bundled, default_loader
-from .timecontrol import StepQueue
 from .travelkeys import TravelKeys
 from .treeload import TooSlow, TreeLoads
 from .treeview import SupervisionTree
@@ -118,21 +117,15 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.current_tree = tree if replay is None else replay.tree
         self.source = source
         self.seed = seed
-        self.run_factory = run_factory or paced_runs(seed)
-        self.live: LiveRun | ReplayRun | None = None
-        """The run shown: a live one, or a replay (which has no session: the rules refuse what needs one)."""
+        self.runs = RunControl(run_factory or paced_runs(seed), speed=speed, paused=paused, log_cap=log_cap,
+                               root_ended=root_ended_at)
+        """The run's bookkeeping (which run, its model, history and timeline, the drain, time control)."""
         self.replay = replay
-        self.live_model = TreeModel(tree) if replay is None else replay.model
-        """The tree now, folded from every drained event (a replay's: at its end)."""
+        self.runs.live_model = TreeModel(tree) if replay is None else replay.model
         self.model = self.live_model
         """The tree shown: ``live_model``, or a moment of the past (time travel)."""
-        self.history: History | None = None
-        """The run's events and checkpoints of its tree, for time travel (a replay's, or the live run's)."""
         self.moment: Moment | None = None
         """The moment of the past shown, or None for now."""
-        self._loading_notes: list[LogLine] | None = None
-        """A replay still loading: the notes logged meanwhile, kept when the log is redrawn for the newest
-        moment loaded (they go once it is all loaded: the log is then the one a loaded replay shows)."""
         self.wall = wall
         self.export_dir = Path(export_dir)
         self.log_cap = log_cap
@@ -140,13 +133,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.loads = TreeLoads(self)
         """Tree files are loaded off the UI thread, under a time limit (``R``, the picker)."""
         self.bundled = bundled
-        self._speed, self._paused = speed, paused
-        self._steps = StepQueue()
-        """``.`` presses not yet stepped."""
         self._header = HeaderState(speed=speed, paused=paused)
         self._details_key: tuple[Any, ...] | None = None
-        self._ended_run: LiveRun | ReplayRun | None = None
-        """The run whose root's end stopped time (it stops it once; space runs it on)."""
         self._ticks = 0
         self._details_tick = 0
         self._details_due = False
@@ -158,10 +146,50 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self._torn_down = False
         self.background = BackgroundRuns()
         """Runs off the UI thread with engine threads of their own (``c``); quitting stops them."""
-        self.timeline = LiveTimeline()
+        self._predict_at_start = predict
+        self.predict_opening = False
+        """Predict mode: open the grid as soon as the freshly started tree is up."""
+        self.grid_asked_at: float | None = None
+        """When the workers were asked for the predict grid's timers (``time.monotonic``)."""
+        self.prediction: PendingPrediction | None = None
+        """A prediction locked in, scored when the clock reaches its end."""
+        self.run_events: list[Event] | None = None
+        """Every event of the current run, kept only in predict mode (the scorer needs them all)."""
+
+    # ------------------------------------------------------------------ the run's state, kept by self.runs
+
+    @property
+    def live(self) -> LiveRun | ReplayRun | None:
+        """The run shown: a live one, or a replay (which has no session: the rules refuse what needs one)."""
+        return self.runs.run
+
+    @property
+    def live_model(self) -> TreeModel:
+        """The tree now, folded from every drained event (a replay's: at its end)."""
+        return self.runs.live_model
+
+    @live_model.setter
+    def live_model(self, model: TreeModel) -> None:
+        self.runs.live_model = model
+
+    @property
+    def history(self) -> History | None:
+        """The run's events and checkpoints of its tree, for time travel (a replay's, or the live run's)."""
+        return self.runs.history
+
+    @property
+    def timeline(self) -> LiveTimeline:
         """The current run's timeline, fed by the drain like the view-model; the lanes draw it."""
-        self.predict_mode = PredictMode(at_start=predict)
-        """Predict mode (``p``): where the exercise is, the prediction locked in, the run's events."""
+        return self.runs.timeline
+
+    @property
+    def _paused(self) -> bool:
+        """Whether the next run starts paused (the last pause state set)."""
+        return self.runs.paused
+
+    @_paused.setter
+    def _paused(self, paused: bool) -> None:
+        self.runs.paused = paused
 
     # ------------------------------------------------------------------ layout
 
@@ -198,7 +226,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if self.replay is not None:
             self.start_replay(self.replay)
         elif self.current_tree is not None:
-            self.start_run(self.current_tree, predict=self.predict_mode.at_start)
+            self.start_run(self.current_tree, predict=self._predict_at_start)
         else:
             self._open_picker()
 
@@ -226,36 +254,34 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if marker is not None:
             self.event_log.append([LogLine(0, "marker", marker)])
         self.current_tree = tree
-        self.predict_mode.run_started(predict)
+        self.predict_opening = predict
+        self.grid_asked_at = None
+        self.prediction = None
+        self.run_events = [] if predict else None
         if predict:
             self._paused = True
         self.title = visible(f"suptui · {tree.title or self._source_name() or tree.root.id}")
         if self.moment is not None:
             self.moment = None
             self.event_log.show_live()
-        self.model = self.live_model
-        self.model.load(tree)
-        self.history = History(self.model, spacing=LIVE_SPACING, max_events=MAX_LIVE_EVENTS,
-                               max_checkpoints=MAX_LIVE_CHECKPOINTS)
+        self.model = self.runs.load(tree)
         view = self.tree_view
         view.model = self.model
         view.collapsed.clear()
         view.flashes.clear()
         view.rebuild()
         view.select(self.model.root)
-        self.live = self.run_factory(tree, self._speed, self._paused or tree.paused)
+        run = self.runs.open(tree, paused=self._paused or tree.paused)
         if (self._paused or tree.paused) and not predict:
             self.note("paused: press space to start", "note")
-        self.descriptions = self._descriptions_for(self.live)
-        self.timeline.reset(self.live.clock.now_ms, self.live.intensity_phase)
-        self.live.start()
+        self.descriptions = self._descriptions_for(run)
+        run.start()
         self.drain_now()
 
     def start_replay(self, run: ReplayRun) -> None:
         """Show a recording, at its end: the tree folded from its events, the log's last lines, the lanes
         of its last seconds. Nothing runs; ``space`` plays it again from the start."""
-        self.live = run
-        self.history = run.history
+        self.runs.show_replay(run)
         run.take_loaded()  # what the loader has folded by now (its first chunk, usually)
         title = run.recording.header.title or self._source_name() or "run"
         self.title = visible(f"suptui · replay · {title}")
@@ -264,12 +290,11 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         view.model = self.model
         view.rebuild()
         view.select(self.model.root)
-        self.timeline.reset(run.clock.now_ms, run.intensity_phase)
         end = self.moment_at(run.history.count)
         self.event_log.append(end.lines)
         self._pin_lanes(end)
         if run.loading is not None:
-            self._loading_notes = []
+            self.runs.loading_notes = []
             self.note(f"replay of {self.source or 'a recording'}: loading (what is read so far is shown, "
                       "and , [ ] g j travel over it)", "note")
         elif run.error is not None:
@@ -299,13 +324,13 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             return
         self.live_model = run.model
         end = self.moment_at(run.history.count)
-        notes = self._loading_notes if run.loading is not None and self._loading_notes else []
+        notes = self.runs.loading_notes if run.loading is not None and self.runs.loading_notes else []
         self.event_log.replace(end.lines + notes)
         if self.moment is None:
             self._show_model(self.live_model)
             self._pin_lanes(end)
         if run.loading is None:
-            self._loading_notes = None
+            self.runs.loading_notes = None
             if got.error is not None:
                 self._replay_failed(run)
             elif got.finished:
@@ -350,9 +375,11 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
                 self._take_loaded(run)
             self._play(run)
         now_before = run.clock.now_ms()
-        items = run.feed.drain()
-        if items:
-            self._apply(items, run)
+        batch = self.runs.drain()
+        if batch is not None:
+            if batch.events and isinstance(run, LiveRun) and self.run_events is not None:
+                self.run_events.extend(batch.events)
+            self._draw(batch)
         self._ticks += 1
         self.tree_view.expire_flashes(self.wall())
         self._update_header(run)
@@ -380,63 +407,17 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if not self._advance(n, t):
             self._show(self.moment_at(n, t))
 
-    def _apply(self, items: list[Event | Note | Later], run: LiveRun | ReplayRun) -> None:
-        changes = Changes()
-        lines: list[LogLine] = []
-        first_line = max(0, len(items) - self.log_cap)  # older lines would be trimmed at once
-        now = int(run.clock.now_ms())
-        events = [item for item in items if isinstance(item, Event)]
-        if events and isinstance(run, LiveRun):
-            run.spool.write(events)
-            self._feed_timeline(events)
-        model, history = self.live_model, self.history
-        for index, item in enumerate(items):
-            if isinstance(item, Note):
-                lines.append(LogLine(now, item.kind, f"{GLYPHS.get(item.kind, '·')} {item.text}"))
-                if self._loading_notes is not None:
-                    self._loading_notes.append(lines[-1])
-                continue
-            if isinstance(item, Later):
-                self._run_later(item)
-                continue
-            try:
-                if index >= first_line:
-                    lines.append(narrate(item, model))
-                model.apply(item, changes)
-                if history is not None:
-                    history.append(item, model)
-            except Exception as exc:  # one odd event must not cost the rest of the batch
-                log.debug("cannot show %r", item, exc_info=True)
-                lines.append(LogLine(item.t, "error", f"{GLYPHS['error']} display update failed: {exc!r}",
-                                     item.path))
-        self.event_log.append(lines)
-        if isinstance(run, LiveRun) and model.root in changes.paths:
-            self._stop_time_if_root_ended(run)
+    def _draw(self, batch: Batch) -> None:
+        """A drained batch on screen: the log's new lines, and the rows it changed (unless the past is
+        shown: the live rows are rebuilt on the way back to now)."""
+        self.event_log.append(batch.lines)
         if self.moment is not None:
-            return  # the past is on screen; the live rows are rebuilt on the way back to now
-        self.tree_view.apply(changes, self.wall())
-        if self.model.root in changes.paths:
+            return
+        self.tree_view.apply(batch.changes, self.wall())
+        if self.model.root in batch.changes.paths:
             self._update_banner()
         if self.tree_view.cursor_path is None and self.model.root is not None:
             self.tree_view.select(self.model.root)
-
-    def _feed_timeline(self, events: list[Event]) -> None:
-        """The timeline gets the same events as the view-model; one it chokes on costs only itself."""
-        self.predict_mode.record(events)
-        try:
-            if self.timeline.feed(events):
-                self.note(f"timeline: history before t = {format_t(self.timeline.forgot_before or 0)} s "
-                          "forgotten to bound memory (e exports the whole stream)")
-        except Exception as exc:
-            log.debug("the timeline cannot take a batch", exc_info=True)
-            self.note(f"timeline update failed: {exc!r}", "error")
-
-    def _run_later(self, item: Later) -> None:
-        try:
-            item.fn()
-        except Exception as exc:
-            log.debug("deferred UI work failed", exc_info=True)
-            self.note(f"display update failed: {exc!r}", "error")
 
     def notify_text(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                     timeout: float | None = None) -> None:
@@ -448,8 +429,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
     def note(self, text: str, kind: str = "note") -> None:
         """A log line that is not an engine event. Any thread; shows at the next drain (in the past,
         once back to now)."""
-        if self.live is not None:
-            self.live.feed.note(text, kind)
+        self.runs.note(text, kind)
 
     # ------------------------------------------------------------------ header, banner, details
 
@@ -491,13 +471,6 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
     def status_text(self) -> str:
         """The header's live part as plain text (clock, speed, PAUSED, budget, filter)."""
         return self._header.plain()
-
-    def _stop_time_if_root_ended(self, run: LiveRun) -> None:
-        """The root gave up or was killed: pause the clock (once per run; space resumes it)."""
-        if root_ended_at(self.live_model) is None or self._ended_run is run:
-            return
-        self._ended_run = run
-        run.time.set_paused(True)  # never blocks: the pacer only re-bases its clock
 
     def _update_banner(self) -> None:
         banner = self.query_one("#banner", Static)
@@ -784,8 +757,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         run = self._run()
         if isinstance(run, LiveRun) and self.moment is not None and run.time.paused:
             self.back_to_now()  # resuming a live run resumes it now
-        run.time.set_paused(not run.time.paused)
-        self._paused = run.time.paused
+        self.runs.toggle_pause()
         self.drain_now()
 
     @guarded
@@ -795,48 +767,24 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if self.replay is not None or self.moment is not None:
             self.forward_event()
             return
-        if self._steps.request():  # queued, not dropped: four quick presses step four times
+        if self.runs.request_step():  # queued, not dropped: four quick presses step four times
             self._step(self._live())
 
     @work(thread=True, group="step")
     def _step(self, run: LiveRun) -> None:
-        """Run the queued steps one after the other, each firing timers until one produces an event
-        (a ticker's tick may not): "to the next event"."""
+        """The queued steps, on a worker thread: each may fire many timers (the engine's threads run
+        them), so never on the UI thread. See :meth:`.runcontrol.RunControl.run_steps`."""
         worker = get_current_worker()
-        more = True
-        while more:
-            if not self._step_once(run, lambda: worker.is_cancelled or self.live is not run):
-                self._steps.clear()  # the presses still waiting would fail the same way
-                return
-            more = self._steps.done()
-
-    @staticmethod
-    def _step_once(run: LiveRun, stopped: Callable[[], bool]) -> bool:
-        """One step; False when stepping on makes no sense (the app quit or the run was replaced: the
-        worker's thread cannot be stopped, so it checks; nothing scheduled; an error)."""
-        before = run.feed.received
-        try:
-            for _ in range(10_000):
-                if stopped():
-                    return False
-                if not run.time.step():
-                    run.feed.note("nothing is scheduled: no next event", "note")
-                    return False
-                if run.feed.received != before:
-                    return True
-        except Exception as exc:
-            run.feed.note(f"step failed: {exc_text(exc)}", "error")
-            return False
-        return True
+        self.runs.run_steps(run, lambda: worker.is_cancelled)
 
     @guarded
     def action_faster(self) -> None:
-        self._speed = self._run().time.set_speed(self._run().time.speed * 2)
+        self.runs.faster()
         self.drain_now()
 
     @guarded
     def action_slower(self) -> None:
-        self._speed = self._run().time.set_speed(self._run().time.speed / 2)
+        self.runs.slower()
         self.drain_now()
 
     # ------------------------------------------------------------------ view and record
@@ -978,7 +926,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             return
         opened = self.live is not None  # another tree, picked with o: a new log, as R's
         self.source = source
-        self.start_run(result, predict=self.predict_mode.at_start, fresh_log=opened,
+        self.start_run(result, predict=self._predict_at_start, fresh_log=opened,
                        marker=f"── opened {source} ──" if opened else None)
 
     # ------------------------------------------------------------------ settling
