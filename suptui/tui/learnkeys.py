@@ -113,7 +113,8 @@ class LearnKeys:
                 self.note(problem, "error")
             self.drain_now()
             return
-        self.predict_mode.lock_in(PendingPrediction(draft, prediction, draft.until_ms),
+        words = "; ".join(setup.summary()) or setup.strategies()
+        self.predict_mode.lock_in(PendingPrediction(draft, prediction, draft.until_ms, words),
                                   relaunch=setup.changed)
         if setup.changed:  # another tree than the paused one: run that one, from t = 0
             changes = "; ".join(setup.summary())
@@ -141,7 +142,8 @@ class LearnKeys:
                 self.note(problem, "error")
             return
         self.note(f"prediction scored: {score.headline()}", "ok" if score.perfect else "error")
-        title = f"Your prediction for {self._tree_name()}, scored up to {pending.until // 1000} s"
+        words = f" ({pending.tree_words})" if pending.tree_words else ""
+        title = f"Your prediction for {self._tree_name()}{words}, scored up to {pending.until // 1000} s"
         self.push_screen(PredictResultScreen(pending.draft, score, title), self._after_result)
 
     def _after_result(self: SuptuiApp, answer: str | None) -> None:

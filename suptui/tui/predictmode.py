@@ -56,6 +56,9 @@ class PendingPrediction:
     draft: Draft
     prediction: Prediction
     until: int
+    tree_words: str = ""
+    """What tree was predicted (``root rest_for_one; root order bomb3, bomb1, bomb2``), for the result's
+    title: the file's title may name another strategy."""
 
 
 class PredictMode:

@@ -40,19 +40,20 @@ SETUP_BINDINGS: list[Binding] = [
     Binding("s", "strategy", "Strategy", show=True, id="suptui.predict.strategy",
             tooltip="Cycle the strategy of the selected supervisor (or of the selected worker's) for the "
                     "run to predict."),
-    Binding("1", "strategy('one_for_one')", "one_for_one", id="suptui.predict.one_for_one",
+    Binding("1", "strategy('one_for_one')", "one_for_one", show=False, id="suptui.predict.one_for_one",
             tooltip="Predict the run with this supervisor on one_for_one."),
-    Binding("2", "strategy('one_for_all')", "one_for_all", id="suptui.predict.one_for_all",
+    Binding("2", "strategy('one_for_all')", "one_for_all", show=False, id="suptui.predict.one_for_all",
             tooltip="Predict the run with this supervisor on one_for_all."),
-    Binding("3", "strategy('rest_for_one')", "rest_for_one", id="suptui.predict.rest_for_one",
+    Binding("3", "strategy('rest_for_one')", "rest_for_one", show=False, id="suptui.predict.rest_for_one",
             tooltip="Predict the run with this supervisor on rest_for_one."),
     Binding("K,shift+up", "reorder(-1)", "Move up", show=True, key_display="K",
             id="suptui.predict.move_up", tooltip="Start the selected child one place earlier."),
-    Binding("J,shift+down", "reorder(1)", "Move down", key_display="J", id="suptui.predict.move_down",
+    Binding("J,shift+down", "reorder(1)", "Move down", key_display="J", show=False,
+            id="suptui.predict.move_down",
             tooltip="Start the selected child one place later."),
     Binding("plus,equals_sign", f"time({TIME_STEP_MS})", "Later", show=True, key_display="+",
             id="suptui.predict.later", tooltip="The selected bomb explodes a second later after each start."),
-    Binding("minus,underscore", f"time(-{TIME_STEP_MS})", "Sooner", key_display="-",
+    Binding("minus,underscore", f"time(-{TIME_STEP_MS})", "Sooner", key_display="-", show=False,
             id="suptui.predict.sooner",
             tooltip="The selected bomb explodes a second sooner after each start."),
 ]
@@ -107,7 +108,8 @@ class PredictScreen(DismissOnce, ModalScreen[Draft | None]):
         parts = []
         if self.setup is not None:
             changes = self.setup.summary()
-            parts.append(f"Predicting: {'; '.join(changes) if changes else 'the tree as it runs now'}")
+            now = f"the tree as it runs now ({self.setup.strategies()})"
+            parts.append(f"Predicting: {'; '.join(changes) if changes else now}")
         for row in self.draft.rows:
             if row.max_restarts is None or row.max_seconds is None:
                 continue
@@ -121,7 +123,7 @@ class PredictScreen(DismissOnce, ModalScreen[Draft | None]):
             elif cells and max(cell.count for cell in cells) > 0:
                 peak = max(cell.count for cell in cells)
                 parts.append(f"{row.name}: at most {peak} restarts in its window by your marks ({limit})")
-        return visible("\n".join(parts))
+        return "\n".join(visible(part) for part in parts)
 
     def _edited(self) -> None:
         """A mark or the setup changed: the budget line and the status follow."""

@@ -78,6 +78,11 @@ def live_tree(tree: Tree, model: TreeModel) -> Tree:
     return replace(tree, root=rebuild(tree.root))
 
 
+def _short(path: str) -> str:
+    """A path as the grid names it: relative to the root, the root by its own id."""
+    return path.split("/", 1)[1] if "/" in path else path
+
+
 def _find(root: NodeDef, path: str) -> NodeDef | None:
     return next((node for node in root.walk() if node.path == path), None)
 
@@ -211,6 +216,11 @@ class PredictSetup:
         rows = draft_rows(model, lambda view: self.timer(nodes[view.path]))
         return [row for row in rows if row.path not in self.gone]
 
+    def strategies(self) -> str:
+        """``root one_for_all``: each supervisor's strategy in the tree to predict."""
+        return ", ".join(f"{_short(node.path)} {'dynamic' if node.kind == 'dynamic' else node.strategy}"
+                         for node in self.tree.root.walk() if node.is_supervisor)
+
     def summary(self) -> list[str]:
         """The changes, in words, for the line above the grid (empty: the tree as it runs now)."""
         out: list[str] = []
@@ -219,7 +229,7 @@ class PredictSetup:
             before = base.get(node.path)
             if before is None:
                 continue
-            name = node.path.split("/", 1)[1] if "/" in node.path else node.path
+            name = _short(node.path)
             if node.is_supervisor and node.strategy != before.strategy:
                 out.append(f"{name} {node.strategy}")
             if [c.id for c in node.children] != [c.id for c in before.children]:

@@ -44,6 +44,8 @@ async def test_p_predicts_the_strategy_switched_with_s_not_the_files(app_factory
         grid = await open_grid(pilot)
         assert app.live.session.tree.root.strategy == "one_for_all"
         assert grid.draft.rows[0].timer == "one_for_all · 5 in 5 s"
+        status = str(app.screen.query_one("#predict-status").render())
+        assert status == "Predicting: the tree as it runs now (root one_for_all)"
         mark_all(grid, ONE_FOR_ALL)
         await press(pilot, "enter")
         await advance(pilot, 11_000)
@@ -66,6 +68,7 @@ async def test_the_grid_sets_up_strategy_order_and_bomb_time_and_that_tree_is_sc
         assert grid.draft.rows[3].timer == "explodes at 4000 ms"
         status = str(app.screen.query_one("#predict-status").render())
         assert "root rest_for_one" in status and "order bomb3, bomb1, bomb2" in status
+        assert "\\n" not in status
         # bomb1 at 2, 4, 7, 9 s takes bomb2 down with it; bomb3 at 5 and 10 s takes both
         for second in (2, 4, 7, 9):
             mark_all(grid, [("bomb1", second, "crash"), ("bomb2", second, "restart")])
@@ -82,6 +85,9 @@ async def test_the_grid_sets_up_strategy_order_and_bomb_time_and_that_tree_is_sc
         await advance(pilot, 11_000)
         assert isinstance(app.screen, PredictResultScreen)
         assert app.screen.score.perfect, app.screen.score.headline()
+        assert app.screen.title_text == (
+            "Your prediction for Bombs (one_for_one) (root rest_for_one; root order bomb3, bomb1, bomb2; "
+            "bomb2 bomb_time 4000 ms), scored up to 11 s")
         assert crashes(app) == [(2000, "bomb1"), (4000, "bomb1"), (5000, "bomb3"), (7000, "bomb1"),
                                 (9000, "bomb1"), (10_000, "bomb3")]
         await press(pilot, "p")  # again: the tree as set up, not the file
@@ -107,7 +113,9 @@ async def test_the_budget_row_shows_where_the_marks_make_the_root_give_up(app_fa
         assert line.startswith("root budget (max 5 in 5 s)")
         assert line.split()[7:] == ["0", "1", "2", "3", "4", f"6{GLYPHS[GIVE_UP]}"]
         status = str(app.screen.query_one("#predict-status").render())
-        assert "root: your marks take it over its budget at 6 s (max 5 in 5 s)" in status
+        assert status.splitlines() == [  # what is predicted, then the budget (a line each, not "\n")
+            "Predicting: the tree as it runs now (root one_for_one)",
+            "root: your marks take it over its budget at 6 s (max 5 in 5 s): it gives up there"]
 
 
 async def test_the_results_explanations_wrap_with_a_hanging_indent(app_factory) -> None:
