@@ -38,6 +38,5 @@ def frees_rule(max_seconds: int) -> str:
     whose whole second is more than ``max_seconds`` after it: up to ``max_seconds + 1`` seconds after
     the decision, which is why a 5 s window can say "next frees in 6.0 s".
     """
-    return (f"stamps are whole seconds: a restart at second s counts until the first instant whose "
-            f"whole second is more than {max_seconds} after s, so it frees up to "
-            f"{max_seconds + 1} s after it happened")
+    return (f"OTP counts whole seconds: a restart stamped at second s leaves the window at the first "
+            f"instant whose whole second is more than s + {max_seconds}, up to {max_seconds + 1} s later")

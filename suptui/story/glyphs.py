@@ -123,3 +123,10 @@ def status_word(status: str, last_end: str | None = None) -> str:
 def legend_rows() -> list[tuple[str, str]]:
     """``(glyph, meaning)`` for every glyph, in legend order: the help screen and the docs print this."""
     return [(glyph.char, glyph.meaning) for glyph in LEGEND]
+
+
+def legend_markdown() -> str:
+    """The legend as the README's table (a test keeps the README's copy in step with this module)."""
+    lines = ["| Glyph | Meaning |", "| --- | --- |"]
+    lines += [f"| `{char}` | {meaning} |" for char, meaning in legend_rows()]
+    return "\n".join(lines) + "\n"

@@ -31,6 +31,42 @@ class StrategyRun:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class RunCounts:
+    """What a compare title counts, each thing by its own name (issue 14: the screens disagreed).
+
+    ``restarts`` are restart decisions, as the supervisors' windows count them: one per decision, a
+    group restart once, the decision that made a supervisor give up included (so a give-up reads the
+    same "6 restarts" as the banner and the ``6/5`` budget). ``child_restarts`` are the children
+    started again, each one counted. ``peak`` is the fullest the root's window got: the budget the
+    header showed at its worst.
+    """
+
+    crashes: int
+    restarts: int
+    child_restarts: int
+    peak: int
+    max_restarts: int | None
+    max_seconds: int | None
+    gave_up_at: int | None
+
+
+def count_run(model: TimelineModel, until: int) -> RunCounts:
+    """Count ``[0, until)`` of one run's timeline."""
+    lanes = model.lanes()
+    crashes = sum(1 for lane in lanes for mark in lane.marks_between(0, until) if mark.kind == "crash")
+    decisions = [d for lane in lanes if lane.is_supervisor for d in lane.decisions_between(0, until)]
+    child_restarts = sum(1 for lane in lanes for life in lane.lifetimes_between(0, until)
+                         if life.restart and life.start < until)
+    root = lanes[0] if lanes else None
+    peak = max((len(d.window) for d in root.decisions_between(0, until)), default=0) if root else 0
+    gave_up = [m.t for m in root.marks_between(0, until) if m.kind == "give_up"] if root is not None else []
+    first = root.lifetimes[0] if root is not None and root.lifetimes else None
+    return RunCounts(crashes, len(decisions), child_restarts, peak,
+                     first.max_restarts if first is not None else None,
+                     first.max_seconds if first is not None else None, gave_up[0] if gave_up else None)
+
+
 def why_not_compare(tree: Tree | None) -> str | None:
     """Why ``c`` cannot compare this tree, or None."""
     if tree is None:

@@ -21,13 +21,15 @@ from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState
 
 from ..safetext import visible
+from ..story.counts import GROUP_ONCE, child_restarts
+from ..story.sentences import plural
 from ..timeline import TimelineModel, rows, zoom_in, zoom_out
 from ..timeline.geometry import ZOOM_LEVELS_MS
 from ..timeline.geometry import Row as LaneRow
 from ..treefile.model import Tree
 from .background import BackgroundRuns
 from .bindings import COMPARE_BINDINGS
-from .compare import StrategyRun, run_strategies
+from .compare import StrategyRun, count_run, run_strategies
 from .dialogs import shown
 from .guard import exc_text
 from .lanepaint import LaneCanvas
@@ -45,20 +47,28 @@ class _Line:
 
 
 def run_title(run: StrategyRun, until: int) -> str:
-    """``one_for_all (as in the file) · 5 crashes, 15 restarts · root never gave up``."""
+    """``one_for_all (as in the file) · 4 crashes · 4 restarts, window at most 3/5 · 12 child restarts ·
+    root never gave up``: each count by its name (see :class:`~suptui.tui.compare.RunCounts`)."""
     head = f"{run.strategy}{' (as in the file)' if run.as_written else ''}"
     if run.model is None:
         return visible(f"{head} · the run failed: {run.error}")
+    counts = count_run(run.model, until)
     lanes = run.model.lanes()
-    crashes = sum(1 for lane in lanes for mark in lane.marks_between(0, until) if mark.kind == "crash")
-    restarts = sum(1 for lane in lanes for life in lane.lifetimes_between(0, until)
-                   if life.restart and life.start < until)
-    root = lanes[0] if lanes else None
-    gave_up = [m.t for m in root.marks_between(0, until) if m.kind == "give_up"] if root is not None else []
-    end = f"{root.name} gave up at {gave_up[0] / 1000:g} s" if gave_up else (
-        f"{root.name} never gave up" if root is not None else "nothing ran")
-    return visible(f"{head} · {crashes} crash{'es' if crashes != 1 else ''}, {restarts} restart"
-                   f"{'s' if restarts != 1 else ''} · {end}")
+    root = visible(lanes[0].name) if lanes else "root"
+    most = counts.max_restarts
+    window = f", window at most {counts.peak}/{most}" if most is not None else ""
+    if counts.gave_up_at is not None:
+        end = f"{root} gave up at {counts.gave_up_at / 1000:g} s"
+    else:
+        end = f"{root} never gave up" if lanes else "nothing ran"
+    crashes = f"{counts.crashes} crash{'es' if counts.crashes != 1 else ''}"
+    return visible(f"{head} · {crashes} · {plural(counts.restarts, 'restart')}{window} · "
+                   f"{child_restarts(counts.child_restarts)} · {end}")
+
+
+COUNTS_NOTE = (f"restarts as the supervisors' windows count them: one per decision, {GROUP_ONCE}, "
+               "the one over the limit included")
+"""Said once under the compare title, so "4 restarts" next to "12 child restarts" is not a puzzle."""
 
 
 class CompareView(LaneCanvas, can_focus=True):
@@ -177,6 +187,9 @@ class CompareScreen(DismissOnce, ModalScreen[None]):
     """Runs the three strategies off the UI thread and shows them together."""
 
     BINDINGS = COMPARE_BINDINGS
+    DEFAULT_CSS = """
+    #compare-note { color: $text-muted; margin-bottom: 1; }
+    """
 
     def __init__(self, tree: Tree, span_ms: int, seed: int, background: BackgroundRuns) -> None:
         super().__init__()
@@ -191,6 +204,7 @@ class CompareScreen(DismissOnce, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="compare", classes="dialog"):
             yield Label("", id="question")
+            yield Label(COUNTS_NOTE, id="compare-note", markup=False)
             yield CompareView(id="compare-view")
         yield Footer()
 

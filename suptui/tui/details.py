@@ -4,6 +4,7 @@ would do to it, worded so a learner can predict the next log lines before pressi
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 from rich.console import Group
@@ -15,9 +16,12 @@ from textual.widgets import Static
 
 from ..engine.specs import DEFAULT_WORKER_SHUTDOWN, STRATEGIES
 from ..safetext import visible
+from ..story import glyphs
+from ..story.counts import GROUP_ONCE, frees_rule
+from ..timeline.gauge import gauge_at
+from ..workers import BUILTIN_WORKERS
 from .model import NodeView, TreeModel
 from .narrate import format_t
-from .treeview import STATUS_GLYPHS
 
 TRACEBACK_LINES = 4
 STATUS_COLOURS = {
@@ -37,6 +41,10 @@ class NodeFacts:
     now_ms: float
     acting: bool = True
     """The keys can act on this tree now (not in a replay, nor in the past): show what they would do."""
+    phase_s: float = 0.0
+    """The runtime's ``intensity_phase``: where whole seconds fall for the stamps (0 on a virtual clock)."""
+    traps_exits: bool | None = None
+    """The worker traps exits, if the app knows; else it is read from a built-in worker's class."""
 
 
 def next_strategy(strategy: str | None) -> str:
@@ -69,7 +77,7 @@ def describe(facts: NodeFacts, model: TreeModel) -> Group:
     """The whole pane: a title line, then the facts and the keys in one grid (hanging indents)."""
     node = facts.node
     title = Text(model.display(node.path), "bold")
-    title.append(f"  {STATUS_GLYPHS[node.status]} {node.status}", STATUS_COLOURS[node.status])
+    title.append(f"  {state_label(node)}", STATUS_COLOURS.get(node.status, ""))
     if node.pid:
         title.append(f"  {node.pid}", "dim")
     fields = Table.grid(padding=(0, 1))
@@ -91,6 +99,14 @@ def describe(facts: NodeFacts, model: TreeModel) -> Group:
     return Group(title, fields)
 
 
+def state_label(node: NodeView) -> str:
+    """``↯ killed``, ``■ shut down``, ``‼ gave up``: the glyph and word the tree row and the log use
+    (a killed node is not "crashed", a supervisor that gave up is not just "stopped")."""
+    if node.gave_up is not None and not node.running:
+        return f"{glyphs.GAVE_UP.char} gave up"
+    return f"{glyphs.node_glyph(node.status, node.last_end)} {glyphs.status_word(node.status, node.last_end)}"
+
+
 def _worker_fields(fields: Table, node: NodeView, facts: NodeFacts) -> None:
     worker = node.worker or "?"
     if node.actor and node.actor != worker:
@@ -101,36 +117,69 @@ def _worker_fields(fields: Table, node: NodeView, facts: NodeFacts) -> None:
     if node.args:
         _field(fields, "args", ", ".join(f"{k}={_safe_repr(v)}" for k, v in node.args.items()))
     _field(fields, "restart", f"{node.restart or '?'}   shutdown {_shutdown(node)}")
-    window = ""
-    if facts.parent_budget is not None and node.restart_times:
-        period_ms = facts.parent_budget[2] * 1000
-        recent = [t for t in node.restart_times if t >= facts.now_ms - period_ms]
-        if recent:
-            times = ", ".join(f"{format_t(t)} s" for t in recent)
-            window = f"   in the last {facts.parent_budget[2]} s at {times}"
-    _field(fields, "restarts", f"×{node.restarts}{window}")
+    _field(fields, "restarted", _restarted(node))
 
 
 def _supervisor_fields(fields: Table, node: NodeView, facts: NodeFacts, model: TreeModel) -> None:
     kind = "dynamic supervisor" if node.kind == "dynamic" else "supervisor"
     _field(fields, "kind", f"{kind}   strategy {node.strategy}")
     if facts.budget is not None:
-        used, most, period = facts.budget
-        style = "bold red" if used >= most else ""
-        _field(fields, "budget", f"{used}/{most} restarts in {period} s", style)
-    if node.stamps:
-        _field(fields, "stamps", ", ".join(f"{s} s" for s in node.stamps) + "  (newest first)")
+        _budget_fields(fields, node, facts)
     if node.parent is not None:
-        _field(fields, "restart",
-               f"{node.restart or '?'}   shutdown {_shutdown(node)}   restarted ×{node.restarts}")
+        _field(fields, "restart", f"{node.restart or '?'}   shutdown {_shutdown(node)}")
+        _field(fields, "restarted", _restarted(node))
     running = sum(1 for c in node.children if c in model.nodes and model.nodes[c].running)
     _field(fields, "children", f"{len(node.children)} ({running} running)")
+
+
+def _restarted(node: NodeView) -> str:
+    """This node's own restarts (new pids), which are not its supervisor's budget: under one_for_all
+    every child is restarted for one decision, and the window counts that decision once."""
+    if not node.restarts:
+        return "×0"
+    return f"×{node.restarts} (this child's own new starts; last at {format_t(node.restart_times[-1])} s)" \
+        if node.restart_times else f"×{node.restarts}"
+
+
+def budget_lines(node: NodeView, facts: NodeFacts) -> list[str]:
+    """The budget as the supervisor's window counts it, with what "next frees in" means.
+
+    ``3/5 restarts in 5 s · next frees in 6.0 s``, then why the count is what it is (one per restart
+    decision; a group restart counts once), then OTP's whole-second rule wherever a "frees in" is
+    shown, since a 5 s window freeing in 6.0 s looks wrong until it is explained (semantics §R3.9).
+    """
+    assert facts.budget is not None
+    used, most, period = facts.budget
+    head = f"{used}/{most} restarts in {period} s"
+    gauge = None
+    if node.running and node.stamps:
+        gauge = gauge_at(node.stamps, int(facts.now_ms), most, period, phase_s=facts.phase_s)
+    if node.gave_up is not None and not node.running:
+        head += f" · gave up: restart {used} was one more than max_restarts {most}"
+    elif gauge is not None and gauge.frees_in_ms is not None:
+        head += f" · next frees in {gauge.frees_in_ms / 1000:.1f} s"
+    lines = [head, f"counted as {glyphs.STAMP.char} stamps: one per restart decision; {GROUP_ONCE}"]
+    if node.stamps:
+        lines.append("stamps " + ", ".join(f"{s} s" for s in node.stamps) + " (newest first)")
+    if gauge is not None and gauge.frees_in_ms is not None:
+        lines.append(frees_rule(period))
+    return lines
+
+
+def _budget_fields(fields: Table, node: NodeView, facts: NodeFacts) -> None:
+    assert facts.budget is not None
+    used, most, _ = facts.budget
+    head, *rest = budget_lines(node, facts)
+    _field(fields, "budget", head, "bold red" if used >= most else "")
+    for line in rest:
+        fields.add_row("", Text(visible(line), "dim"))
 
 
 def _last_exit(fields: Table, node: NodeView) -> None:
     if node.last_end is None or node.last_end_t is None:
         return
-    _field(fields, "last exit", f"{node.last_end} at {format_t(node.last_end_t)} s: {node.last_reason}",
+    _field(fields, "last exit", f"{glyphs.ended_word(node.last_end)} at {format_t(node.last_end_t)} s: "
+           f"{node.last_reason}",
            "red" if node.last_end in ("crashed", "killed") else "")
     for line in traceback_tail(node.last_traceback or ""):
         if line == node.last_reason:
@@ -169,7 +218,7 @@ def key_effects(facts: NodeFacts, model: TreeModel) -> list[tuple[str, str]]:
     effects: list[tuple[str, str]] = []
     if node.running:
         effects.append(("k", _kill_effect(node, parent, facts, model)))
-        effects.append(("x", _exit_effect(node)))
+        effects.extend(exit_effects(facts, model))
         if parent is not None:
             effects.append(("d", f"terminate_child: {model.display(parent.path)} stops it; it stays stopped"))
     elif parent is not None and node.status in ("stopped", "crashed") and parent.running:
@@ -192,30 +241,78 @@ def _kill_effect(node: NodeView, parent: NodeView | None, facts: NodeFacts, mode
     name = model.display(node.path)
     if parent is None:
         return f"kill {name}: the whole tree goes down (asks first; R starts it again)"
+    cascade = " and its subtree" if node.is_supervisor else ""
+    return f"kill {name}{cascade}: {_answer(node, parent, facts, model, abnormal=True)}"
+
+
+def _answer(node: NodeView, parent: NodeView, facts: NodeFacts, model: TreeModel, *, abnormal: bool) -> str:
+    """What ``parent`` does when ``node`` ends, by its restart type (docs/semantics.md §R5): restart
+    it (and whom its strategy takes along, and where that leaves the budget), give up, or leave it."""
+    sup = model.display(parent.path)
     if node.restart == "temporary":
-        return f"kill {name}: temporary, so {model.display(parent.path)} forgets it"
+        return f"temporary, so {sup} does not restart it and forgets it"
+    if node.restart == "transient" and not abnormal:
+        return f"transient and the reason is orderly, so {sup} leaves it stopped"
     if facts.parent_budget is not None:
         used, most, period = facts.parent_budget
         if used + 1 > most:
-            return (f"kill {name}: {model.display(parent.path)} has used {used}/{most} restarts in "
-                    f"{period} s, so it gives up")
+            return f"{sup} has used {used}/{most} restarts in {period} s, so it gives up"
         budget = f"; budget {used}/{most} → {used + 1}/{most}"
     else:
         budget = ""
     touched = [model.nodes[p].id for p in model.siblings_touched(node.path) if p in model.nodes]
     what = ", ".join(touched) if touched else node.id
-    cascade = " and its subtree" if node.is_supervisor else ""
-    return f"kill {name}{cascade}: {model.display(parent.path)} restarts {what} ({parent.strategy}){budget}"
+    return f"{sup} restarts {what} ({parent.strategy}){budget}"
 
 
-def _exit_effect(node: NodeView) -> str:
-    if node.parent is None:
-        return "exit with a reason: the root ends and the tree is down"
-    return {
-        "permanent": "exit with a reason: permanent, restarted whatever the reason",
-        "transient": "exit with a reason: transient, restarted unless normal/shutdown",
-        "temporary": "exit with a reason: temporary, never restarted",
-    }.get(node.restart or "", "exit with a reason")
+def traps_exits(node: NodeView, facts: NodeFacts) -> bool | None:
+    """Whether ``node`` traps exits: every supervisor does; a worker as the app says, else as its
+    built-in class declares; None when nobody knows (a user's worker class the app did not report)."""
+    if node.is_supervisor:
+        return True
+    if facts.traps_exits is not None:
+        return facts.traps_exits
+    actor = BUILTIN_WORKERS.get(node.worker or "")
+    if actor is None:
+        return None
+    try:
+        value = inspect.getattr_static(actor, "trap_exit", False)
+    except Exception:
+        return None
+    return value if isinstance(value, bool) else None
+
+
+def exit_effects(facts: NodeFacts, model: TreeModel) -> list[tuple[str, str]]:
+    """What ``x`` (an exit signal, as ``Process.exit(pid, reason)``) would do, one row per reason.
+
+    OTP's rules (docs/semantics.md): ``kill`` cannot be trapped and ends the process with reason
+    ``killed``; a process that traps exits (every supervisor) gets any other reason as a message (a
+    supervisor ignores one that is not from its parent); a process that does not trap exits ignores
+    ``normal`` and ends with any other reason, which its supervisor answers by restart type.
+    """
+    node = facts.node
+    name = model.display(node.path)
+    parent = model.nodes.get(node.parent or "")
+    rows = [("x", f"exit signal to {name}, as Process.exit/2; by the reason you pick:")]
+    traps = traps_exits(node, facts)
+
+    def then(abnormal: bool, down: str = "the tree is down") -> str:
+        return down if parent is None else _answer(node, parent, facts, model, abnormal=abnormal)
+
+    if node.is_supervisor:
+        rows.append(("", f"any reason but kill: a supervisor traps exits, so it reaches {name} as a "
+                         "message, which it ignores (only its parent's signal stops it)"))
+    elif traps:
+        rows.append(("", f"any reason but kill: {name} traps exits, so it arrives as a message; "
+                         "it keeps running unless its code stops"))
+    else:
+        unsure = "" if traps is False else " (unless it traps exits)"
+        rows.append(("", f"normal: ignored, {name} does not trap exits{unsure}; nothing happens"))
+        rows.append(("", f"shutdown, {{shutdown, term}}: it ends with that orderly reason; {then(False)}"))
+        rows.append(("", f"crash or any other reason: it ends abnormally; {then(True)}"))
+    killed = then(True, "the whole tree goes down")
+    rows.append(("", f"kill: untrappable, it ends with reason killed; {killed}"))
+    return rows
 
 
 class DetailsPane(VerticalScroll):

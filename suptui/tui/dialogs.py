@@ -1,6 +1,7 @@
 """Small modal screens: confirm a cascading action, pick one of a few choices, show every key.
 
-The help screen is generated from the same Binding objects as the footer and the command palette.
+The help screen is generated from the same Binding objects as the footer and the command palette, and
+its legend from :mod:`suptui.story.glyphs`, the one glyph set every screen draws with.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from ..engine.specs import RESTART_TYPES
 from ..safetext import visible
+from ..story import glyphs
 from .bindings import CHOICE_BINDINGS, CONFIRM_BINDINGS, HELP_SCREEN_BINDINGS, HELP_SECTIONS, key_label
 from .once import DismissOnce
 
@@ -172,4 +174,16 @@ def help_table(refusals: dict[str, str] | None = None) -> Group:
                 table.add_row(Text(key_label(binding), "strike"), binding.description,
                               Text(f"off: {visible(reason)}", "italic"))
         parts += [table, Text("")]
-    return Group(*parts[:-1])
+    parts += [Text("Legend", "bold underline"), legend_table()]
+    return Group(*parts)
+
+
+def legend_table() -> Table:
+    """Every glyph the tree, log, lanes, details, compare and predict grid draw, with its meaning,
+    generated from :mod:`suptui.story.glyphs` so the legend cannot drift from the screens."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(style="dim")
+    for char, meaning in glyphs.legend_rows():
+        table.add_row(char, meaning)
+    return table

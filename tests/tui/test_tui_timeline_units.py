@@ -165,9 +165,10 @@ def test_compare_titles_count_what_the_window_shows() -> None:
 
     runs = run_strategies(load_tree("bombs_reordered"), 20_000)
     assert [run_title(run, 10_000) for run in runs] == [
-        "one_for_one · 6 crashes, 5 restarts · root gave up at 6 s",
-        "one_for_all · 4 crashes, 12 restarts · root never gave up",
-        "rest_for_one (as in the file) · 5 crashes, 11 restarts · root never gave up"]
+        "one_for_one · 6 crashes · 6 restarts, window at most 6/5 · 5 child restarts · root gave up at 6 s",
+        "one_for_all · 4 crashes · 4 restarts, window at most 3/5 · 12 child restarts · root never gave up",
+        "rest_for_one (as in the file) · 5 crashes · 5 restarts, window at most 4/5 · 11 child restarts · "
+        "root never gave up"]
     view = CompareView()
     view.runs, view.until = runs, 20_000
     view.set_span(10_000)

@@ -67,7 +67,7 @@ async def test_keys_that_act_on_a_live_tree_are_off_in_a_replay_with_a_reason(re
         app.select_node("root/bomb2")
         for key in ("k", "x", "s", "2", "a", "d", "R", "p", "c"):
             await keys(pilot, key)
-            assert app.event_log.shown[-1].text.startswith("· a replay shows a recording"), key
+            assert app.event_log.shown[-1].text.startswith("› a replay shows a recording"), key
             assert len(app.screen_stack) == 1, key  # no dialog opened
         assert app.live is not None and app.live.session is None
         for action in LIVE_ONLY:
