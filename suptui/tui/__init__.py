@@ -9,6 +9,8 @@ How the parts fit (each module has one job):
 * ``model``       the view-model: plain dataclasses rebuilt from events, testable without Textual.
 * ``narrate``     the words: one log line per event (naming every restart's cause), the banner.
 * ``rules``       what each key may do to the current selection, and why not.
+* ``nodeactions`` the node keys as one table: key, rule, questions, confirm, the one engine call.
+* ``runcontrol``  the run's bookkeeping without Textual: the drain, pause, speed, queued steps.
 * ``liverun``     one running tree: session + time control + feed + spool; ``R`` replaces it.
 * ``replayrun``   a recording in place of a run (``suptui replay``): no engine, events folded once.
 * ``history``     a run's events and checkpoints of its view-model: any moment is a short seek.

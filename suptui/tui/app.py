@@ -1,10 +1,16 @@
 """The playground app. A key's path is short: binding → action method → one Session call → events
 → the next drain folds them into the model → only the touched rows are redrawn.
 
+The node keys (``k`` ``x`` ``s`` ``1 2 3`` ``r`` ``a`` ``d`` ``delete``) are the rows of one table,
+:data:`~suptui.tui.nodeactions.NODE_ACTIONS`, all run down :meth:`SuptuiApp.node_action`. The run's
+bookkeeping (which run, the drain into model, log lines, history and timeline, pause, speed and
+steps) is :class:`~suptui.tui.runcontrol.RunControl`, which knows no Textual: the app drives it and
+draws what each drain returns.
+
 Nothing here runs on an engine thread. Engine events and supervisor replies arrive through the
-run's :class:`~suptui.tui.feed.EventFeed`, which :meth:`SuptuiApp.drain_now` empties about 30 times
-a second. Every action is guarded: an exception from the engine, a worker or user code becomes a
-red log line, never a dead app.
+run's :class:`~suptui.tui.feed.EventFeed`, which :meth:`SuptuiApp.drain_now` has the controller empty
+about 30 times a second. Every action is guarded: an exception from the engine, a worker or user
+code becomes a red log line, never a dead app.
 """
 
 from __future__ import annotations
@@ -97,7 +103,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     The timeline keys (``t`` ``T`` ``<`` ``>`` ``S``) live in :class:`LaneKeys`, predict and compare
     (``p`` ``c``) in :class:`LearnKeys`, time travel and why (``,`` ``[`` ``]`` ``g`` ``j`` ``n`` ``w``)
-    in :class:`TravelKeys`; everything else is here.
+    in :class:`TravelKeys`; the node keys' rows in :mod:`.nodeactions`; the run's state in ``runs``.
     """
 
     CSS_PATH = "suptui.tcss"

@@ -68,8 +68,7 @@ class TravelKeys:
             self.drain_now()
             return False
         if self.replay is None and not self.live.time.paused:
-            self.live.time.set_paused(True)  # the past is looked at, not raced: a live run pauses
-            self._paused = True
+            self.runs.set_paused(True)  # the past is looked at, not raced: a live run pauses
             self.drain_now()
         return True
 
