@@ -88,9 +88,7 @@ def _row(model: TreeModel, node: NodeView, depth: int, at_ms: int) -> Cells:
 def _state(node: NodeView) -> str:
     """The glyph and word the app's tree and details show, e.g. ``↯ killed``, ``■ shut down``,
     with the fact a reader asks about first: gave up."""
-    if node.gave_up is not None and not node.running:
-        return f"{glyphs.GAVE_UP.char} gave up"
-    return f"{glyphs.node_glyph(node.status, node.last_end)} {glyphs.status_word(node.status, node.last_end)}"
+    return " ".join(glyphs.of_node(node))
 
 
 def _window(model: TreeModel, node: NodeView, at_ms: int) -> str:

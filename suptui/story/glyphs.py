@@ -11,6 +11,7 @@ printer and the timeline core read it too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,22 @@ def node_glyph(status: str, last_end: str | None = None) -> str:
 def ended_word(last_end: str | None) -> str:
     """How a node last ended, as the tree and details say it: ``terminated`` is ``shut down``."""
     return _ENDED_WORDS.get(last_end, last_end or "ended")
+
+
+class Ended(Protocol):
+    """What :func:`of_node` reads of a tree node (the app's ``NodeView``), without importing it."""
+
+    status: str
+    last_end: str | None
+    gave_up: Any
+
+
+def of_node(node: Ended) -> tuple[str, str]:
+    """``(glyph, word)`` of a tree node as every screen shows it: a supervisor down because it gave
+    up is ``‼ gave up`` (not the ``○ exited`` its own exit would say), a killed node ``↯ killed``."""
+    if node.gave_up is not None and node.status != "running":
+        return GAVE_UP.char, "gave up"
+    return node_glyph(node.status, node.last_end), status_word(node.status, node.last_end)
 
 
 def status_word(status: str, last_end: str | None = None) -> str:

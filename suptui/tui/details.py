@@ -102,9 +102,7 @@ def describe(facts: NodeFacts, model: TreeModel) -> Group:
 def state_label(node: NodeView) -> str:
     """``↯ killed``, ``■ shut down``, ``‼ gave up``: the glyph and word the tree row and the log use
     (a killed node is not "crashed", a supervisor that gave up is not just "stopped")."""
-    if node.gave_up is not None and not node.running:
-        return f"{glyphs.GAVE_UP.char} gave up"
-    return f"{glyphs.node_glyph(node.status, node.last_end)} {glyphs.status_word(node.status, node.last_end)}"
+    return " ".join(glyphs.of_node(node))
 
 
 def _worker_fields(fields: Table, node: NodeView, facts: NodeFacts) -> None:

@@ -343,7 +343,7 @@ class SupervisionTree(ScrollView, can_focus=True):
             arrow = ("▾ " if row.expanded else "▸ ") if row.expandable else "  "
         else:
             arrow = ("▾ " if row.expanded else "▸ ") if row.expandable else "─ "
-        name = f"{glyphs.node_glyph(node.status, node.last_end)} {node.id}"
+        name = f"{glyphs.of_node(node)[0]} {node.id}"
         pad = max(0, key.name_width - len(row.guide) - len(arrow) - len(name))
         show_pid, show_restart = key.columns
         segments = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 
 from rich.console import Console
+from textual.widgets import Static
 
 from suptui.engine.protocol import Crash, Event, GiveUp, Terminate
 from suptui.headless import run_headless
@@ -232,3 +233,27 @@ def test_the_readme_has_the_legend() -> None:
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert glyphs.legend_markdown() in readme, "README's glyph table is stale: paste glyphs.legend_markdown()"
+
+
+# ---------------------------------------------------------------- the live app draws the same
+
+
+async def test_the_app_draws_a_shut_down_child_alike_in_tree_log_and_legend(app_factory) -> None:
+    """Read what the widgets render, not what a helper returns: the tree row of bomb3 (shut down by the
+    give-up at 6 s) and its log line both begin with ■, and `?` lists ■ with its meaning."""
+    from tests.support.tui import SIZE, advance, press
+
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 6000)
+        tree = app.tree_view
+        lines = [tree.render_line(y).text for y in range(tree.scrollable_content_region.height)]
+        row = next(line for line in lines if " bomb3" in line)
+        assert f"{glyphs.SHUT_DOWN.char} bomb3" in row, row
+        root_row = next(line for line in lines if " root" in line)
+        assert f"{glyphs.GAVE_UP.char} root" in root_row, root_row
+        stops = [line.text for line in app.event_log.shown if "bomb3 shut down" in line.text]
+        assert stops and stops[-1].startswith(glyphs.SHUT_DOWN.char), stops
+        await press(pilot, "question_mark")
+        legend = plain(app.screen.query_one("#help-table", Static).content, width=300)
+        assert f"{glyphs.SHUT_DOWN.char}  {glyphs.SHUT_DOWN.meaning}" in legend
