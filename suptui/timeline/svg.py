@@ -241,14 +241,12 @@ def _shape(kind: str, x: float, y: float, cls: str) -> str:
     if kind == "exit":
         return (f'<circle class="{cls}-shape" cx="{x}" cy="{y}" r="4.5" fill="#ffffff" '
                 f'stroke="{COLORS["exit"]}" stroke-width="1.5"/>')
-    if kind == "kill":
-        return (f'<path class="{cls}-shape" d="M{x},{y + 6} L{x - 6},{y - 5} L{x + 6},{y - 5} Z" '
-                f'fill="{COLORS["kill"]}"/>')
-    if kind == "give_up":
-        return (f'<circle class="{cls}-shape" cx="{x}" cy="{y}" r="7" fill="#ffffff" '
-                f'stroke="{COLORS["give_up"]}" stroke-width="2"/>'
-                f'<line x1="{x - 5}" y1="{y + 5}" x2="{x + 5}" y2="{y - 5}" '
-                f'stroke="{COLORS["give_up"]}" stroke-width="2"/>')
+    if kind == "kill":  # the app's ↯, drawn as a bolt so it needs no font
+        return (f'<path class="{cls}-shape" d="M{x + 2},{y - 7} L{x - 4},{y + 1} L{x},{y + 1} '
+                f'L{x - 2},{y + 7} L{x + 4},{y - 1} L{x},{y - 1} Z" fill="{COLORS["kill"]}"/>')
+    if kind == "give_up":  # the app's ‼ (a circled slash would read as "removed", ⊘)
+        return _text(x, y + 5, glyphs.GAVE_UP.char, size=15, weight="bold", anchor="middle",
+                     fill=COLORS["give_up"], cls=f"{cls}-shape")
     if kind == "stamp":
         return (f'<line class="{cls}-shape" x1="{x}" y1="{y - 3}" x2="{x}" y2="{y + 3}" '
                 f'stroke="{COLORS["stamp"]}" stroke-width="1.5"/>')
