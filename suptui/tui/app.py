@@ -32,10 +32,9 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from ..engine.client import SupervisorError, unwrap
+from ..engine import Event
 from ..engine.recording import Recording, RecordingStream
 from ..safetext import visible
-from ..session import ActionOutcome
 from ..treefile.bundled import notes_for
 from ..treefile.errors import TreeFileError
 from ..treefile.model import Tree
@@ -46,14 +45,14 @@ from .describe import LIMIT_S, Descriptions
 from .details import DetailsPane, NodeFacts, describe
 from .dialogs import ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path
-from .feed import EventFeed, FeedLogHandler
+from .feed import FeedLogHandler
 from .guard import exc_text, guarded
 from .header import HeaderState, PlaygroundHeader, header_content, root_ended_at, root_ended_line
 from .history import History, Moment
 from .lanekeys import LaneKeys
 from .lanes import LanesView
 from .lanescreen import LanesScreen
-from .learnkeys import LearnKeys
+from .learnkeys import LearnKeys, PendingPrediction
 from .liverun import LiveRun, RunFactory, paced_runs
 from .livetimeline import LiveTimeline
 from .logview import EventLog
@@ -61,7 +60,6 @@ from .model import Changes, NodeView, TreeModel
 from .narrate import LogLine, banner_text, format_t
 from .nodeactions import NODE_ACTIONS, Act, NodeAction
 from .picker import NotesScreen, PickerScreen
-from .predictmode import PredictMode
 from .replayrun import ReplayRun
 from .rules import LIVE_ONLY, Situation, why_not
 from .runcontrol import Batch, RunControl
@@ -152,8 +150,15 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self._torn_down = False
         self.background = BackgroundRuns()
         """Runs off the UI thread with engine threads of their own (``c``); quitting stops them."""
-        self.predict_mode = PredictMode(at_start=predict)
-        """Predict mode (``p``): where the exercise is, the prediction locked in, the run's events."""
+        self._predict_at_start = predict
+        self.predict_opening = False
+        """Predict mode: open the grid as soon as the freshly started tree is up."""
+        self.grid_asked_at: float | None = None
+        """When the workers were asked for the predict grid's timers (``time.monotonic``)."""
+        self.prediction: PendingPrediction | None = None
+        """A prediction locked in, scored when the clock reaches its end."""
+        self.run_events: list[Event] | None = None
+        """Every event of the current run, kept only in predict mode (the scorer needs them all)."""
 
     # ------------------------------------------------------------------ the run's state, kept by self.runs
 
@@ -225,7 +230,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if self.replay is not None:
             self.start_replay(self.replay)
         elif self.current_tree is not None:
-            self.start_run(self.current_tree, predict=self.predict_mode.at_start)
+            self.start_run(self.current_tree, predict=self._predict_at_start)
         else:
             self._open_picker()
 
@@ -253,7 +258,10 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if marker is not None:
             self.event_log.append([LogLine(0, "marker", marker)])
         self.current_tree = tree
-        self.predict_mode.run_started(predict)
+        self.predict_opening = predict
+        self.grid_asked_at = None
+        self.prediction = None
+        self.run_events = [] if predict else None
         if predict:
             self._paused = True
         self.title = visible(f"suptui · {tree.title or self._source_name() or tree.root.id}")
@@ -373,8 +381,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         now_before = run.clock.now_ms()
         batch = self.runs.drain()
         if batch is not None:
-            if batch.events and isinstance(run, LiveRun):
-                self.predict_mode.record(batch.events)
+            if batch.events and isinstance(run, LiveRun) and self.run_events is not None:
+                self.run_events.extend(batch.events)
             self._draw(batch)
         self._ticks += 1
         self.tree_view.expire_flashes(self.wall())
@@ -585,27 +593,6 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             raise RuntimeError("no tree is running")
         return self.live
 
-    def _reply(self, future: Future, what: str, *, report_ok: bool = False,
-               then: Callable[[], None] | None = None) -> None:
-        """Report a supervisor's reply when it comes. The callback runs on an engine thread, so it
-        only talks to the feed; ``then`` runs on the UI thread at the next drain, after an ok."""
-        feed: EventFeed = self._live().feed
-
-        def done(f: Future) -> None:
-            try:
-                unwrap(f.result())
-            except SupervisorError as exc:
-                feed.note(f"{what}: {{error, {exc}}}", "error")
-            except Exception as exc:
-                feed.note(f"{what}: {exc_text(exc)}", "error")
-            else:
-                if report_ok:
-                    feed.note(f"{what}: ok", "ok")
-                if then is not None:
-                    feed.call_soon(then)
-
-        future.add_done_callback(done)
-
     def _confirm(self, question: str, then: Callable[[], None], label: str = "Kill") -> None:
         def answered(yes: bool | None) -> None:
             if yes:
@@ -726,18 +713,16 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
     def _send(self, row: NodeAction, act: Act) -> None:
         """The row's one engine call; its reply is told as the row says (an outcome at once, a
         supervisor's reply when it comes, through the feed)."""
-        sent = row.call(self._live().session, act)
+        run = self._live()
+        sent = row.call(run.session, act)
         if sent.expect is not None:  # before any drain: its start event finds the definition
             self.live_model.expect(sent.expect)
-        if isinstance(sent.reply, ActionOutcome):
-            if sent.report_ok or not sent.reply.ok:  # an ignored exit signal shows nothing else
-                self.note(sent.reply.message, "note" if sent.reply.ok else "error")
-            self.drain_now()
-            return
         forget = sent.forget
-        self._reply(sent.reply, sent.what, report_ok=sent.report_ok,
-                    then=(lambda: self._forget(forget)) if forget is not None else None)
-        self._settle_soon()
+        sent.tell(run.feed, then=(lambda: self._forget(forget)) if forget is not None else None)
+        if sent.at_once:
+            self.drain_now()
+        else:
+            self._settle_soon()
 
     def _forget(self, path: str) -> None:
         """delete_child said ok: the tree now forgets the child (a past moment shown keeps it)."""
@@ -922,7 +907,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             return
         opened = self.live is not None  # another tree, picked with o: a new log, as R's
         self.source = source
-        self.start_run(result, predict=self.predict_mode.at_start, fresh_log=opened,
+        self.start_run(result, predict=self._predict_at_start, fresh_log=opened,
                        marker=f"── opened {source} ──" if opened else None)
 
     # ------------------------------------------------------------------ settling

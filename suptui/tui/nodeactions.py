@@ -17,11 +17,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..engine.client import SupervisorError, unwrap
 from ..engine.specs import STRATEGIES
 from ..session import ActionOutcome, Session
 from ..treefile.model import NodeDef
 from .details import next_strategy
 from .dialogs import EXIT_REASONS, RESTART_CHOICES, Choice
+from .feed import EventFeed
+from .guard import exc_text
 from .model import NodeView, TreeModel
 from .sources import builtin_workers, worker_summary
 
@@ -86,6 +89,38 @@ class Sent:
     """Once the reply is ok, the tree forgets this path (``delete_child``)."""
     expect: NodeDef | None = None
     """A child being added: the tree remembers its definition, to show its spec once it starts."""
+
+    @property
+    def at_once(self) -> bool:
+        """The reply is known now (an outcome), not later (a supervisor's future)."""
+        return isinstance(self.reply, ActionOutcome)
+
+    def tell(self, feed: EventFeed, then: Callable[[], None] | None = None) -> None:
+        """Say the reply in the log: an outcome now, a supervisor's reply when it comes.
+
+        A future's callback runs on an engine thread, so it only talks to the feed; ``then`` runs on
+        the UI thread at the next drain, after an ok reply.
+        """
+        reply, what, report_ok = self.reply, self.what, self.report_ok
+        if isinstance(reply, ActionOutcome):
+            if report_ok or not reply.ok:  # an ignored exit signal shows nothing else
+                feed.note(reply.message, "note" if reply.ok else "error")
+            return
+
+        def done(f: Future) -> None:
+            try:
+                unwrap(f.result())
+            except SupervisorError as exc:
+                feed.note(f"{what}: {{error, {exc}}}", "error")
+            except Exception as exc:
+                feed.note(f"{what}: {exc_text(exc)}", "error")
+            else:
+                if report_ok:
+                    feed.note(f"{what}: ok", "ok")
+                if then is not None:
+                    feed.call_soon(then)
+
+        reply.add_done_callback(done)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from textual.actions import parse
 from suptui.session import ActionOutcome
 from suptui.treefile import load_tree
 from suptui.tui.bindings import NODE, SECTIONS, key_label
+from suptui.tui.feed import EventFeed, Later, Note
 from suptui.tui.model import TreeModel
-from suptui.tui.nodeactions import NODE_ACTIONS, Act
+from suptui.tui.nodeactions import NODE_ACTIONS, Act, Sent
 from suptui.tui.rules import LIVE_ONLY, Situation, why_not
 
 
@@ -143,3 +144,26 @@ def test_s_cycles_from_the_supervisors_strategy_and_a_adds_a_numbered_child() ->
 def test_set_strategy_ignores_what_is_not_a_strategy() -> None:
     row = NODE_ACTIONS["set_strategy"]
     assert row.params_ok(("one_for_all",)) and not row.params_ok(("one_for_none",)) and not row.params_ok(())
+
+
+def test_a_reply_is_told_through_the_feed_as_the_row_says() -> None:
+    feed = EventFeed()
+    Sent(ActionOutcome(True, "killed root/a")).tell(feed)
+    Sent(ActionOutcome(False, "root/a is not running")).tell(feed)
+    Sent(ActionOutcome(True, "root/a ignored the exit signal"), report_ok=True).tell(feed)
+    assert [(item.text, item.kind) for item in feed.drain() if isinstance(item, Note)] == [
+        ("root/a is not running", "error"), ("root/a ignored the exit signal", "note")]
+    done: Future = Future()
+    refused: Future = Future()
+    forgotten: list[str] = []
+    Sent(done, "delete_child a", report_ok=True).tell(feed, then=lambda: forgotten.append("a"))
+    Sent(refused, "restart_child a").tell(feed, then=lambda: forgotten.append("never"))
+    done.set_result("ok")
+    refused.set_result(("error", "running"))
+    items = feed.drain()
+    assert [(item.text, item.kind) for item in items if isinstance(item, Note)] == [
+        ("delete_child a: ok", "ok"), ("restart_child a: {error, running}", "error")]
+    for item in items:
+        if isinstance(item, Later):
+            item.fn()
+    assert forgotten == ["a"]
