@@ -32,7 +32,6 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from ..engine import Event
 from ..engine.recording import Recording, RecordingStream
 from ..safetext import visible
 from ..treefile.bundled import notes_for
@@ -52,7 +51,7 @@ from .history import History, Moment
 from .lanekeys import LaneKeys
 from .lanes import LanesView
 from .lanescreen import LanesScreen
-from .learnkeys import LearnKeys, PendingPrediction
+from .learnkeys import LearnKeys
 from .liverun import LiveRun, RunFactory, paced_runs
 from .livetimeline import LiveTimeline
 from .logview import EventLog
@@ -60,6 +59,7 @@ from .model import Changes, NodeView, TreeModel
 from .narrate import LogLine, banner_text, format_t
 from .nodeactions import NODE_ACTIONS, Act, NodeAction
 from .picker import NotesScreen, PickerScreen
+from .predictmode import PredictMode
 from .replayrun import ReplayRun
 from .rules import LIVE_ONLY, Situation, why_not
 from .runcontrol import Batch, RunControl
@@ -150,15 +150,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self._torn_down = False
         self.background = BackgroundRuns()
         """Runs off the UI thread with engine threads of their own (``c``); quitting stops them."""
-        self._predict_at_start = predict
-        self.predict_opening = False
-        """Predict mode: open the grid as soon as the freshly started tree is up."""
-        self.grid_asked_at: float | None = None
-        """When the workers were asked for the predict grid's timers (``time.monotonic``)."""
-        self.prediction: PendingPrediction | None = None
-        """A prediction locked in, scored when the clock reaches its end."""
-        self.run_events: list[Event] | None = None
-        """Every event of the current run, kept only in predict mode (the scorer needs them all)."""
+        self.predict_mode = PredictMode(at_start=predict)
+        """Predict mode (``p``): where the exercise is, the prediction locked in, the run's events."""
 
     # ------------------------------------------------------------------ the run's state, kept by self.runs
 
@@ -230,7 +223,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if self.replay is not None:
             self.start_replay(self.replay)
         elif self.current_tree is not None:
-            self.start_run(self.current_tree, predict=self._predict_at_start)
+            self.start_run(self.current_tree, predict=self.predict_mode.at_start)
         else:
             self._open_picker()
 
@@ -258,10 +251,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         if marker is not None:
             self.event_log.append([LogLine(0, "marker", marker)])
         self.current_tree = tree
-        self.predict_opening = predict
-        self.grid_asked_at = None
-        self.prediction = None
-        self.run_events = [] if predict else None
+        self.predict_mode.run_started(predict)
         if predict:
             self._paused = True
         self.title = visible(f"suptui · {tree.title or self._source_name() or tree.root.id}")
@@ -381,8 +371,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         now_before = run.clock.now_ms()
         batch = self.runs.drain()
         if batch is not None:
-            if batch.events and isinstance(run, LiveRun) and self.run_events is not None:
-                self.run_events.extend(batch.events)
+            if batch.events and isinstance(run, LiveRun):
+                self.predict_mode.record(batch.events)
             self._draw(batch)
         self._ticks += 1
         self.tree_view.expire_flashes(self.wall())
@@ -907,7 +897,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             return
         opened = self.live is not None  # another tree, picked with o: a new log, as R's
         self.source = source
-        self.start_run(result, predict=self._predict_at_start, fresh_log=opened,
+        self.start_run(result, predict=self.predict_mode.at_start, fresh_log=opened,
                        marker=f"── opened {source} ──" if opened else None)
 
     # ------------------------------------------------------------------ settling
