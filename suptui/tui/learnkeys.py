@@ -24,6 +24,7 @@ from .compare import why_not_compare
 from .comparescreen import CompareScreen
 from .describe import LIMIT_S
 from .guard import guarded
+from .header import root_ended_at
 from .liverun import LiveRun
 from .predictdraft import Draft, script_notes
 from .predictmode import PendingPrediction, Step
@@ -53,13 +54,14 @@ class LearnKeys:
 
     def predict_step(self: SuptuiApp, run: LiveRun, now_before: float) -> None:
         """Called at every drain: do what predict mode says is due (open the grid once the tree is
-        up, let a relaunched tree run, score once time reached the end).
+        up, let a relaunched tree run, score once time reached the end of the grid or the root ended).
 
         ``now_before`` is the clock read before the feed was drained, so every event before it is in
         the batch just applied.
         """
         step = self.predict_mode.step(up=run.up.is_set(), now_ms=now_before,
-                                      timers_known=lambda: self._timers_known(run))
+                                      timers_known=lambda: self._timers_known(run),
+                                      ended=root_ended_at(self.live_model) is not None)
         if step is Step.OPEN_GRID:
             self._open_grid(run)
         elif step is Step.LET_RUN:

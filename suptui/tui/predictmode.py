@@ -109,17 +109,20 @@ class PredictMode:
     def timers_overdue(self, now: float, limit_s: float) -> bool:
         return self.asked_at is not None and now - self.asked_at >= limit_s
 
-    def step(self, *, up: bool, now_ms: float, timers_known: Callable[[], bool]) -> Step | None:
+    def step(self, *, up: bool, now_ms: float, timers_known: Callable[[], bool],
+             ended: bool = False) -> Step | None:
         """What is due at a drain. ``now_ms`` is the clock read before the feed was drained, so every
-        event before it has been recorded; ``timers_known`` is asked only while opening."""
+        event before it has been recorded; ``timers_known`` is asked only while opening. ``ended``:
+        the root is down, so nothing more can happen and the score is due now (the app stops time
+        when the root ends: waiting for the end of the grid would wait for ever)."""
         if self.phase is Phase.OPENING and up and timers_known():
             self.phase = Phase.MARKING
             return Step.OPEN_GRID
         if self.phase is Phase.STARTING and up:
             self.phase = Phase.RUNNING
             return Step.LET_RUN
-        if self.phase is Phase.RUNNING and self.pending is not None and now_ms >= self.pending.until:
-            return Step.SCORE
+        if self.phase is Phase.RUNNING and self.pending is not None:
+            return Step.SCORE if ended or now_ms >= self.pending.until else None
         return None
 
     def lock_in(self, pending: PendingPrediction, *, relaunch: bool) -> None:

@@ -137,3 +137,18 @@ async def test_the_results_explanations_wrap_with_a_hanging_indent(app_factory) 
             if not any(start.startswith(line.rstrip()) for start in starts):  # a continuation…
                 assert line.startswith("  ")  # …never at column 0
         assert any(line.startswith(" " * 8) for line in lines)  # under "you said:" and the rules
+
+
+async def test_a_prediction_is_scored_when_the_root_gives_up_before_the_end_of_the_grid(app_factory) -> None:
+    """The app stops time when the root ends; predict mode used to wait for the end of the grid (11 s)
+    and so never scored a tree that gives up (bombs: at 6 s) unless a test moved the clock on."""
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        grid = await open_grid(pilot)
+        mark_all(grid, LESSON)
+        await press(pilot, "enter")
+        await advance(pilot, 5999)
+        assert app.predict_mode.pending is not None
+        await advance(pilot, 6000)  # root gives up: nothing more can happen, the score is due
+        assert isinstance(app.screen, PredictResultScreen) and app.live.time.paused
+        assert app.screen.score.until == 11_000 and [e.t for e in events(app, "give_up")] == [6000]

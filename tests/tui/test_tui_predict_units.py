@@ -35,6 +35,7 @@ def test_predict_mode_opens_the_grid_once_the_tree_is_up_and_scores_at_the_end()
     mode.lock_in(pending(), relaunch=False)
     mode.record(["e1"])  # type: ignore[list-item]
     assert mode.step(up=True, now_ms=10_999, timers_known=lambda: True) is None
+    assert mode.step(up=True, now_ms=6000, timers_known=lambda: True, ended=True) is Step.SCORE  # root down
     assert mode.step(up=True, now_ms=11_000, timers_known=lambda: True) is Step.SCORE
     got, events = mode.take_for_scoring()
     assert got.until == 11_000 and events == ["e1"]

@@ -120,9 +120,9 @@ async def test_p_predicts_from_t0_then_runs_and_scores(app_factory) -> None:
         await press(pilot, "left_square_bracket", "enter")
         assert not isinstance(app.screen, PredictScreen)
         assert not app.live.time.paused and app.lanes_shown
-        await advance(pilot, 10_999)
-        assert app.predict_mode.pending is not None  # not scored before the end of the grid
-        await advance(pilot, 11_000)
+        await advance(pilot, 5999)
+        assert app.predict_mode.pending is not None  # not scored while the tree runs
+        await advance(pilot, 6000)  # the root gives up: nothing more can happen, so it is scored now
         assert app.live.time.paused and app.predict_mode.pending is None
         assert isinstance(app.screen, PredictResultScreen)
         score = app.screen.score
