@@ -78,7 +78,7 @@ def _cause(model: TreeModel, cause: str | None) -> str:
         return f"{name} ended"
     if node.last_end == "exited":
         return f"{name} exited ({node.last_reason})"
-    return f"{name} {node.last_end}"
+    return f"{name} {glyphs.ended_word(node.last_end)}"
 
 
 def _start(e: Start, model: TreeModel) -> tuple[str, str]:
@@ -120,9 +120,9 @@ def _terminate(e: Terminate, model: TreeModel) -> tuple[str, str]:
     if e.why == "strategy":
         how = HOW_WORDS.get(e.how or "") or ("" if e.reason == "shutdown" else e.reason)
         how = f" ({how})" if how else ""
-        text = f"{name} stopped{how} ← {_cause(model, e.cause)} ({e.by_strategy or '?'})"
+        text = f"{name} shut down{how} ← {_cause(model, e.cause)} ({e.by_strategy or '?'})"
     elif e.why == "api":
-        text = f"{name} stopped by terminate_child ({e.reason})"
+        text = f"{name} shut down by terminate_child ({e.reason})"
     else:
         text = f"{name} shut down ({HOW_WORDS.get(e.how or '') or e.reason})"
     if e.shutdown_error:

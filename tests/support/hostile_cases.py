@@ -182,7 +182,7 @@ CASES: dict[str, Case] = {
         "IgnoresShutdown", ["0 start root/h", "400 terminate root/h killed"], node="shutdown = 300",
         script=step(100, "terminate_child"), check=_killed_after_its_shutdown_timeout,
         check_engine=_stopped_and_thread_freed,
-        log_says=["h stopped by terminate_child (killed) — not the expected reason"]),
+        log_says=["h shut down by terminate_child (killed) — not the expected reason"]),
     "spins_in_handle_info": Case(
         "Spins", KILLED_AT_200, node="shutdown = 300", script=step(200, "kill"), check=_calm_untouched,
         check_engine=_thread_freed,

@@ -98,8 +98,8 @@ def test_one_for_all_lines_name_the_cause(run) -> None:
     assert changes.flashes == {"root/bomb1": "crash", "root/bomb2": "restart", "root/bomb3": "restart"}
     assert r.lines[-6:] == [
         "✖ bomb1 crashed: RuntimeError: Bomb 1 Exploded!",
-        "■ bomb3 stopped ← bomb1 crashed (one_for_all)",
-        "■ bomb2 stopped ← bomb1 crashed (one_for_all)",
+        "■ bomb3 shut down ← bomb1 crashed (one_for_all)",
+        "■ bomb2 shut down ← bomb1 crashed (one_for_all)",
         "↻ bomb1 restarted ← bomb1 crashed (one_for_all)",
         "↻ bomb2 restarted ← bomb1 crashed (one_for_all)",
         "↻ bomb3 restarted ← bomb1 crashed (one_for_all)",
