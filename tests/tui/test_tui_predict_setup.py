@@ -51,6 +51,8 @@ async def test_p_predicts_the_strategy_switched_with_s_not_the_files(app_factory
         await advance(pilot, 11_000)
         assert isinstance(app.screen, PredictResultScreen)
         assert app.screen.score.perfect, app.screen.score.headline()
+        assert app.screen.title_text == (  # the file's title names another strategy: say which ran
+            "Your prediction for Bombs (one_for_one) · root one_for_all, scored up to 11 s")
         assert crashes(app) == [(t, "bomb1") for t in (2000, 4000, 6000, 8000, 10_000)]
         assert events(app, "give_up") == []
 
@@ -86,8 +88,8 @@ async def test_the_grid_sets_up_strategy_order_and_bomb_time_and_that_tree_is_sc
         assert isinstance(app.screen, PredictResultScreen)
         assert app.screen.score.perfect, app.screen.score.headline()
         assert app.screen.title_text == (
-            "Your prediction for Bombs (one_for_one) (root rest_for_one; root order bomb3, bomb1, bomb2; "
-            "bomb2 bomb_time 4000 ms), scored up to 11 s")
+            "Your prediction for Bombs (one_for_one) · root rest_for_one; root order bomb3, bomb1, bomb2; "
+            "bomb2 bomb_time 4000 ms, scored up to 11 s")
         assert crashes(app) == [(2000, "bomb1"), (4000, "bomb1"), (5000, "bomb3"), (7000, "bomb1"),
                                 (9000, "bomb1"), (10_000, "bomb3")]
         await press(pilot, "p")  # again: the tree as set up, not the file
