@@ -154,3 +154,25 @@ async def test_a_prediction_is_scored_when_the_root_gives_up_before_the_end_of_t
         await advance(pilot, 6000)  # root gives up: nothing more can happen, the score is due
         assert isinstance(app.screen, PredictResultScreen) and app.live.time.paused
         assert app.screen.score.until == 11_000 and [e.t for e in events(app, "give_up")] == [6000]
+
+
+async def test_a_nested_tree_has_a_budget_row_per_supervisor_and_its_own_setup(app_factory) -> None:
+    """nested.toml: root, db, web and web/handlers each get a budget row; a nested supervisor's
+    strategy and a nested child's order change the tree to run, not the others."""
+    app = app_factory("nested")
+    async with app.run_test(size=SIZE) as pilot:
+        grid = await open_grid(pilot)
+        supervisors = [row.path for row in grid.draft.rows if row.is_supervisor]
+        assert supervisors == ["root", "root/db", "root/web", "root/web/handlers"]
+        budget_lines = [grid.render_line(1 + len(grid.draft.rows) + i).text for i in range(4)]
+        assert [line.split(" budget")[0] for line in budget_lines] == ["root", "db", "web", "web/handlers"]
+        assert "(max 1 in 10 s)" in budget_lines[2]
+        paths = [row.path for row in grid.draft.rows]
+        await press(pilot, *["down"] * paths.index("root/web/handlers/h1"), "1", "J")
+        setup = app.screen.setup
+        handlers = setup.node("root/web/handlers")
+        assert handlers.strategy == "one_for_one" and setup.tree.root.strategy == "one_for_one"
+        await press(pilot, "3")  # on a worker: its supervisor's strategy
+        assert setup.node("root/web/handlers").strategy == "rest_for_one"
+        assert setup.node("root/web").strategy == "one_for_all"
+        assert [c.id for c in setup.node("root/web/handlers").children][-1] == "h1"
