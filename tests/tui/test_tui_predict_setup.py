@@ -176,3 +176,19 @@ async def test_a_nested_tree_has_a_budget_row_per_supervisor_and_its_own_setup(a
         assert setup.node("root/web/handlers").strategy == "rest_for_one"
         assert setup.node("root/web").strategy == "one_for_all"
         assert [c.id for c in setup.node("root/web/handlers").children][-1] == "h1"
+
+
+async def test_every_set_up_key_anywhere_in_the_grid_then_the_run_is_scored(app_factory) -> None:
+    """The set-up keys on every row (root, a supervisor, a worker with and without a time, first and
+    last children): no error, and the tree as set up runs and is scored."""
+    app = app_factory("nested")
+    async with app.run_test(size=SIZE) as pilot:
+        grid = await open_grid(pilot)
+        for _row in grid.draft.rows:
+            await press(pilot, "s", "K", "plus", "x", "right", "J", "J", "minus", "2", "g", "r", "down")
+        assert app.screen.setup.changed
+        tree = app.screen.setup.tree
+        await press(pilot, "enter")
+        assert app.live.session.tree == tree
+        await advance(pilot, 11_000)
+        assert isinstance(app.screen, PredictResultScreen)
