@@ -46,7 +46,7 @@ def test_text_is_the_default_and_until_cuts_it(capsys: Capsys, tmp_path: Path) -
     code, out, _ = run(capsys, "replay", str(recording), "--headless", "--until", "3001")
     assert code == 0
     assert out == run(capsys, "bombs", "--headless", "--until", "3001")[1]
-    assert out.splitlines()[-1].split()[:3] == ["3.000", "start", "root/bomb2"]
+    assert out.splitlines()[-1].split()[:4] == ["3.000", "↻", "start", "root/bomb2"]
 
 
 def test_a_replay_imports_no_worker_and_no_textual(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ assert tui == ["suptui.tui", "suptui.tui.model"], tui
     assert done.returncode == 0, done.stderr
     assert "LOUD-IMPORT" not in done.stdout + done.stderr
     assert "root/loud" in done.stdout and "RuntimeError: loud" in done.stdout
-    assert "  loud  <0.3.0>  running  1 restart" in done.stdout
+    assert "  loud  <0.3.0>  ● running  restarted 1×" in done.stdout
 
 
 # ---------------------------------------------------------------------------- the app
