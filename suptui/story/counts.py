@@ -30,6 +30,14 @@ def child_restarts(count: int) -> str:
     return plural(count, "child restart")
 
 
+BUDGET_NOTE = ("A budget such as 3/5 restarts in 5 s counts restarts as the supervisor's window does: "
+               f"one per restart decision ({GROUP_ONCE}), the one that made it give up included (6/5). "
+               "OTP counts whole seconds: a restart stamped at second s leaves the window at the first "
+               "instant whose whole second is more than s + max_seconds, so a 5 s window can say "
+               "\"next frees in 6.0 s\".")
+"""The budget and "next frees in" explained once, for the help screen under the legend."""
+
+
 def frees_rule(max_seconds: int) -> str:
     """OTP's whole-second rule, told where "next frees in …" is shown.
 

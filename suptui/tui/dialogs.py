@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from ..engine.specs import RESTART_TYPES
 from ..safetext import visible
 from ..story import glyphs
+from ..story.counts import BUDGET_NOTE
 from .bindings import CHOICE_BINDINGS, CONFIRM_BINDINGS, HELP_SCREEN_BINDINGS, HELP_SECTIONS, key_label
 from .once import DismissOnce
 
@@ -174,7 +175,7 @@ def help_table(refusals: dict[str, str] | None = None) -> Group:
                 table.add_row(Text(key_label(binding), "strike"), binding.description,
                               Text(f"off: {visible(reason)}", "italic"))
         parts += [table, Text("")]
-    parts += [Text("Legend", "bold underline"), legend_table()]
+    parts += [Text("Legend", "bold underline"), legend_table(), Text(""), Text(BUDGET_NOTE, "dim")]
     return Group(*parts)
 
 

@@ -144,6 +144,7 @@ def test_the_help_screen_has_a_legend_of_every_glyph() -> None:
     legend = text[text.index("Legend"):]
     for glyph in glyphs.LEGEND:
         assert f"{glyph.char}  {glyph.meaning}" in legend, glyph
+    assert "a group restart counts once" in legend and "next frees in 6.0 s" in legend
 
 
 # ---------------------------------------------------------------- item 6: one way to count
