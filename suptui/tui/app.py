@@ -61,7 +61,7 @@ from .nodeactions import NODE_ACTIONS, Act, NodeAction
 from .picker import NotesScreen, PickerScreen
 from .predictmode import PredictMode
 from .replayrun import ReplayRun
-from .rules import LIVE_ONLY, Situation, why_not
+from .rules import Situation, refusals_in, why_not
 from .runcontrol import Batch, RunControl
 from .sources import default_bundled, default_loader
 from .travelkeys import TravelKeys
@@ -590,27 +590,21 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
 
         self.push_screen(ConfirmScreen(question, label), answered)
 
-    def _why_not(self, action: str, params: tuple[Any, ...] = ()) -> str | None:
+    def situation(self) -> Situation:
+        """What the keys' rules look at now (see :mod:`.rules`)."""
         live = self.live
-        return why_not(action, params, Situation(self.model, self._selected(), live is not None,
-                                                 live is not None and live.time.paused,
-                                                 self.source is not None, self.replay is not None,
-                                                 float(self.moment.t) if self.moment is not None else None))
+        return Situation(self.model, self._selected(), running=live is not None,
+                         paused=live is not None and live.time.paused, has_source=self.source is not None,
+                         replay=self.replay is not None,
+                         past_t=float(self.moment.t) if self.moment is not None else None)
 
-    def _label(self, node: NodeView | None) -> str:
-        return self.model.display(node.path) if node is not None else "nothing"
+    def _why_not(self, action: str, params: tuple[Any, ...] = ()) -> str | None:
+        return why_not(action, params, self.situation())
 
     def refusals(self) -> dict[str, str]:
         """The keys that act on a live tree and cannot here (a replay, the past), with why: the help
         screen and the palette show them so."""
-        if self.replay is None and self.moment is None:
-            return {}
-        out = {}
-        for action in LIVE_ONLY:
-            reason = self._why_not(action, ("one_for_one",) if action == "set_strategy" else ())
-            if reason is not None:
-                out[action] = reason
-        return out
+        return refusals_in(self.situation())
 
     def applicable(self, action: str, params: tuple[Any, ...] = ()) -> bool:
         """For the command palette: offer only what makes sense now."""

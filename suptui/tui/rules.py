@@ -72,3 +72,17 @@ _RULES: dict[str, Callable[[tuple[Any, ...], Situation], str | None]] = {
     "restart_tree": _restart_tree,
     "compare": _compare,
 }
+
+
+def refusals_in(s: Situation) -> dict[str, str]:
+    """The keys that act on a live tree and cannot here (a replay, the past), with why: the help screen
+    strikes them through and the palette lists them as off. Elsewhere a key's rule is asked when it is
+    pressed (or the palette opens), not listed."""
+    if not s.replay and s.past_t is None:
+        return {}
+    out = {}
+    for action in LIVE_ONLY:
+        reason = why_not(action, ("one_for_one",) if action == "set_strategy" else (), s)
+        if reason is not None:
+            out[action] = reason
+    return out
