@@ -40,8 +40,8 @@ STAMP = Glyph("stamp", "•", "a restart as the supervisor's window counts it: o
                             "(a group restart is one)")
 FAULT = Glyph("fault", "⚠", "a fault or error outside supervision: nothing died")
 NOTE = Glyph("note", "›", "a note from the app, not an event of the tree")
-RIGHT = Glyph("right", "✓", "predict: you said it and it happened")
-WRONG = Glyph("wrong", "✗", "predict: you said it and it did not happen, or it happened unsaid")
+RIGHT = Glyph("right", "✓", "done: a prediction that came true, or an action that worked (an export)")
+WRONG = Glyph("wrong", "✗", "wrong: a prediction that did not come true, or a moment it missed")
 
 ALIVE = Glyph("alive", "━", "lanes: a worker's process is alive")
 ALIVE_SUPERVISOR = Glyph("alive_supervisor", "═", "lanes: a supervisor's process is alive")
