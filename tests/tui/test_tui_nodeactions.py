@@ -167,3 +167,19 @@ def test_a_reply_is_told_through_the_feed_as_the_row_says() -> None:
         if isinstance(item, Later):
             item.fn()
     assert forgotten == ["a"]
+
+
+def test_every_node_binding_goes_down_the_one_path() -> None:
+    from suptui.tui.app import SuptuiApp
+
+    taken: list[tuple[str, tuple[Any, ...]]] = []
+
+    class Recorder:
+        def node_action(self, name: str, params: tuple[Any, ...] = ()) -> None:
+            taken.append((name, params))
+
+    for binding in dict(SECTIONS)[NODE]:
+        _, name, params = parse(binding.action)
+        getattr(SuptuiApp, f"action_{name}")(Recorder(), *params)
+        assert taken[-1] == (name, tuple(params)), binding.action
+    assert len(taken) == len(dict(SECTIONS)[NODE])
