@@ -80,7 +80,7 @@ class Sent:
     OTP-shaped reply, told when it comes (on an engine thread, so only through the run's feed).
     """
 
-    reply: Future | ActionOutcome
+    reply: Future[Any] | ActionOutcome
     what: str = ""
     """Names the call in a supervisor's reply line: ``restart_child bomb1: {error, running}``."""
     report_ok: bool = False
@@ -107,7 +107,7 @@ class Sent:
                 feed.note(reply.message, "note" if reply.ok else "error")
             return
 
-        def done(f: Future) -> None:
+        def done(f: Future[Any]) -> None:
             try:
                 unwrap(f.result())
             except SupervisorError as exc:
