@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import Footer, Label
+from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from ..safetext import visible
@@ -66,8 +66,8 @@ def run_title(run: StrategyRun, until: int) -> str:
                    f"{child_restarts(counts.child_restarts)} · {end}")
 
 
-COUNTS_NOTE = (f"restarts as the supervisors' windows count them: one per decision, {GROUP_ONCE}, "
-               "the one over the limit included")
+COUNTS_NOTE = (f"restarts: as the supervisors' windows count them, one per decision ({GROUP_ONCE}; the "
+               "one over the limit too); child restarts: the children started again")
 """Said once under the compare title, so "4 restarts" next to "12 child restarts" is not a puzzle."""
 
 
@@ -188,7 +188,7 @@ class CompareScreen(DismissOnce, ModalScreen[None]):
 
     BINDINGS = COMPARE_BINDINGS
     DEFAULT_CSS = """
-    #compare-note { color: $text-muted; margin-bottom: 1; }
+    #compare-note { width: 100%; height: auto; color: $text-muted; margin-bottom: 1; }
     """
 
     def __init__(self, tree: Tree, span_ms: int, seed: int, background: BackgroundRuns) -> None:
@@ -204,7 +204,7 @@ class CompareScreen(DismissOnce, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="compare", classes="dialog"):
             yield Label("", id="question")
-            yield Label(COUNTS_NOTE, id="compare-note", markup=False)
+            yield Static(COUNTS_NOTE, id="compare-note", markup=False)
             yield CompareView(id="compare-view")
         yield Footer()
 

@@ -138,7 +138,8 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help", classes="dialog"):
-            yield Label("suptui keys   (Esc closes; ctrl+p opens the command palette)", id="question")
+            yield Label("suptui keys, then the legend of every glyph   (Esc closes; ctrl+p opens the command "
+                        "palette)", id="question")
             with VerticalScroll():
                 yield Static(help_table(self.refusals), id="help-table")
 
