@@ -9,9 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from suptui.engine.recording import Recording
+from suptui.session import Session
 from suptui.treefile import load_tree
+from suptui.treefile.skeleton import tree_from_skeleton
 from suptui.tui.liverun import LiveRun, manual_runs
 from suptui.tui.model import TreeModel
+from suptui.tui.replayrun import ReplayRun
 from suptui.tui.runcontrol import RunControl
 
 
@@ -120,3 +124,22 @@ def test_steps_stop_and_are_dropped_once_the_run_is_replaced(control: RunControl
     control.run_steps(run)
     assert control.steps.pending == 0 and run.clock.now_ms() == 0
     run.stop()
+
+
+def test_a_replay_is_shown_with_its_own_model_history_and_knobs(control: RunControl) -> None:
+    session = Session(load_tree("bombs"))
+    session.begin()
+    session.run_until(3000)
+    events = session.recorder.snapshot() if session.recorder is not None else []
+    header = session.header()
+    session.stop()
+    recording = Recording(header, [event for event in events if event.t < 3000])
+    run = ReplayRun(recording, tree_from_skeleton(header.tree, "bombs"), "bombs.jsonl")
+    control.show_replay(run)
+    assert control.run is run and control.live_model is run.model and control.history is run.history
+    control.note("replay of bombs.jsonl")
+    batch = control.drain()
+    assert batch is not None and not batch.events and batch.lines[0].text.endswith("replay of bombs.jsonl")
+    was = run.time.paused
+    assert control.toggle_pause() is (not was)
+    assert control.faster() == 2.0
