@@ -26,7 +26,7 @@ from typing import Any
 from textual import work
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Input, Static
@@ -46,7 +46,7 @@ from .dialogs import ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path
 from .feed import FeedLogHandler
 from .guard import exc_text, guarded
-from .header import HeaderState, PlaygroundHeader, header_content, root_ended_at, root_ended_line
+from .header import HeaderState, PlaygroundHeader, header_content, root_ended_at, root_ended_line, title_width
 from .history import History, Moment
 from .lanekeys import LaneKeys
 from .lanes import LanesView
@@ -58,6 +58,7 @@ from .logview import EventLog
 from .model import Changes, NodeView, TreeModel
 from .narrate import LogLine, banner_text, format_t
 from .nodeactions import NODE_ACTIONS, Act, NodeAction
+from .panes import TreeBand
 from .picker import NotesScreen, PickerScreen
 from .predictmode import PredictMode
 from .replayrun import ReplayRun
@@ -66,7 +67,7 @@ from .runcontrol import Batch, RunControl
 from .sources import default_bundled, default_loader
 from .travelkeys import TravelKeys
 from .treeload import TooSlow, TreeLoads
-from .treeview import SupervisionTree
+from .treeview import PROJECTOR_FLASH_S, SupervisionTree
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,9 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
     COMMANDS = App.COMMANDS | {BindingCommands, NodeCommands}
     DRAIN_HZ = 30
     DETAILS_EVERY_TICKS = 6
+    projector = False
+    """Projector mode (``--projector``, or a tree file's ``projector = true``): the log first, bold
+    reversed cursor and crash lines, a longer crash flash. Set before the app runs."""
 
     def __init__(self, tree: Tree | None, source: str | None = None, *, run_factory: RunFactory | None = None,
                  speed: float = 1.0, paused: bool = False, seed: int = 0,
@@ -193,10 +197,13 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
     def compose(self) -> ComposeResult:
         yield PlaygroundHeader()
         yield Static(id="banner", markup=False)
-        with Horizontal(id="main"):
-            tree = SupervisionTree(self.model, self.budget_of, id="tree")
-            yield tree
-            yield LanesView(self.timeline, tree, follow=True, id="lanes")
+        with Container(id="main", classes="-projector" if self.projector else ""):
+            with TreeBand(id="band"):
+                tree = SupervisionTree(self.model, self.budget_of, id="tree")
+                if self.projector:
+                    tree.flash_s = PROJECTOR_FLASH_S
+                yield tree
+                yield LanesView(self.timeline, tree, follow=True, id="lanes")
             with Vertical(id="side"):
                 yield DetailsPane(id="details")
                 yield EventLog(self.log_cap, id="log")
@@ -228,7 +235,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self._open_picker()
 
     def format_title(self, title: str, sub_title: str) -> Content:
-        return header_content(title, self._header)
+        return header_content(title, self._header, title_width(self.size.width))
 
     # ------------------------------------------------------------------ runs
 
@@ -913,10 +920,11 @@ def _run_to_the_end(app: SuptuiApp) -> int:
 
 
 def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused: bool = False,
-            seed: int = 0, predict: bool = False) -> int:
-    """Open the playground on ``tree`` (or a picker of bundled trees), in predict mode if asked;
-    returns the exit status."""
+            seed: int = 0, predict: bool = False, projector: bool = False) -> int:
+    """Open the playground on ``tree`` (or a picker of bundled trees), in predict mode if asked, in
+    projector mode if asked; returns the exit status."""
     app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict)
+    app.projector = projector
     return _run_to_the_end(app)
 
 

@@ -52,10 +52,8 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
         _b("space", "toggle_pause", "Pause", "Pause or resume virtual time.", id="pause", show=True),
         _b("full_stop", "step", "Step", "While paused: run virtual time up to the next event; in the past "
            "or in a replay: forward one event.", id="step", key_display="."),
-        _b("plus", "faster", "Faster", "Double the speed (up to ×16).", id="faster", show=True,
-           key_display="+"),
-        _b("minus", "slower", "Slower", "Halve the speed (down to ×1/8).", id="slower", show=True,
-           key_display="-"),
+        _b("plus", "faster", "Faster", "Double the speed (up to ×16).", id="faster", key_display="+"),
+        _b("minus", "slower", "Slower", "Halve the speed (down to ×1/8).", id="slower", key_display="-"),
     ]),
     (TRAVEL, [
         _b("comma", "back_event", "Back", "Show the moment before the last event shown (a live run pauses "
@@ -116,7 +114,20 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
     ]),
 ]
 
-APP_BINDINGS: list[Binding] = [binding for _, section in SECTIONS for binding in section]
+FOOTER_ORDER = ("suptui.help", "suptui.quit", "suptui.pause", "suptui.kill", "suptui.exit",
+                "suptui.lanes", "suptui.predict", "suptui.strategy", "suptui.filter")
+"""The footer's keys in the order shown: a narrow screen (80 columns) drops the last ones, so help
+and quit come first, then what a lesson uses most."""
+
+
+def _footer_rank(binding: Binding) -> int:
+    return FOOTER_ORDER.index(binding.id) if binding.id in FOOTER_ORDER else len(FOOTER_ORDER)
+
+
+APP_BINDINGS: list[Binding] = sorted((binding for _, section in SECTIONS for binding in section),
+                                     key=_footer_rank)
+"""The app's keys, in the footer's order (the footer shows them as listed; the sort is stable, so
+the keys not shown keep their sections' order)."""
 
 TREE_VIEW_BINDINGS: list[Binding] = [
     _b("up", "cursor_up", "Up", "Select the node above.", id="tree.up"),

@@ -4,12 +4,17 @@ budget.
 Kept as a small value so the app only re-renders the header when something on it changed, and so
 tests can check it as data. Textual's ``Header`` shows ``App.format_title``; the app hands it
 :func:`header_content`.
+
+On a narrow screen the header says less rather than lose its end (Textual would cut the budget to
+``roo…``): the budget is written short, then the title loses its ``suptui ·``, then it is cut; time,
+speed, the badges and the budget stay whole.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.visual import VisualType
@@ -42,10 +47,36 @@ class HeaderState:
         return header_content("", self).plain.strip()
 
 
-def header_content(title: str, state: HeaderState) -> Content:
-    parts: list[str | tuple[str, str]] = [(visible(title), "bold"), "   ",
-                                          (f"t = {format_t(state.t_ms)} s", "bold"),
-                                          "  ", (speed_label(state.speed), "bold $accent")]
+HEADER_CHROME = 18
+"""Cells of the header that are not its title: the icon (8) and the clock space (10)."""
+APP_PREFIX = "suptui · "
+
+
+def title_width(screen_width: int) -> int:
+    """The cells the header's title line has on a screen this wide."""
+    return max(0, screen_width - HEADER_CHROME)
+
+
+def header_content(title: str, state: HeaderState, width: int | None = None) -> Content:
+    """The header line; with ``width``, the longest wording that fits in it (see the module's note)."""
+    full = _header_content(visible(title), state, short=False)
+    if width is None or full.cell_length <= width:
+        return full
+    short = _header_content(visible(title), state, short=True)
+    if short.cell_length <= width:
+        return short
+    title = visible(title.removeprefix(APP_PREFIX))
+    room = width - _header_content("", state, short=True).cell_length
+    if room >= cell_len(title):
+        return _header_content(title, state, short=True)
+    if room >= 6:  # a cut title still says which tree
+        return _header_content(set_cell_size(title, room - 1).rstrip() + "…", state, short=True)
+    return _header_content("", state, short=True, lead=False)
+
+
+def _header_content(title: str, state: HeaderState, *, short: bool, lead: bool = True) -> Content:
+    parts: list[str | tuple[str, str]] = [(title, "bold"), "   "] if lead else []
+    parts += [(f"t = {format_t(state.t_ms)} s", "bold"), "  ", (speed_label(state.speed), "bold $accent")]
     if state.replay:
         parts += ["  ", (" REPLAY ", "bold reverse $accent")]
     if state.loading is not None:
@@ -57,7 +88,8 @@ def header_content(title: str, state: HeaderState) -> Content:
     if state.budget is not None:
         used, most, period = state.budget
         style = "bold $error" if used >= most else ""
-        parts += ["  ", (f"{visible(state.root)} {used}/{most} restarts in {period} s", style)]
+        words = f"{used}/{most} in {period} s" if short else f"{used}/{most} restarts in {period} s"
+        parts += ["  ", (f"{visible(state.root)} {words}", style)]
     if state.needle:
         parts += ["  ", (f"filter: {visible(state.needle)}", "italic")]
     return Content.assemble(*parts)
@@ -112,3 +144,7 @@ class PlaygroundHeader(Header):
         """
         for title in self.query(_LiveTitle):
             title.update(self.format_title())
+
+    def on_resize(self) -> None:
+        """The wording depends on the width (see :func:`header_content`)."""
+        self.redraw()

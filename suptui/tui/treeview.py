@@ -3,6 +3,10 @@
 Textual's built-in ``Tree`` rebuilds every line on add, remove and expand, which is too slow for a
 1,000-worker tree under a crash storm. Here a row is a function of (node, selection, flash, budget),
 cached per node version, and an event batch costs one ``refresh_line`` per touched visible row.
+
+The pane is as wide as its widest row (``width: auto`` asks :meth:`SupervisionTree.get_content_width`),
+up to a share of the screen: past it, the pid column goes, then the restart type, so the log beside
+gets the rest of the screen instead of the tree's empty right half.
 """
 
 from __future__ import annotations
@@ -30,6 +34,18 @@ RESTART_WIDTH = 10
 COUNT_WIDTH = 5
 STRATEGY_WIDTH = 13
 BUDGET_WIDTH = 9
+"""At least this wide (``5/5 in 5s``); a bigger budget's column is as wide as its text at give-up."""
+SHARE = 0.45
+"""Of the screen's width, the most the tree takes beside the details and log…"""
+SHARE_BESIDE_LANES = 0.42
+"""…and beside the timeline lanes, which need the width more."""
+FLOOR = 42
+"""The tree may take this much however narrow the screen (a three-level tree's rows at 80 columns)."""
+FLOOR_BESIDE_LANES = 30
+FLASH_S = 1.5
+"""How long a crashed or restarted row stays highlighted (wall time): long enough to find it."""
+PROJECTOR_FLASH_S = 3.0
+"""The same in projector mode: a room looking up from notes still catches it."""
 
 Budget = tuple[int, int, int]
 
@@ -94,11 +110,14 @@ class SupervisionTree(ScrollView, can_focus=True):
         self.cursor_path: str | None = None
         self.flashes: dict[str, tuple[str, float]] = {}
         """path → (``crash`` | ``restart``, wall time it ends)."""
-        self.flash_s = 0.8
+        self.flash_s = FLASH_S
         self._name_width = 8
         self._columns = (True, True)
         """(show pid, show restart type): dropped in that order when the pane is narrow."""
         self._pid_width = MIN_PID_WIDTH
+        self._budget_width = BUDGET_WIDTH
+        self._wanted: tuple[int, int, int] = (0, 0, 0)
+        """(name, pid, budget) widths the pane was last laid out for: another one needs a layout."""
         self._cache: LRUCache[_RowKey, Strip] = LRUCache(256)
         self._styles: dict[tuple[str, bool], Style] = {}
         self.version = 0
@@ -117,11 +136,13 @@ class SupervisionTree(ScrollView, can_focus=True):
         self._name_width = max((self._prefix_width(row) + len(self.model.nodes[row.path].id)
                                 for row in self.rows), default=8)
         self._pid_width = max([MIN_PID_WIDTH, *(len(node.pid) + 1 for node in self.model.nodes.values())])
+        self._budget_width = self._widest_budget()
         self._columns = self._fit_columns()
-        show_pid, show_restart = self._columns
-        width = (self._name_width + 1 + self._pid_width * show_pid + RESTART_WIDTH * show_restart
-                 + COUNT_WIDTH + STRATEGY_WIDTH + BUDGET_WIDTH)
-        self.virtual_size = Size(width, len(self.rows))
+        self.virtual_size = Size(self.content_width(self._columns), len(self.rows))
+        wanted = (self._name_width, self._pid_width, self._budget_width)
+        if wanted != self._wanted:  # the pane's width follows its rows
+            self._wanted = wanted
+            self.refresh(layout=True)
         self.version += 1
         if self.cursor_path not in self._index:
             fallback = min(old_index, len(self.rows) - 1)
@@ -138,12 +159,59 @@ class SupervisionTree(ScrollView, can_focus=True):
         if round(old_value) != round(new_value):
             self._notify_followers()
 
-    def _fit_columns(self) -> tuple[bool, bool]:
-        available = self.scrollable_content_region.width or self.size.width
+    def _widest_budget(self) -> int:
+        """The budget column's width: a supervisor's ``used/most in Ns`` at its widest (used is at
+        most one over ``most``, when it gives up), so the pane does not grow as the count climbs."""
+        widths = [BUDGET_WIDTH]
+        for row in self.rows:
+            node = self.model.nodes.get(row.path)
+            budget = self.budget_of(row.path) if node is not None and node.is_supervisor else None
+            if budget is not None:
+                _, most, period = budget
+                widths.append(len(f"{most + 1}/{most} in {period}s"))
+        return max(widths)
+
+    def content_width(self, columns: tuple[bool, bool]) -> int:
+        """The widest row's width with these columns shown: a supervisor's row, ending in its budget."""
+        show_pid, show_restart = columns
+        return (self._name_width + 1 + self._pid_width * show_pid + RESTART_WIDTH * show_restart
+                + COUNT_WIDTH + STRATEGY_WIDTH + self._budget_width)
+
+    def columns_for(self, available: int) -> tuple[bool, bool]:
+        """The columns that fit in ``available`` cells: the pid goes first, then the restart type."""
         if available <= 0:
             return True, True
-        fixed = self._name_width + 1 + COUNT_WIDTH + STRATEGY_WIDTH + BUDGET_WIDTH
+        fixed = self.content_width((False, False))
         return available >= fixed + RESTART_WIDTH + self._pid_width, available >= fixed + RESTART_WIDTH
+
+    def _fit_columns(self) -> tuple[bool, bool]:
+        return self.columns_for(self.scrollable_content_region.width or self.size.width)
+
+    @property
+    def beside_lanes(self) -> bool:
+        """The timeline lanes are shown beside the tree (its siblings in the tree band)."""
+        parent = self.parent
+        return parent is not None and any(child is not self and child.display for child in parent.children)
+
+    def width_cap(self, screen_width: int) -> int:
+        """The most the pane may take, borders included, on a screen this wide."""
+        share, floor = (SHARE_BESIDE_LANES, FLOOR_BESIDE_LANES) if self.beside_lanes else (SHARE, FLOOR)
+        return min(screen_width, max(floor, int(screen_width * share)))
+
+    def _chrome(self) -> int:
+        """Cells of the pane that are not rows: borders, padding and a vertical scrollbar if shown."""
+        scrollbar = self.styles.scrollbar_size_vertical if self.show_vertical_scrollbar else 0
+        return self.styles.gutter.width + scrollbar
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """As wide as the widest row, with the columns that fit under :meth:`width_cap` (Textual adds
+        the borders and the scrollbar)."""
+        available = self.width_cap(viewport.width) - self._chrome()
+        return min(available, self.content_width(self.columns_for(available)))
+
+    def pane_width(self, viewport: Size) -> int:
+        """The whole pane's width, borders and scrollbar included (the tree band's width)."""
+        return self.get_content_width(viewport, viewport) + self._chrome()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._fit_columns() != self._columns:
@@ -315,6 +383,10 @@ class SupervisionTree(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base + self._row_style(key))
 
     def _row_style(self, key: _RowKey) -> Style:
+        """The row's background: a flash over the whole row (seen from the back of a room), else the
+        cursor's."""
+        if key.flash is not None:
+            return self._with_background(f"tree--flash-{key.flash}")
         return self._with_background("tree--cursor") if key.selected else Style()
 
     def _style(self, name: str, with_background: bool = False) -> Style:
@@ -337,8 +409,6 @@ class SupervisionTree(ScrollView, can_focus=True):
         dim = row_style + self._style("tree--dim")
         status = row_style + self._style(f"status--{node.status}")
         name_style = status
-        if key.flash is not None:
-            name_style = status + background(self._with_background(f"tree--flash-{key.flash}"))
         if row.depth == 0:
             arrow = ("▾ " if row.expanded else "▸ ") if row.expandable else "  "
         else:
@@ -368,6 +438,8 @@ class SupervisionTree(ScrollView, can_focus=True):
                 segments.append(Segment(f"{used}/{most} in {period}s", row_style + self._style(budget_class)))
         if node.zombies:
             segments.append(Segment(f" ☠{node.zombies}", row_style + self._style("status--zombie")))
+        if key.flash == "crash":  # one colour for the whole row: the status colours vanish on red
+            segments = [Segment(segment.text, row_style) for segment in segments]
         return Strip(segments)
 
     def notify_style_update(self) -> None:

@@ -14,13 +14,13 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from suptui.tui.logview import TIME_WIDTH, crop_cells, window
+from suptui.tui.logview import TIME_WIDTH, window
 from suptui.tui.narrate import LogLine
 
 from tests.support.tui import advance, settle
 
 SIZE = (120, 36)
-"""The log pane is narrower than a restart line, so every such line is cut when drawn."""
+"""The log pane is narrower than a restart line, so every such line is wrapped (split) when drawn."""
 
 
 def split_cache_misses() -> int:
@@ -46,9 +46,12 @@ async def test_a_storm_of_unique_log_lines_leaves_nothing_in_rich_caches(app_fac
             drawn += min(len(new), log.scrollable_content_region.height)
         assert drawn >= 500
         assert split_cache_misses() - misses < 20  # was one miss per line drawn (~1 KB each, kept)
-        last = log.render_line(log.scrollable_content_region.height - 1)
-        assert last.cell_length == width
-        assert last.text == f"{'3.924':>{TIME_WIDTH}} " + crop_cells(new[-1].text, 0, width - TIME_WIDTH - 1)
+        height = log.scrollable_content_region.height
+        first, last = log.render_line(height - 2), log.render_line(height - 1)  # the last line's rows
+        assert first.cell_length == last.cell_length == width
+        assert first.text.startswith(f"{'3.924':>{TIME_WIDTH}} ↻ region-4/shard-39/worker-24 ")
+        assert last.text.startswith(" " * (TIME_WIDTH + 1) + "region-4/shard-39/worker-25 killed")
+        assert (first.text[TIME_WIDTH + 1:] + last.text[TIME_WIDTH + 1:]).split() == new[-1].text.split()
 
 
 async def test_a_storm_through_the_app_leaves_nothing_in_rich_caches(app_factory) -> None:

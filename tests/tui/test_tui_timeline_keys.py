@@ -24,7 +24,9 @@ def lane_paths(view: LanesView) -> list[str]:
 
 async def test_t_shows_lanes_row_for_row_with_the_tree_and_scrolls_with_it(app_factory) -> None:
     app = app_factory("nested")
-    async with app.run_test(size=(100, 14)) as pilot:
+    # Tall enough for the band over details and log to show handlers (row 7 of 10), short enough
+    # that the tree scrolls.
+    async with app.run_test(size=(100, 22)) as pilot:
         await advance(pilot, 3000)
         lanes = app.query_one("#lanes", LanesView)
         assert not lanes.display
