@@ -304,8 +304,11 @@ def exit_effects(facts: NodeFacts, model: TreeModel) -> list[tuple[str, str]]:
         rows.append(("", f"any reason but kill: {name} traps exits, so it arrives as a message; "
                          "it keeps running unless its code stops"))
     else:
-        unsure = "" if traps is False else " (unless it traps exits)"
-        rows.append(("", f"normal: ignored, {name} does not trap exits{unsure}; nothing happens"))
+        if traps is False:
+            rows.append(("", f"normal: ignored, {name} does not trap exits; nothing happens"))
+        else:  # a user's class the app did not report on: say the rule both ways
+            rows.append(("", f"normal: ignored unless {name} traps exits; if it does, every reason but "
+                             "kill arrives as a message instead, and it keeps running"))
         rows.append(("", f"shutdown, {{shutdown, term}}: it ends with that orderly reason; {then(False)}"))
         rows.append(("", f"crash or any other reason: it ends abnormally; {then(True)}"))
     killed = then(True, "the whole tree goes down")

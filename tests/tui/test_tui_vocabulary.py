@@ -258,3 +258,18 @@ async def test_the_app_draws_a_shut_down_child_alike_in_tree_log_and_legend(app_
         await press(pilot, "question_mark")
         legend = plain(app.screen.query_one("#help-table", Static).content, width=300)
         assert f"{glyphs.SHUT_DOWN.char}  {glyphs.SHUT_DOWN.meaning}" in legend
+
+
+def test_details_say_the_x_rule_both_ways_when_trapping_is_unknown() -> None:
+    """A user's worker class (not built in) the app did not report on: never claim it does not trap."""
+    import dataclasses
+
+    tree = load_tree("bombs")
+    model, _, _ = folded(tree, 1000)
+    node = dataclasses.replace(model.nodes["root/bomb1"], worker="my_module:MyWorker")
+    model.nodes["root/bomb1"] = node
+    text = plain(describe(facts(model, "root/bomb1", 1000), model))
+    assert "normal: ignored unless bomb1 traps exits; if it does, every reason but kill arrives as a" in text
+    assert "does not trap exits" not in text
+    told = dataclasses.replace(facts(model, "root/bomb1", 1000), traps_exits=False)
+    assert "normal: ignored, bomb1 does not trap exits" in plain(describe(told, model))
