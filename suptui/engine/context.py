@@ -28,7 +28,7 @@ from .actor import TIMEOUT, Caller, DownMsg, ExitMsg, Receive, StopProcess
 from .clock import TimerHandle
 from .pid import Pid, Ref
 from .process import CallMsg, CastMsg, ProcessState, ReplyMsg, StartResult
-from .protocol import GiveUp, StrategyChanged, Terminate
+from .protocol import GiveUp, Stamps, StrategyChanged, Terminate
 from .reasons import ProcessKilled, Reason, format_reason, safe_repr
 from .specs import Strategy
 
@@ -185,7 +185,11 @@ class ProcessContext:
             if target is None or not target.alive:
                 runtime._deliver(me, DownMsg(ref, other, "noproc"))
             else:
+                if me.monitors is None:
+                    me.monitors = {}
                 me.monitors[ref] = other
+                if target.monitored_by is None:
+                    target.monitored_by = {}
                 target.monitored_by[ref] = me.pid
             return ref
 
@@ -194,9 +198,9 @@ class ProcessContext:
         runtime = self.runtime
         with runtime._lock:
             me = self._alive()
-            other = me.monitors.pop(ref, None)
+            other = me.monitors.pop(ref, None) if me.monitors is not None else None
             target = runtime._procs.get(other) if other is not None else None
-            if target is not None:
+            if target is not None and target.monitored_by is not None:
                 target.monitored_by.pop(ref, None)
 
     def exit(self, dest: Pid, reason: Reason) -> None:
@@ -248,12 +252,13 @@ class ProcessContext:
         so a stopped child's EXIT is not handled later as a crash to restart (its reason wins over
         the DOWN's, as in ``supervisor.erl``)."""
         with self.runtime._lock:
-            me = self._alive()
-            for msg in me.mailbox:
-                if type(msg) is ExitMsg and msg.pid == pid:
-                    me.mailbox.remove(msg)
-                    reason: Reason = msg.reason
-                    return reason
+            mailbox = self._alive().mailbox
+            if mailbox:
+                for msg in mailbox:
+                    if type(msg) is ExitMsg and msg.pid == pid:
+                        mailbox.remove(msg)
+                        reason: Reason = msg.reason
+                        return reason
             return None
 
     def mark_stopping(self, child: Pid) -> bool:
@@ -293,7 +298,7 @@ class ProcessContext:
                                 reason=format_reason(reason), why=why, how=how, shutdown_error=shutdown_error,
                                 cause=cause, by_strategy=by_strategy, decision=decision)
 
-    def report_give_up(self, child_path: str, *, restarts: tuple[int, ...], max_restarts: int,
+    def report_give_up(self, child_path: str, *, restarts: Stamps, max_restarts: int,
                        max_seconds: int, reason: str = "reached_max_restart_intensity") -> None:
         """Tell the stream that this process reached its restart intensity and stops (a ``give_up``
         event on its own path): ``child_path`` is the child whose exit tipped it over."""

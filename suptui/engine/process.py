@@ -140,11 +140,14 @@ class ProcessState:
         self.alive = True
         self.sched = IDLE
         self.dedicated = bool(cls.dedicated_thread)
-        self.mailbox: deque[Any] = deque()
+        # The containers below are made when first needed (``None`` until then): most of a big tree's
+        # processes never get a message, a timer or a monitor, and each empty container would cost
+        # memory (a deque is 760 bytes) and a garbage-collector-tracked object per process.
+        self.mailbox: deque[Any] | None = None
         self.links: set[Pid] = set()
-        self.monitors: dict[Ref, Pid] = {}
-        self.monitored_by: dict[Ref, Pid] = {}
-        self.timers: set[TimerHandle] = set()
+        self.monitors: dict[Ref, Pid] | None = None
+        self.monitored_by: dict[Ref, Pid] | None = None
+        self.timers: set[TimerHandle] | None = None
         self.task: Suspended | None = None
         self.waiting: Callable[[Any], bool] | None = None
         self.init_done = False
@@ -157,13 +160,13 @@ class ProcessState:
         self.async_sent = False
         self.detached = False
         self.cond: threading.Condition | None = None
-        self.exit_futures: list[Future[Reason]] = []
+        self.exit_futures: list[Future[Reason]] | None = None
         self.busy_run = 0.0
+        """Seconds of callbacks run since the process was last idle (a mailbox spinner's total)."""
         self.owned: list[Any] | None = None
         """Resources closed the moment the process dies (``Actor.own``), like a BEAM port's owner."""
         self.killed_by: str | None = None
         """Who asked for a kill from outside (``Runtime.kill``), until the death it causes is told."""
-        """Seconds of callbacks run since the process was last idle (a mailbox spinner's total)."""
         self.sync_wake: Callable[[], None] | None = None
         """Wakes a callback blocked in ``Runtime.wait`` on this process's thread (set while it waits)."""
         self.system: deque[DescribeMsg] | None = None

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
+from .intensity import Window
+
 PROTOCOL_VERSION = 1
 """Bumped by any change a reader of the previous version would misread or refuse: a kind or field
 added, removed or changed in meaning (readers refuse fields they do not know, so even a new optional
@@ -27,8 +29,13 @@ field bumps it). See docs/protocol.md."""
 ChildType: TypeAlias = Literal["worker", "supervisor"]
 Strategy: TypeAlias = str
 """``one_for_one`` | ``one_for_all`` | ``rest_for_one`` (a str: a recording may name a newer one)."""
-Stamps: TypeAlias = tuple[int, ...]
-"""A supervisor's restart window: the whole-second stamps of its recent restarts, newest first."""
+Stamps: TypeAlias = tuple[int, ...] | Window
+"""A supervisor's restart window: the whole-second stamps of its recent restarts, newest first.
+
+Events the engine makes carry a :class:`~suptui.engine.intensity.Window` (counts per second, which
+reads, compares and hashes as the tuple of stamps without building it: a supervisor that never gives
+up may hold thousands); events read from the wire carry the tuple. Either way a reader sees a
+sequence of ints, newest first, and the wire form is the list."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,7 +64,7 @@ class Event:
         value = getattr(self, "child_type" if key == "type" else key, None)
         if value is None:
             return default
-        return list(value) if isinstance(value, tuple) else value
+        return list(value) if isinstance(value, (tuple, Window)) else value
 
     @property
     def data(self) -> dict[str, Any]:
@@ -66,7 +73,8 @@ class Event:
         for item in _fields(type(self)):
             value = getattr(self, item.name)
             if value is not None:
-                out[item.metadata.get("wire", item.name)] = list(value) if isinstance(value, tuple) else value
+                out[item.metadata.get("wire", item.name)] = (
+                    list(value) if isinstance(value, (tuple, Window)) else value)
         return out
 
     def to_dict(self) -> dict[str, Any]:

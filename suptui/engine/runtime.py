@@ -114,6 +114,9 @@ DESCRIBE_LIMIT = 500
 """Characters kept of an actor's state description."""
 
 
+_NO_ARGS: dict[str, Any] = {}
+"""What a process keeps of its constructor arguments and start info once they are used (never written)."""
+
 _DECISION_FIELDS = ("restart", "cause", "by_strategy", "stamps", "why", "decision")
 
 
@@ -140,7 +143,9 @@ class _Timer:
 
     def __call__(self) -> None:
         with self.runtime._lock:
-            self.proc.timers.discard(self.handle)
+            timers = self.proc.timers
+            if timers is not None:
+                timers.discard(self.handle)
             self.runtime._deliver(self.proc, self.msg)
 
 
@@ -162,7 +167,10 @@ class Runtime:
         self.seed = seed
         """Run seed: actors that use randomness derive their generators from it, so runs replay."""
         self._lock = threading.RLock()
-        self._work = threading.Condition(self._lock)
+        self._parked: list[threading.Lock] = []
+        """The gates of the scheduler threads asleep for want of work, the latest to sleep last (see
+        ``_park``): waking one is a single lock release, where a ``Condition`` costs a fresh lock
+        per wait and a scan of its waiters in Python; a restart pays for one wake-up."""
         self._idle = threading.Condition(self._lock)
         self._procs: dict[Pid, ProcessState] = {}
         self._paths: dict[str, Pid] = {}
@@ -345,6 +353,8 @@ class Runtime:
                 future.set_result("noproc")
             elif not proc.alive:
                 future.set_result(proc.reason)
+            elif proc.exit_futures is None:
+                proc.exit_futures = [future]
             else:
                 proc.exit_futures.append(future)
         return future
@@ -581,7 +591,8 @@ class Runtime:
                 if proc.alive:
                     self._die(proc, KILLED)
             self._closed = True
-            self._work.notify_all()
+            while self._parked:
+                self._parked.pop().release()
         self._watchdog.settle()
         self._watchdog.close()
         for thread in list(self._threads):
@@ -641,8 +652,10 @@ class Runtime:
                     self._after_run(child)
         with self._lock:
             if child.init_done and not child.init_async:
-                assert child.init_result is not None
-                return child.init_result
+                result = child.init_result
+                assert result is not None
+                child.init_result = None  # (read once, here: a big tree need not keep 100,000 of them)
+                return result
         child_pid = child.pid
         ack: AckMsg = yield Receive(lambda m: type(m) is AckMsg and m.pid == child_pid)
         return ack.result
@@ -687,9 +700,12 @@ class Runtime:
     def _deliver(self, proc: ProcessState, msg: Any) -> None:
         if not proc.alive:
             return
-        proc.mailbox.append(msg)
-        if len(proc.mailbox) > self.max_mailbox:
-            self._die(proc, ("mailbox_overflow", len(proc.mailbox)))
+        mailbox = proc.mailbox
+        if mailbox is None:
+            mailbox = proc.mailbox = deque()
+        mailbox.append(msg)
+        if len(mailbox) > self.max_mailbox:
+            self._die(proc, ("mailbox_overflow", len(mailbox)))
             return
         if proc.sched == IDLE and (proc.waiting is None or self._wants(proc.waiting, msg)):
             self._make_runnable(proc)
@@ -717,7 +733,8 @@ class Runtime:
             proc.cond.notify()
         else:
             self._run_queue.append(proc)
-            self._work.notify()
+            if self._parked:
+                self._parked.pop().release()  # wake one sleeping scheduler thread
 
     def _next(self, proc: ProcessState) -> Any:
         """What a scheduler hands the process next: a system request first, else ``_take``."""
@@ -732,7 +749,7 @@ class Runtime:
         here fails as the process's own code (a ``_MatchFailed``), not the caller's.
         """
         mailbox = proc.mailbox
-        if not mailbox:
+        if not mailbox:  # (None: it never had a message)
             return NOTHING
         match = proc.waiting
         if match is None:
@@ -754,7 +771,7 @@ class Runtime:
         match = proc.waiting
         if match is None:
             return bool(proc.mailbox)
-        return any(self._wants(match, msg) for msg in proc.mailbox)
+        return any(self._wants(match, msg) for msg in proc.mailbox or ())
 
     def _after_run(self, proc: ProcessState) -> None:
         """Put a process back to sleep, or back in the queue if it has more to do.
@@ -779,7 +796,8 @@ class Runtime:
                     self._idle.notify_all()
             if not proc.dedicated:  # (a dedicated loop, which called this, takes it again itself)
                 self._run_queue.append(proc)
-                self._work.notify()
+                if self._parked:
+                    self._parked.pop().release()
         else:
             proc.sched = IDLE
             if not proc.detached:
@@ -803,11 +821,15 @@ class Runtime:
             self.clock.cancel(handle)
             timer = handle.callback
             if isinstance(timer, _Timer):
-                timer.proc.timers.discard(handle)
+                timers = timer.proc.timers
+                if timers is not None:
+                    timers.discard(handle)
 
     def _timer_to(self, proc: ProcessState, delay_ms: float, msg: Any) -> TimerHandle:
         timer = _Timer(self, proc, msg)
         timer.handle = self.clock.call_later(delay_ms, timer)
+        if proc.timers is None:
+            proc.timers = set()
         proc.timers.add(timer.handle)
         return timer.handle
 
@@ -868,10 +890,11 @@ class Runtime:
         if proc.thread is not None:
             self._watchdog.watch(proc, proc.thread)
         proc.sched = DEAD
-        for handle in proc.timers:
-            self.clock.cancel(handle)
-        proc.timers.clear()
-        proc.mailbox.clear()
+        if proc.timers:
+            for handle in proc.timers:
+                self.clock.cancel(handle)
+            proc.timers = None
+        proc.mailbox = None
         if proc.task is not None and proc.task.timer is not None:
             self.clock.cancel(proc.task.timer)
         proc.task = None
@@ -894,19 +917,22 @@ class Runtime:
             elif not is_reason(signal, NORMAL):
                 pending.append((peer, signal, None))
         proc.links.clear()
-        for ref, watcher_pid in proc.monitored_by.items():
-            watcher = self._procs.get(watcher_pid)
-            if watcher is not None and watcher.alive:
-                watcher.monitors.pop(ref, None)
-                self._deliver(watcher, DownMsg(ref, proc.pid, signal))
-        proc.monitored_by.clear()
+        if proc.monitored_by:
+            for ref, watcher_pid in proc.monitored_by.items():
+                watcher = self._procs.get(watcher_pid)
+                if watcher is not None and watcher.alive:
+                    if watcher.monitors is not None:
+                        watcher.monitors.pop(ref, None)
+                    self._deliver(watcher, DownMsg(ref, proc.pid, signal))
+        proc.monitored_by = None
         for ref, (future, target) in list(self._calls.items()):
             if target == proc.pid:
                 del self._calls[ref]
                 future.set_exception(NoProcess(proc.pid, reason))
-        for future in proc.exit_futures:
-            future.set_result(reason)
-        proc.exit_futures.clear()
+        if proc.exit_futures:
+            for future in proc.exit_futures:
+                future.set_result(reason)
+        proc.exit_futures = None
         if proc.cond is not None:
             proc.cond.notify()
         if proc.sync_wake is not None:
@@ -943,7 +969,8 @@ class Runtime:
                 proc.waiting = None
                 if task.timer is not None:
                     self.clock.cancel(task.timer)
-                    proc.timers.discard(task.timer)
+                    if proc.timers is not None:
+                        proc.timers.discard(task.timer)
             value = TIMEOUT if type(msg) is TimeoutMsg else msg
             self._drive(proc, task, value, first=False)
         elif type(msg) is _MatchFailed:  # (a match without a suspended task: nothing left to fail)
@@ -991,6 +1018,7 @@ class Runtime:
 
     def _construct_and_init(self, proc: ProcessState) -> Any:
         actor = proc.cls(**proc.args)
+        proc.args = _NO_ARGS  # used once: the actor holds what it needs
         actor.pid = proc.pid
         actor.runtime = self
         actor.path = proc.path
@@ -1088,6 +1116,7 @@ class Runtime:
                     # nodes. A new child added through the API (a dynamic pool reusing a free name) is not.
                     info = {**info, "restart": True}
                 self._started_paths.add(proc.path)
+                proc.start_info = _NO_ARGS  # told now; only a failed init reports it later
                 self._emit(Start, proc, **_start_fields(info))
                 self._finish_init(proc, StartResult("ok", proc.pid))
             elif kind == "call":
@@ -1155,8 +1184,27 @@ class Runtime:
         self._threads.append(thread)
         thread.start()
 
+    def _park(self, gate: threading.Lock) -> None:
+        """Sleep until a ``_make_runnable`` (or shutdown) opens ``gate`` (runtime lock held once).
+
+        The gate is a plain lock kept closed: it goes on ``_parked`` under the runtime lock, then the
+        thread blocks acquiring it; a waker pops it and releases it, also under the runtime lock. A
+        wake that comes before the thread blocks leaves the gate open, so none is ever lost; a
+        spurious one only makes the caller look at the run queue again.
+        """
+        self._parked.append(gate)
+        self._lock.release()
+        try:
+            gate.acquire()
+        finally:
+            self._lock.acquire()
+            if gate in self._parked:  # (interrupted before anyone woke it)
+                self._parked.remove(gate)
+
     def _scheduler_loop(self) -> None:
         me = threading.get_ident()
+        gate = threading.Lock()
+        gate.acquire()
         with self._lock:
             self._retired.discard(me)  # a thread id is reused once its thread has ended
         while True:
@@ -1164,7 +1212,7 @@ class Runtime:
                 while not self._run_queue:
                     if self._closed:
                         return
-                    self._work.wait()
+                    self._park(gate)
                 proc = self._run_queue.popleft()
                 if not proc.alive:
                     continue

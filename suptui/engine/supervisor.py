@@ -9,11 +9,12 @@ message meanwhile, exactly as in OTP.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
 
 from .actor import TIMEOUT, Actor, Caller, DownMsg, ExitMsg, Receive
-from .intensity import add_restart, exceeded, stamp
+from .intensity import RestartWindow, Window, stamp
 from .pid import Pid, Ref
 from .process import StartResult
 from .reasons import KILL, KILLED, SHUTDOWN, Reason, is_orderly, is_reason
@@ -97,9 +98,14 @@ class Supervisor(Actor):
         self.strategy = self.flags.strategy
         self.specs = list(children)
         self.children: list[Child] = []
-        self.stamps: tuple[int, ...] = ()
+        self.window = RestartWindow()
         self._serials = 0
         self._pid_index: dict[Pid, Child] = {}
+
+    @property
+    def stamps(self) -> Window:
+        """The restart window after the latest restart: its stamps, newest first (a sequence)."""
+        return self.window.snapshot
 
     def _new_child(self, spec: ChildSpec) -> Child:
         self._serials += 1
@@ -178,11 +184,10 @@ class Supervisor(Actor):
 
     def _restart(self, child: Child) -> Gen:
         """One restart decision: add a stamp, give up if over the limit, else apply the strategy."""
-        self.stamps = add_restart(self.stamps, stamp(self.now_ms(), self.context.intensity_phase),
-                                  self.flags.max_seconds)
-        if exceeded(self.stamps, self.flags.max_restarts):
-            flags = self.flags
-            self.context.report_give_up(child.path, restarts=tuple(self.stamps),
+        flags = self.flags
+        window = self.window.add(stamp(self.now_ms(), self.context.intensity_phase), flags.max_seconds)
+        if len(window) > flags.max_restarts:
+            self.context.report_give_up(child.path, restarts=window,
                                         max_restarts=flags.max_restarts, max_seconds=flags.max_seconds)
             if child.temporary:
                 self._drop(child)
@@ -191,7 +196,7 @@ class Supervisor(Actor):
             self.stop(SHUTDOWN)
         decision = self.context.new_decision()
         info = {"restart": True, "cause": child.path, "by_strategy": self.strategy,
-                "stamps": list(self.stamps), "decision": decision}
+                "stamps": window, "decision": decision}
         if self.strategy == "one_for_one":
             child.pid = None
             result = yield from self._start(child, info)
@@ -398,5 +403,7 @@ class Supervisor(Actor):
         return None
 
     def describe_state(self) -> str | None:
-        return f"{self.strategy}, {len(self.stamps)} stamps {list(self.stamps)}"
+        shown = list(itertools.islice(self.stamps, 20))  # (a window may hold thousands)
+        more = ", …" if len(self.stamps) > len(shown) else ""
+        return f"{self.strategy}, {len(self.stamps)} stamps [{', '.join(map(str, shown))}{more}]"
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from suptui.engine import ChildSpec, Runtime, Supervisor, SupFlags, VirtualClock
-from suptui.engine.intensity import add_restart, exceeded, stamp
+from suptui.engine.intensity import RestartWindow, Window, add_restart, exceeded, stamp
 
 from tests.support.harness import Harness, Sleeper
 
@@ -74,3 +74,26 @@ def test_intensity_zero_gives_up_on_the_first_restart(h: Harness) -> None:
     _crasher_every(h, 1000, 0, 5)
     h.advance_to(2000)
     assert [e.kind for e in h.events if e.t == 1000] == ["crash", "give_up", "exit"]
+
+
+@given(st.lists(st.integers(0, 200), max_size=80), st.integers(0, 30), st.booleans())
+def test_the_supervisors_window_is_otps_list_rule(times: list[int], period: int, in_order: bool) -> None:
+    """The per-second window a supervisor keeps reads exactly as OTP's list of stamps after every
+    restart (even a stamp older than the newest, which a monotonic clock never makes)."""
+    window = RestartWindow()
+    stamps: tuple[int, ...] = ()
+    for now in sorted(times) if in_order else times:
+        stamps = add_restart(stamps, now, period)
+        snapshot = window.add(now, period)
+        assert snapshot == stamps and stamps == snapshot and tuple(snapshot) == stamps
+        assert len(snapshot) == len(stamps) and list(reversed(snapshot)) == list(reversed(stamps))
+        assert snapshot[0] == stamps[0] and snapshot[1:] == stamps[1:] and hash(snapshot) == hash(stamps)
+        assert exceeded(snapshot, len(stamps) - 1) and not exceeded(snapshot, len(stamps))
+
+
+def test_a_window_of_many_restarts_is_a_few_runs() -> None:
+    window = RestartWindow()
+    for n in range(30_000):
+        snapshot = window.add(100 + n // 10_000, 1)
+    assert len(snapshot) == 20_000 and snapshot.runs == ((102, 10_000), (101, 10_000))
+    assert Window.of(tuple(snapshot)) == snapshot and repr(Window.of((3, 3, 2))) == "(3, 3, 2)"

@@ -117,7 +117,7 @@ def stuck(app: SuptuiApp, pid: Pid) -> str:
     runtime = app.live.session.runtime
     proc = runtime._procs.get(pid)
     where = "gone" if proc is None else (f"sched={proc.sched} waiting={proc.waiting} "
-                                         f"mailbox={len(proc.mailbox)} thread={proc.thread}")
+                                         f"mailbox={len(proc.mailbox or ())} thread={proc.thread}")
     return (f"t={app.live.clock.now_ms()} paused={app.live.time.paused} busy={runtime._busy} "
             f"state={runtime.describe_state(pid)} {where}")
 
