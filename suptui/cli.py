@@ -52,7 +52,7 @@ AT_EXCLUDES = ("format", "until", "realtime")
 REPLAY = "replay"
 REPLAY_BATCH = 4096
 """Events per write when a replay prints its recording back (``--format jsonl``)."""
-APP_ONLY = ("speed", "paused")
+APP_ONLY = ("speed", "paused", "projector")
 IN_THE_APP = "\0app"
 """``--predict`` given without FILE: open the app in predict mode instead of scoring a file."""
 
@@ -188,6 +188,9 @@ def _build_parser() -> _Parser:
     app.add_argument("--speed", type=_speed, metavar="X",
                      help=f"start at X times real speed ({_number(MIN_SPEED)} to {_number(MAX_SPEED)})")
     app.add_argument("--paused", action="store_true", help="start with the clock paused")
+    app.add_argument("--projector", action="store_true",
+                     help="for a room: the log first and tallest, bold reversed cursor and crash lines, "
+                          "a longer, stronger crash flash")
     return parser
 
 
@@ -460,7 +463,9 @@ def _run_app(tree: Tree | None, source: str | None, args: argparse.Namespace) ->
             print(f"suptui: the terminal app cannot start: {exc}", file=sys.stderr)
         return 1
     speed = args.speed if args.speed is not None else 1.0
-    extra = {"predict": True} if args.predict_in_app else {}
+    extra: dict[str, bool] = {"predict": True} if args.predict_in_app else {}
+    if args.projector:
+        extra["projector"] = True
     return run_app(tree, source, speed=speed, paused=args.paused, seed=args.seed, **extra)
 
 
