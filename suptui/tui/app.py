@@ -511,7 +511,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self._details_key = key
         self._details_tick = self._ticks
         acting = isinstance(run, LiveRun) and self.moment is None
-        facts = NodeFacts(node, budget, parent_budget, state, now, acting)
+        facts = NodeFacts(node, budget, parent_budget, state, now, acting, phase_s=run.intensity_phase)
         self.query_one("#details", DetailsPane).show(describe(facts, self.model))
 
     def _state_of(self, run: LiveRun | ReplayRun, node: NodeView, *, ask: bool = True) -> str | None:

@@ -212,7 +212,7 @@ class PredictGrid(LaneCanvas, can_focus=True):
         return label if len(label) < width else label[:width - 2] + "…"
 
     def budget_cells(self, row: DraftRow) -> list[str]:
-        """Each second's cell text: the restarts in the window, ``6⊘`` where it gives up, blank after."""
+        """Each second's cell text: the restarts in the window, ``6‼`` where it gives up, blank after."""
         cells = []
         for cell in self.draft.budget(row.path):
             text = "" if cell is None else f"{cell.count}{GLYPHS[GIVE_UP] if cell.gave_up else ''}"

@@ -290,9 +290,9 @@ class PredictResultScreen(DismissOnce, ModalScreen[str | None]):
             verdict = "bold $text-success" if self.score.perfect else "bold $text-warning"
             headline = Content.assemble((self.score.headline(), verdict))
             yield Static(headline, id="predict-score")
-            yield Static(Content.assemble(("■ right", "$text-success"), "   ",
-                                          ("■ extra: you said it, it did not happen", "$text-error"), "   ",
-                                          ("■ missed: it happened, you did not say", "$text-warning")),
+            yield Static(Content.assemble(("█ right", "$text-success"), "   ",
+                                          ("█ extra: you said it, it did not happen", "$text-error"), "   ",
+                                          ("█ missed: it happened, you did not say", "$text-warning")),
                          id="predict-legend")
             yield PredictGrid(self.draft, verdicts=verdicts, id="predict-grid")
             with VerticalScroll(id="predict-report"):

@@ -31,7 +31,7 @@ class WhyScreen(DismissOnce, ModalScreen[None]):
         with Vertical(id="why", classes="dialog"):
             yield Label(shown(self.title_text), id="question")
             with VerticalScroll():
-                yield Static(shown("\n".join(f"• {line}" for line in self.lines)), id="why-text")
+                yield Static(shown("\n".join(f"– {line}" for line in self.lines)), id="why-text")
 
     def action_close(self) -> None:
         self.dismiss(None)
