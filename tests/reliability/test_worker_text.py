@@ -26,6 +26,7 @@ from textual.widgets._toast import Toast
 from suptui.tui.app import SuptuiApp
 from suptui.tui.comparescreen import CompareScreen
 from suptui.tui.dialogs import ChoiceScreen, ConfirmScreen
+from suptui.tui.logview import INDENT
 from suptui.tui.predictscreen import PredictScreen
 
 from tests.support.tui import SIZE, advance, press, select, settle
@@ -110,7 +111,8 @@ async def test_crash_reasons_state_and_names_are_shown_as_text_in_tree_details_a
         assert f"state     state {SHOWN}" in text  # details: the worker's own description
         assert f"sum {SHOWN}" in text  # its class's summary
         assert "last exit crashed at 0.200 s: RuntimeError:" in text
-        assert "✖ [@click=app.quit]sup/[reverse]w crashed: RuntimeError: \\x1b[2J\\r\\x" in text  # the log
+        assert "✖ [@click=app.quit]sup/[reverse]w crashed: RuntimeError:" in text  # the log; its reason
+        assert f"││{' ' * INDENT}{SHOWN}" in text  # wraps to the next row, under the text
         assert "└── ● [reverse]w" in text  # the tree row: brackets are literal
         assert "suptui · Evil \\x1b[2J\\r [@click=app.quit]Q[/] [link=http://x]L[/link] \\u202e" in text
         log_lines = [line.text for line in app.event_log.lines]
