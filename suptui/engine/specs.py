@@ -7,10 +7,9 @@ supervisor reports them as values (``{start_spec, Err}`` at init, ``{error, Err}
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Literal, TypeAlias, TypeGuard
+from typing import Any, Generic, Literal, TypeAlias, TypeGuard, TypeVar, overload
 
 from .actor import Actor
 from .protocol import ChildType as ChildType  # defined with the event protocol, which names it too
@@ -32,6 +31,47 @@ DEFAULT_MAX_SECONDS = 5
 DEFAULT_WORKER_SHUTDOWN = 5000
 
 
+_T = TypeVar("_T")  # what a cached attribute holds
+
+
+class _cached(Generic[_T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes one per class on every
+    first read): a 100,000-child start reads each spec's defaults once, on one thread, and a
+    value computed twice by two threads would be the same value."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _cached[_T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> _T | _cached[_T]:
+        if obj is None:
+            return self
+        value = self.compute(obj)
+        obj.__dict__[self.name] = value  # (an instance attribute from now on: never called again)
+        return value
+
+
+_supervisor_class: type[Actor] | None = None
+
+
+def _is_supervisor(actor: Any) -> bool:
+    global _supervisor_class
+    if _supervisor_class is None:
+        from .supervisor import Supervisor  # (supervisor.py imports this module)
+
+        _supervisor_class = Supervisor
+    return isinstance(actor, type) and issubclass(actor, _supervisor_class)
+
+
 @dataclass(frozen=True)
 class ChildSpec:
     """How to start, restart and stop one child. ``shutdown``/``type`` left as None get defaults."""
@@ -44,16 +84,13 @@ class ChildSpec:
     type: ChildType | None = None
     significant: bool = False
 
-    @cached_property
+    @_cached
     def child_type(self) -> ChildType:
         if self.type is not None:
             return self.type
-        from .supervisor import Supervisor
+        return "supervisor" if _is_supervisor(self.actor) else "worker"
 
-        is_sup = isinstance(self.actor, type) and issubclass(self.actor, Supervisor)
-        return "supervisor" if is_sup else "worker"
-
-    @cached_property
+    @_cached
     def shutdown_spec(self) -> Shutdown:
         if self.shutdown is not None:
             return self.shutdown

@@ -247,15 +247,14 @@ class Supervisor(Actor):
         """OTP's shutdown/1: monitor, signal, wait up to the timeout, kill, then flush the EXIT."""
         pid = child.pid
         assert isinstance(pid, Pid)
-        told = self.context.mark_stopping(pid)
-        ref = self.monitor(pid)
         shutdown = child.spec.shutdown_spec
         timed_out = False
-        if shutdown == "brutal_kill":
-            self.exit(pid, KILL)
+        told, ref, down = self.context.begin_stop(pid, KILL if shutdown == "brutal_kill" else SHUTDOWN)
+        if down is not None:
+            pass  # it died of the signal at once (it does not trap exits, or was already gone)
+        elif shutdown == "brutal_kill":
             down = yield self.receive(_down_for(ref))
         else:
-            self.exit(pid, SHUTDOWN)
             down = yield self.receive(_down_for(ref), None if shutdown == "infinity" else shutdown)
             if down is TIMEOUT:
                 timed_out = True
@@ -269,8 +268,7 @@ class Supervisor(Actor):
         """After DOWN: unlink, take the child's EXIT out of the mailbox (its reason wins), report."""
         pid = child.pid
         assert isinstance(pid, Pid)
-        self.unlink(pid)
-        flushed = self.context.take_exit(pid)
+        flushed = self.context.end_stop(pid)
         reason = flushed if flushed is not None else down.reason
         child.pid = None
         if told:

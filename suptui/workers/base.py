@@ -46,6 +46,8 @@ class Worker(Actor):
     """
 
     ARGS: ClassVar[dict[str, Arg]] = {}
+    _defaults: ClassVar[dict[str, Any] | None] = None
+    """Each declared argument's default, by name: made once per class, at its first construction."""
     summary: ClassVar[str] = ""
     """One line for the app's details pane: what this worker does, in words."""
 
@@ -54,12 +56,17 @@ class Worker(Actor):
     ignore_from: int
 
     def __init__(self, **args: Any) -> None:
-        declared = self.declared_args()
-        unknown = sorted(set(args) - set(declared))
-        if unknown:
-            raise TypeError(f"{type(self).__name__} got unknown argument(s): {', '.join(unknown)}")
-        for key, arg in declared.items():
-            setattr(self, key, args.get(key, arg.default))
+        cls = type(self)
+        defaults = cls.__dict__.get("_defaults")
+        if defaults is None:  # (once per class: a big tree constructs 100,000 of them)
+            defaults = {key: arg.default for key, arg in cls.declared_args().items()}
+            cls._defaults = defaults
+        if args:
+            unknown = sorted(set(args) - set(defaults))
+            if unknown:
+                raise TypeError(f"{cls.__name__} got unknown argument(s): {', '.join(unknown)}")
+        for key, default in defaults.items():  # (setattr, not __dict__.update: that would give each
+            setattr(self, key, args.get(key, default))  # instance a dict of its own, +200 bytes)
 
     @classmethod
     def declared_args(cls) -> dict[str, Arg]:
