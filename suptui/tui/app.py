@@ -67,7 +67,7 @@ from .runcontrol import Batch, RunControl
 from .sources import default_bundled, default_loader
 from .travelkeys import TravelKeys
 from .treeload import TooSlow, TreeLoads
-from .treeview import PROJECTOR_FLASH_S, SupervisionTree
+from .treeview import SupervisionTree
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             with TreeBand(id="band"):
                 tree = SupervisionTree(self.model, self.budget_of, id="tree")
                 if self.projector:
-                    tree.flash_s = PROJECTOR_FLASH_S
+                    tree.use_projector()
                 yield tree
                 yield LanesView(self.timeline, tree, follow=True, id="lanes")
             with Vertical(id="side"):

@@ -111,6 +111,8 @@ class SupervisionTree(ScrollView, can_focus=True):
         self.flashes: dict[str, tuple[str, float]] = {}
         """path → (``crash`` | ``restart``, wall time it ends)."""
         self.flash_s = FLASH_S
+        self.solid_cursor = False
+        """Draw the cursor row in the cursor's own colours only (projector mode: seen from afar)."""
         self._name_width = 8
         self._columns = (True, True)
         """(show pid, show restart type): dropped in that order when the pane is narrow."""
@@ -158,6 +160,13 @@ class SupervisionTree(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         if round(old_value) != round(new_value):
             self._notify_followers()
+
+    def use_projector(self) -> None:
+        """Projector mode: a longer crash flash and a solid cursor row (CSS gives it bold colours)."""
+        self.flash_s = PROJECTOR_FLASH_S
+        self.solid_cursor = True
+        self._cache.clear()
+        self.refresh()
 
     def _widest_budget(self) -> int:
         """The budget column's width: a supervisor's ``used/most in Ns`` at its widest (used is at
@@ -438,7 +447,8 @@ class SupervisionTree(ScrollView, can_focus=True):
                 segments.append(Segment(f"{used}/{most} in {period}s", row_style + self._style(budget_class)))
         if node.zombies:
             segments.append(Segment(f" ☠{node.zombies}", row_style + self._style("status--zombie")))
-        if key.flash == "crash":  # one colour for the whole row: the status colours vanish on red
+        if key.flash == "crash" or (key.selected and key.flash is None and self.solid_cursor):
+            # One colour for the whole row: the status colours would vanish on red (or the accent).
             segments = [Segment(segment.text, row_style) for segment in segments]
         return Strip(segments)
 

@@ -314,6 +314,9 @@ async def test_projector_mode_puts_the_log_first_with_loud_highlights(app_factor
         assert crash.bold and crash.reverse
         cursor = tree.get_component_rich_style("tree--cursor")
         assert cursor.bold
+        assert tree.cursor_path == "root"
+        solid = {segment.style for segment in tree.render_line(tree.cursor_index) if segment.text.strip()}
+        assert len(solid) == 1 and solid.pop().bgcolor == cursor.bgcolor  # one loud colour for the row
         await select(pilot, "root/bomb1")
         await press(pilot, "t")
         await settle(pilot)
