@@ -112,8 +112,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
     DRAIN_HZ = 30
     DETAILS_EVERY_TICKS = 6
     projector = False
-    """Projector mode (``--projector``, or a tree file's ``projector = true``): the log first, bold
-    reversed cursor and crash lines, a longer crash flash. Set before the app runs."""
+    """Projector mode (``--projector``): the log first and tallest, a solid cursor row, bold reversed
+    crash lines, a longer crash flash. Set before the app runs (it is a class on ``#main``)."""
 
     def __init__(self, tree: Tree | None, source: str | None = None, *, run_factory: RunFactory | None = None,
                  speed: float = 1.0, paused: bool = False, seed: int = 0,
