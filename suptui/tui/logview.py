@@ -85,21 +85,51 @@ def wrap_starts(text: str, width: int) -> list[int]:
     A row breaks after its last space when that keeps at least a third of the row, so words stay
     whole; a run without spaces (a long id, a path) breaks where the row is full. Worker text has
     made its control characters visible by now, so every character has a width of 1 or 2 (or 0).
+    Nearly every line fits (one row, no work); a longer one of one-cell characters (the log's glyphs
+    are) is cut with string searches, in C; only text with wide characters is measured one character
+    at a time.
     """
     width = max(1, width)
     if len(text) <= width // 2 or (text.isascii() and len(text) <= width):
-        return [0]  # the fast path: nearly every line fits
+        return [0]
+    if text.isascii() or all(get_character_cell_size(char) == 1 for char in set(text) if not char.isascii()):
+        return _wrap_narrow(text, width)
+    return _wrap_cells(text, width)
+
+
+def _wrap_narrow(text: str, width: int) -> list[int]:
+    """:func:`wrap_starts` for text whose every character is one cell wide."""
+    starts = [0]
+    start, size, least = 0, len(text), max(1, width // 3)
+    while size - start > width:
+        end = start + width
+        if text[end] == " ":  # a space that would overflow ends the row
+            cut = end + 1
+        else:
+            space = text.rfind(" ", start, end)
+            cut = space + 1 if space >= 0 and space + 1 - start >= least else end
+        if cut >= size:
+            break
+        starts.append(cut)
+        start = cut
+    return starts
+
+
+def _wrap_cells(text: str, width: int) -> list[int]:
+    """:func:`wrap_starts` measuring each character (the text has wide ones)."""
     starts = [0]
     start = used = 0
     space = -1
+    least = max(1, width // 3)
     for i, char in enumerate(text):
         size = 1 if char.isascii() else get_character_cell_size(char)
         if char == " " and used + size > width:  # a space that would overflow ends the row
-            starts.append(i + 1)
+            if i + 1 < len(text):
+                starts.append(i + 1)
             start, space, used = i + 1, -1, 0
             continue
         if used + size > width and i > start:
-            cut = space + 1 if space >= start and space + 1 - start >= max(1, width // 3) else i
+            cut = space + 1 if space >= start and space + 1 - start >= least else i
             starts.append(cut)
             start, space = cut, -1
             used = sum(1 if c.isascii() else get_character_cell_size(c) for c in text[cut:i])
