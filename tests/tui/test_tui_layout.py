@@ -9,6 +9,7 @@ projector mode.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -16,7 +17,15 @@ from rich.color import Color
 from textual.widgets import Footer
 
 from suptui.tui.app import SuptuiApp
-from suptui.tui.logview import INDENT, TIME_WIDTH, EventLog, crop_cells, wrap_starts
+from suptui.tui.logview import (
+    INDENT,
+    TIME_WIDTH,
+    EventLog,
+    _wrap_cells,
+    _wrap_narrow,
+    crop_cells,
+    wrap_starts,
+)
 from suptui.tui.treeview import FLASH_S, PROJECTOR_FLASH_S, SupervisionTree
 
 from tests.support.tui import SIZE, SMALL, advance, press, select, settle
@@ -336,3 +345,13 @@ async def test_without_projector_mode_crash_lines_are_not_reversed_but_no_color_
         style = app.query_one(EventLog).get_component_rich_style("log--crash")
         assert style.bold and style.reverse
 
+
+
+def test_the_fast_wrap_cuts_where_the_measured_wrap_does() -> None:
+    """One-cell text takes the string-search path; it must cut where measuring each character does."""
+    rng = random.Random(14)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab  ↻←✖-/(") for _ in range(rng.randint(0, 120)))
+        width = rng.randint(1, 50)
+        assert _wrap_narrow(text, width) == _wrap_cells(text, width), (text, width)
+    assert wrap_starts("word " * 4, 5) == [0, 5, 10, 15]  # no empty row after a trailing space
