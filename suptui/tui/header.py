@@ -76,7 +76,8 @@ def header_content(title: str, state: HeaderState, width: int | None = None) -> 
 
 def _header_content(title: str, state: HeaderState, *, short: bool, lead: bool = True) -> Content:
     parts: list[str | tuple[str, str]] = [(title, "bold"), "   "] if lead else []
-    parts += [(f"t = {format_t(state.t_ms)} s", "bold"), "  ", (speed_label(state.speed), "bold $accent")]
+    parts += [(f"t = {format_t(state.t_ms)} s", "bold"), "  ",
+              (speed_label(state.speed), "bold $text-accent")]
     if state.replay:
         parts += ["  ", (" REPLAY ", "bold reverse $accent")]
     if state.loading is not None:

@@ -169,15 +169,16 @@ class SupervisionTree(ScrollView, can_focus=True):
         self.refresh()
 
     def _widest_budget(self) -> int:
-        """The budget column's width: a supervisor's ``used/most in Ns`` at its widest (used is at
-        most one over ``most``, when it gives up), so the pane does not grow as the count climbs."""
+        """The budget column's width: a supervisor's ``used/most in Ns`` with ``used`` as wide as
+        ``most`` (one over it at give-up is as wide but for 9 → 10), so the pane does not grow as the
+        count climbs."""
         widths = [BUDGET_WIDTH]
         for row in self.rows:
             node = self.model.nodes.get(row.path)
             budget = self.budget_of(row.path) if node is not None and node.is_supervisor else None
             if budget is not None:
                 _, most, period = budget
-                widths.append(len(f"{most + 1}/{most} in {period}s"))
+                widths.append(len(f"{most}/{most} in {period}s"))
         return max(widths)
 
     def content_width(self, columns: tuple[bool, bool]) -> int:
