@@ -12,6 +12,7 @@ from .actor import IGNORE, NOREPLY, TIMEOUT, Actor, Caller, DownMsg, ExitMsg, St
 from .asyncio_actor import AsyncActor, AsyncSupervision
 from .client import Supervision, SupervisorClient, SupervisorError
 from .clock import Clock, RealClock, VirtualClock
+from .collector import freeze_long_lived
 from .context import NoProcess, ProcessContext
 from .dynamic import DynamicSupervisor
 from .events import EVENT_KINDS, Event, EventBus, EventRecorder, make_event
@@ -86,6 +87,7 @@ __all__ = [
     "VirtualClock",
     "Zombie",
     "format_reason",
+    "freeze_long_lived",
     "is_orderly",
     "make_event",
     "supervisor_spec",

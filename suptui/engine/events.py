@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .protocol import EVENT_KINDS, KINDS, Event, ProtocolError, from_dict
+from .protocol import EVENT_KINDS, KINDS, Event, ProtocolError, from_dict, maker
 
 __all__ = ["EVENT_KINDS", "KINDS", "Event", "EventBus", "EventRecorder", "ProtocolError", "make_event"]
 
@@ -47,7 +47,7 @@ class EventBus:
         """Number a new event of kind ``cls`` and hand it to every subscriber, in order."""
         with self._lock:
             self._seq += 1
-            event = cls(seq=self._seq, t=t, path=path, pid=pid, **fields)
+            event = maker(cls)(self._seq, t, path, pid, **fields)
             for subscriber in self._subscribers:
                 try:
                     subscriber(event)
