@@ -53,12 +53,12 @@ title = "Hostile"
 max_restarts = 100
 [[children]]
 id = "hostile"
-worker = "hostile_worker:Hostile"
+worker = "long_reason_worker:Hostile"
 '''
 
 
 def hostile_tree(tmp_path: Path) -> str:
-    (tmp_path / "hostile_worker.py").write_text(WORKER)
+    (tmp_path / "long_reason_worker.py").write_text(WORKER)
     source = tmp_path / "hostile.toml"
     source.write_text(TREE)
     return str(source)
