@@ -274,7 +274,8 @@ class ProcessContext:
             proc.stop_requested = True
             return True
 
-    def begin_stop(self, child: Pid, reason: Reason) -> tuple[bool, Ref, DownMsg | None]:
+    def begin_stop(self, child: Pid, reason: Reason,
+                   finish: bool = False) -> tuple[bool, Ref, DownMsg | None, Reason | None]:
         """The shutdown protocol's first steps at once: :meth:`mark_stopping`, :meth:`monitor` and
         :meth:`exit` with ``reason``, under one hold of the runtime lock (a supervisor stopping
         100,000 children pays for one, not three).
@@ -282,7 +283,9 @@ class ProcessContext:
         Returns what :meth:`mark_stopping` says, the monitor's ref, and the child's DOWN if it is
         already here: a child that does not trap exits dies of the signal at once, so its DOWN is
         in this process's mailbox before this returns; it is taken out, exactly as a ``receive``
-        for it would take it. ``None``: wait for it with ``receive`` as usual.
+        for it would take it. ``None``: wait for it with ``receive`` as usual. With ``finish``, a
+        DOWN found at once is followed by :meth:`end_stop` in the same hold, whose answer comes
+        last (else ``None``): a stop that needs no waiting takes the lock once.
         """
         runtime = self.runtime
         with runtime._lock:
@@ -290,7 +293,8 @@ class ProcessContext:
             ref = runtime._new_ref()
             target = runtime._procs.get(child)
             if target is None or not target.alive:
-                return False, ref, DownMsg(ref, child, "noproc")  # (what the monitor would deliver)
+                down = DownMsg(ref, child, "noproc")  # (what the monitor would deliver)
+                return False, ref, down, self.end_stop(child) if finish else None
             told = target.parent == self.pid
             if told:
                 target.stop_requested = True
@@ -306,8 +310,8 @@ class ProcessContext:
                 for msg in mailbox:
                     if type(msg) is DownMsg and msg.ref is ref:
                         mailbox.remove(msg)
-                        return told, ref, msg
-            return told, ref, None
+                        return told, ref, msg, self.end_stop(child) if finish else None
+            return told, ref, None, None
 
     def end_stop(self, child: Pid) -> Reason | None:
         """The shutdown protocol's last steps at once, after the DOWN: :meth:`unlink`, then

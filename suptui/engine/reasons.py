@@ -125,6 +125,8 @@ def format_reason(reason: Reason) -> str:
     :data:`MAX_ITEMS` are cut with ``…``, and the whole text is at most :data:`MAX_TEXT` characters,
     so a reason nested a million levels deep cannot exhaust the stack in the middle of a death.
     """
+    if type(reason) is str:  # (the common case, as the loop below would give it)
+        return _cut(reason)
     parts: list[str] = []
     size = 0
     # An explicit stack instead of recursion: (value, depth), or a literal piece of text.

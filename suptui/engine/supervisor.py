@@ -249,10 +249,13 @@ class Supervisor(Actor):
         assert isinstance(pid, Pid)
         shutdown = child.spec.shutdown_spec
         timed_out = False
-        told, ref, down = self.context.begin_stop(pid, KILL if shutdown == "brutal_kill" else SHUTDOWN)
-        if down is not None:
-            pass  # it died of the signal at once (it does not trap exits, or was already gone)
-        elif shutdown == "brutal_kill":
+        told, ref, down, flushed = self.context.begin_stop(
+            pid, KILL if shutdown == "brutal_kill" else SHUTDOWN, finish=True)
+        if down is not None:  # it died of the signal at once (it does not trap exits, or was gone)
+            self._stopped(child, pid, flushed if flushed is not None else down.reason, shutdown, told,
+                          why, extra, how_stopped(shutdown, False))
+            return
+        if shutdown == "brutal_kill":
             down = yield self.receive(_down_for(ref))
         else:
             down = yield self.receive(_down_for(ref), None if shutdown == "infinity" else shutdown)
@@ -269,15 +272,20 @@ class Supervisor(Actor):
         pid = child.pid
         assert isinstance(pid, Pid)
         flushed = self.context.end_stop(pid)
-        reason = flushed if flushed is not None else down.reason
+        self._stopped(child, pid, flushed if flushed is not None else down.reason, shutdown, told, why,
+                      extra, how)
+        return
+        yield  # a generator, so callers can ``yield from`` it uniformly
+
+    def _stopped(self, child: Child, pid: Pid, reason: Reason, shutdown: Shutdown, told: bool, why: str,
+                 extra: dict[str, Any] | None, how: str) -> None:
+        """The child is gone, unlinked and flushed: forget its pid and report the stop."""
         child.pid = None
         if told:
             expected = is_reason(reason, KILLED if shutdown == "brutal_kill" else SHUTDOWN) or (
                 child.spec.restart != "permanent" and is_orderly(reason))
             self.context.report_terminate(child.path, pid, reason, why=why, how=how,
                                           shutdown_error=None if expected else True, **(extra or {}))
-        return
-        yield  # a generator, so callers can ``yield from`` it uniformly
 
     def terminate(self, reason: Reason) -> Gen:
         """Stop every child in reverse start order, each per its own shutdown spec."""
