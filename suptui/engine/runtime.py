@@ -23,7 +23,7 @@ from collections.abc import Callable, Generator
 from concurrent.futures import Future
 from concurrent.futures import wait as futures_wait
 from types import AsyncGeneratorType, CoroutineType, GeneratorType
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from . import faults, reports
 from .actor import (
@@ -81,6 +81,9 @@ from .reasons import (
 )
 from .supervisor import Supervisor
 from .watchdog import Watchdog
+
+if TYPE_CHECKING:
+    from .serve import Server
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +212,12 @@ class Runtime:
         faults.register(self)
         if log_reports:  # crash reports on the "suptui.reports" logger, as OTP logs them (reports.py)
             self.events.subscribe(reports.report)
+        self._shutdown_hooks: list[Callable[[], None]] = []
+        """Run at the end of :meth:`shutdown` (a :meth:`serve` server closes there)."""
+        if os.environ.get("SUPTUI_SERVE"):  # opt-in: serve this runtime's tree to ``suptui attach``
+            from .serve import serve_from_environment
+
+            serve_from_environment(self)
 
     # ------------------------------------------------------------------ public API (any thread)
 
@@ -604,11 +613,26 @@ class Runtime:
             if thread is not threading.current_thread() and thread.ident not in self._abandoned:
                 thread.join(timeout=1.0)
         self.clock.close()
+        for hook in self._shutdown_hooks:
+            try:
+                hook()
+            except Exception:
+                log.exception("a shutdown hook failed")
 
     def threads(self) -> list[threading.Thread]:
         """Threads started by this runtime that are still alive (scheduler, dedicated, watchdog)."""
         with self._lock:
             return [t for t in self._threads if t.is_alive()]
+
+    def serve(self, address: str | None = None, **options: Any) -> Server:
+        """Serve this tree to ``suptui attach`` clients: :func:`suptui.engine.serve.serve`.
+
+        Nothing is served unless asked (this call, or ``SUPTUI_SERVE=1``); the default is an
+        owner-only Unix socket. The server closes, and its socket file goes, at :meth:`shutdown`.
+        """
+        from .serve import serve
+
+        return serve(self, address, **options)
 
     # ------------------------------------------------------------------ the process API's runtime half
     # (ProcessContext, context.py, is the public half: these run on a process's callback thread)
