@@ -39,9 +39,10 @@ from ..treefile.errors import TreeFileError
 from ..treefile.model import Tree
 from .background import BackgroundRuns
 from .bindings import APP_BINDINGS, FILTER_BINDINGS
+from .collector import Collector
 from .commands import BindingCommands, NodeCommands, Palette
 from .describe import LIMIT_S, Descriptions
-from .details import DetailsPane, NodeFacts, describe
+from .details import DetailsPane, NodeFacts, describe, frees_in_text
 from .dialogs import ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path
 from .feed import FeedLogHandler
@@ -120,8 +121,12 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
                  wall: Callable[[], float] = time.monotonic, export_dir: Path | str = "exports",
                  log_cap: int = 5000, loader: Loader | None = None,
                  bundled: Callable[[], list[Any]] | None = None, predict: bool = False,
-                 replay: ReplayRun | None = None) -> None:
+                 replay: ReplayRun | None = None, collector: Collector | None = None) -> None:
         super().__init__()
+        self.collector = collector
+        """The garbage collector policy (see :mod:`.collector`): ``run_app`` gives one, so the real app
+        keeps collections off while a tree starts and freezes the started tree; None leaves the
+        collector alone (tests, embedders)."""
         self.current_tree = tree if replay is None else replay.tree
         self.source = source
         self.seed = seed
@@ -129,7 +134,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
                                root_ended=root_ended_at)
         """The run's bookkeeping (which run, its model, history and timeline, the drain, time control)."""
         self.replay = replay
-        self.runs.live_model = TreeModel(tree) if replay is None else replay.model
+        # laid out by start_run at mount (a tree of 100,000 workers is laid out once, not twice)
+        self.runs.live_model = TreeModel() if replay is None else replay.model
         self.model = self.live_model
         """The tree shown: ``live_model``, or a moment of the past (time travel)."""
         self.moment: Moment | None = None
@@ -253,6 +259,10 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self.drain_now()
             previous.stop()
             self.query_one("#banner", Static).remove_class("-shown")
+        if self.collector is not None:
+            if previous is not None:
+                self.collector.release()  # the old tree's cycles go now, not frozen for ever
+            self.collector.hold()  # no full collections over the tree while it is laid out and starts
         if fresh_log:  # a new tree, a new log: the old run's lines would read as this run's
             self.event_log.clear()
         if marker is not None:
@@ -351,6 +361,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self.live.stop()
         if not self.background.stop_all(timeout_s=BACKGROUND_STOP_S):
             log.warning("background runs still going after %s s", BACKGROUND_STOP_S)
+        if self.collector is not None and self.collector.holding:
+            self.collector.settle()  # collection back on; what is frozen stays so (the process ends)
 
     # ------------------------------------------------------------------ the drain
 
@@ -376,6 +388,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
                 self._take_loaded(run)
             self._play(run)
         now_before = run.clock.now_ms()
+        up_before = isinstance(run, LiveRun) and run.up.is_set()
         batch = self.runs.drain()
         if batch is not None:
             if batch.events and isinstance(run, LiveRun):
@@ -390,6 +403,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.tick_lanes()
         if isinstance(run, LiveRun):
             self.predict_step(run, now_before)
+        if up_before and self.collector is not None and self.collector.holding:
+            self.collector.settle()  # the start is over and every event it made is folded: freeze it
 
     def _play(self, run: ReplayRun) -> None:
         """A replay playing: show the moment its clock has reached (the end of the recording is now)."""
@@ -503,14 +518,17 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         budget = self.budget_of(node.path)
         parent_budget = self.budget_of(parent.path) if parent is not None else None
         now = self.shown_ms()
-        children = tuple((c, self.model.nodes[c].status) for c in node.children if c in self.model.nodes)
-        key = (path, node.version, budget, parent_budget, state, int(now),
-               parent.version if parent is not None else 0, children)
+        acting = isinstance(run, LiveRun) and self.moment is None
+        # What the pane shows, and nothing else: the clock only through "next frees in 2.6 s", a
+        # supervisor's children only through how many run (the model's epoch says whether any changed)
+        key = (path, id(self.model), node.version, budget, parent_budget, state,
+               frees_in_text(node, budget, now, run.intensity_phase),
+               parent.version if parent is not None else 0,
+               self.model.epoch if node.is_supervisor else 0, acting)
         if key == self._details_key:
             return
         self._details_key = key
         self._details_tick = self._ticks
-        acting = isinstance(run, LiveRun) and self.moment is None
         facts = NodeFacts(node, budget, parent_budget, state, now, acting, phase_s=run.intensity_phase)
         self.query_one("#details", DetailsPane).show(describe(facts, self.model))
 
@@ -923,7 +941,9 @@ def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused
             seed: int = 0, predict: bool = False, projector: bool = False) -> int:
     """Open the playground on ``tree`` (or a picker of bundled trees), in predict mode if asked, in
     projector mode if asked; returns the exit status."""
-    app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict)
+    collector = Collector()
+    collector.hold()  # from here to the started tree's freeze: see .collector
+    app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict, collector=collector)
     app.projector = projector
     return _run_to_the_end(app)
 

@@ -159,6 +159,10 @@ class TreeModel:
         self.nodes: dict[str, NodeView] = {}
         self.root: str | None = None
         self._defs: dict[str, NodeDef] = {}
+        self.epoch = 0
+        """Bumped by every change the events make (a node's, or rows that came or went): what a
+        supervisor's details show of its children (how many run) cannot have changed while it
+        stands still, so the pane need not count 100,000 children to find out."""
         if tree is not None:
             self.load(tree)
 
@@ -212,6 +216,7 @@ class TreeModel:
 
     def _touch(self, node: NodeView, changes: Changes) -> None:
         bump(node)
+        self.epoch += 1
         changes.touch(node.path)
 
     def _on_start(self, e: Start, changes: Changes) -> None:
@@ -257,6 +262,7 @@ class TreeModel:
         if old is not None:
             view.children = old.children
         self.nodes[view.path] = view
+        self.epoch += 1
         if view.parent is not None:
             parent = self.nodes.get(view.parent)
             if parent is None:
@@ -374,6 +380,7 @@ class TreeModel:
         node = self.nodes.pop(path, None)
         if node is None:
             return
+        self.epoch += 1
         for child in list(node.children):
             self.remove(child, changes)
         parent = self.nodes.get(node.parent or "")

@@ -1,0 +1,106 @@
+"""The app's use of CPython's cyclic garbage collector: off while a tree starts, then the tree frozen.
+
+Why the app does this, and not the engine: the collector belongs to the host program. The engine is a
+library and leaves it alone (a host may have its own policy); the app *is* the host here, so it
+chooses, and this module is the whole of that choice.
+
+Why at all: a tree of 100,000 workers is about 2.6 million objects the collector tracks (processes,
+their records, the view-model's rows, the timeline's lanes). CPython 3.11 runs a full collection
+whenever the objects that survived into the oldest generation grow by a quarter, and a full
+collection walks every tracked object: while 100,000 workers start, that is some twenty full passes
+(about half the start-up), and every later one stops the app for one to three seconds, which is
+what a user saw as the app freezing.
+
+What it does:
+
+* :meth:`Collector.hold` before a run is laid out and started: automatic collection is off for the
+  burst. Reference counting still frees everything that is not in a cycle, so memory does not grow
+  with garbage; only cyclic garbage waits, and a start makes little of it.
+* :meth:`Collector.settle` once the start is over and its events are folded (the app calls it from
+  the drain): ``gc.freeze()`` moves every object alive then (the tree, the app, Textual) to the
+  permanent generation, which collections never walk, and collection is on again. Later
+  collections walk only what was made since: a kill storm's new processes and events.
+* :meth:`Collector.release` when the run is thrown away (``R``, a tree picked with ``o``) or the
+  app ends: ``gc.unfreeze()`` and one full collection, so the old tree's cycles are freed instead of
+  being kept for ever in the permanent generation. That collection is the one pause left, and it
+  comes where the user asked for a new tree (it walks what survives; the old tree is mostly gone).
+
+The cost of freezing: a cycle among objects frozen at settle that becomes garbage later (a worker
+of the start-up tree killed in a storm, if the engine keeps cycles in a dead process) stays in
+memory until the next :meth:`release`. A run keeps its tree for its whole life, so that is a few
+objects per killed start-up worker, bounded by the tree's size.
+
+The app only manages the collector when it is given a :class:`Collector` (``run_app`` does); tests
+and embedders that build :class:`~suptui.tui.app.SuptuiApp` themselves keep their own policy.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class GcModule(Protocol):
+    """What the collector policy uses of :mod:`gc` (a test passes a fake to watch the calls)."""
+
+    def isenabled(self) -> bool: ...
+    def enable(self) -> None: ...
+    def disable(self) -> None: ...
+    def freeze(self) -> None: ...
+    def unfreeze(self) -> None: ...
+    def collect(self, generation: int = 2) -> int: ...
+    def get_freeze_count(self) -> int: ...
+
+
+@dataclass
+class Collector:
+    """The app's collector policy (see the module docstring). UI thread only."""
+
+    gc: GcModule = field(default_factory=lambda: gc)  # type: ignore[arg-type]
+    holding: bool = False
+    """Automatic collection is off for a start-up burst (between :meth:`hold` and :meth:`settle`)."""
+    frozen: int = 0
+    """Objects in the permanent generation after the last :meth:`settle` (0 when none are)."""
+    _was_enabled: bool = True
+    settle_s: float = 0.0
+    """How long the last :meth:`settle` took (``gc.freeze`` is a list splice: microseconds)."""
+    release_s: float = 0.0
+    """How long the last :meth:`release` took (its full collection)."""
+
+    def hold(self) -> None:
+        """A run is about to be laid out and started: no automatic collection until :meth:`settle`."""
+        if self.holding:
+            return
+        self._was_enabled = self.gc.isenabled()
+        self.gc.disable()
+        self.holding = True
+
+    def settle(self) -> None:
+        """The start-up burst is over: freeze what is alive now, and collect automatically again."""
+        if not self.holding:
+            return
+        began = time.perf_counter()
+        self.gc.freeze()
+        self.frozen = self.gc.get_freeze_count()
+        if self._was_enabled:
+            self.gc.enable()
+        self.holding = False
+        self.settle_s = time.perf_counter() - began
+
+    def release(self, *, collect: bool = True) -> None:
+        """The frozen objects may be garbage now (the run is being replaced, the app ends): hand them
+        back to the collector, and with ``collect`` free the old run's cycles at once."""
+        if self.frozen == 0 and not self.holding:
+            return
+        began = time.perf_counter()
+        self.gc.unfreeze()
+        self.frozen = 0
+        if collect:
+            self.gc.collect()
+        if self.holding:
+            self.holding = False
+            if self._was_enabled:
+                self.gc.enable()
+        self.release_s = time.perf_counter() - began
