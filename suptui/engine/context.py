@@ -295,7 +295,7 @@ class ProcessContext:
             if target is None or not target.alive:
                 down = DownMsg(ref, child, "noproc")  # (what the monitor would deliver)
                 return False, ref, down, self.end_stop(child) if finish else None
-            told = target.parent == self.pid
+            told = target.parent is self.pid or target.parent == self.pid
             if told:
                 target.stop_requested = True
             if me.monitors is None:
@@ -326,7 +326,7 @@ class ProcessContext:
             mailbox = me.mailbox
             if mailbox:
                 for msg in mailbox:
-                    if type(msg) is ExitMsg and msg.pid == child:
+                    if type(msg) is ExitMsg and (msg.pid is child or msg.pid == child):
                         mailbox.remove(msg)
                         reason: Reason = msg.reason
                         return reason

@@ -17,9 +17,6 @@ class Pid(int):
 
     __slots__ = ()
 
-    def __new__(cls, number: int) -> Pid:
-        return int.__new__(cls, number)
-
     @property
     def number(self) -> int:
         return int(self)
@@ -52,9 +49,6 @@ class Ref(int):
     """A unique reference (monitors, timers, calls); numbered so logs are reproducible."""
 
     __slots__ = ()
-
-    def __new__(cls, number: int) -> Ref:
-        return int.__new__(cls, number)
 
     @property
     def number(self) -> int:

@@ -11,6 +11,7 @@ The per-process records and the runtime's own messages are in ``process.py``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -116,6 +117,11 @@ os.register_at_fork(after_in_child=_note_fork)
 DESCRIBE_LIMIT = 500
 """Characters kept of an actor's state description."""
 
+
+_exit_msg = functools.partial(tuple.__new__, ExitMsg)
+_down_msg = functools.partial(tuple.__new__, DownMsg)
+"""``ExitMsg((pid, reason))`` and ``DownMsg((ref, pid, reason))`` made in C: a named tuple's own
+constructor is a Python function, and every death makes one or two (a big shutdown, 100,000)."""
 
 _NO_ARGS: dict[str, Any] = {}
 """What a process keeps of its constructor arguments and start info once they are used (never written)."""
@@ -887,9 +893,12 @@ class Runtime:
     def _die(self, proc: ProcessState, reason: Reason, phase: str | None = None) -> None:
         """End a process now: fire links and monitors, drop timers and mail, tell the stream."""
         with self._lock:
-            pending: deque[tuple[ProcessState, Reason, str | None]] = deque([(proc, reason, phase)])
-            while pending:
-                self._die_one(*pending.popleft(), pending)
+            pending: list[tuple[ProcessState, Reason, str | None]] = []
+            self._die_one(proc, reason, phase, pending)
+            done = 0
+            while done < len(pending):  # (deaths by link, in the order they were signalled)
+                self._die_one(*pending[done], pending)
+                done += 1
             if self._busy == 0:
                 self._idle.notify_all()
 
@@ -906,7 +915,7 @@ class Runtime:
         return data
 
     def _die_one(self, proc: ProcessState, reason: Reason, phase: str | None,
-                 pending: deque[tuple[ProcessState, Reason, str | None]]) -> None:
+                 pending: list[tuple[ProcessState, Reason, str | None]]) -> None:
         if not proc.alive:
             return
         report = None if proc.stop_requested else self._death_report(proc, reason, phase)
@@ -929,7 +938,7 @@ class Runtime:
             self.clock.cancel(proc.task.timer)
         proc.task = None
         proc.waiting = None
-        if self._paths.get(proc.path) == proc.pid:
+        if self._paths.get(proc.path) is proc.pid:  # (the very object it was registered with)
             del self._paths[proc.path]
         if report is not None:
             self._emit(ExitEvent if is_orderly(reason) else CrashEvent, proc, **report)
@@ -943,7 +952,7 @@ class Runtime:
                 continue
             peer.links.discard(proc.pid)
             if peer.trap_exit:
-                self._deliver(peer, ExitMsg(proc.pid, signal))
+                self._deliver(peer, _exit_msg((proc.pid, signal)))
             elif not is_reason(signal, NORMAL):
                 pending.append((peer, signal, None))
         proc.links.clear()
@@ -953,9 +962,9 @@ class Runtime:
                 if watcher is not None and watcher.alive:
                     if watcher.monitors is not None:
                         watcher.monitors.pop(ref, None)
-                    self._deliver(watcher, DownMsg(ref, proc.pid, signal))
+                    self._deliver(watcher, _down_msg((ref, proc.pid, signal)))
         proc.monitored_by = None
-        for ref, (future, target) in list(self._calls.items()):
+        for ref, (future, target) in list(self._calls.items()) if self._calls else ():
             if target == proc.pid:
                 del self._calls[ref]
                 future.set_exception(NoProcess(proc.pid, reason))
