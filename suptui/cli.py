@@ -50,6 +50,9 @@ PREDICT_EXCLUDES = ("format", "realtime", "at")
 AT_EXCLUDES = ("format", "until", "realtime")
 """``--at`` prints its own form of one instant of a run on the virtual clock."""
 REPLAY = "replay"
+ATTACH = "attach"
+"""``suptui attach ADDRESS``: a live program's tree (``runtime.serve()``/``SUPTUI_SERVE=1``), like replay
+a first word that is always the subcommand."""
 REPLAY_BATCH = 4096
 """Events per write when a replay prints its recording back (``--format jsonl``)."""
 APP_ONLY = ("speed", "paused", "projector")
@@ -83,6 +86,8 @@ def _main(argv: list[str]) -> int:
     try:
         if argv[:1] == [REPLAY]:
             return _replay(parse_replay_args(argv[1:]), argv)
+        if argv[:1] == [ATTACH]:
+            return _attach(parse_attach_args(argv[1:]))
         args = parse_args(argv)
         if args.list:
             return _list_trees()
@@ -267,6 +272,37 @@ def parse_replay_args(argv: Sequence[str]) -> argparse.Namespace:
         raise UsageError(f"--{sorted(given - {'at'})[0]} does not apply with --at, which prints the tree at "
                          "one instant")
     return args
+
+
+def parse_attach_args(argv: Sequence[str]) -> argparse.Namespace:
+    """``suptui attach ADDRESS [--headless [--format jsonl|text]] [--token TOKEN]``."""
+    parser = _Parser(
+        prog="suptui attach",
+        description="Attach to a live Python program that serves its tree (runtime.serve() or "
+                    "SUPTUI_SERVE=1) and stream its events until it ends or Ctrl-C.")
+    parser.add_argument("address", nargs="?", metavar="ADDRESS",
+                        help="the socket path the program printed, or tcp://127.0.0.1:PORT")
+    parser.add_argument("--headless", action="store_true", help="print the events instead of the app")
+    parser.add_argument("--format", choices=("text", "jsonl"),
+                        help="text (default) or jsonl (a recording 'suptui replay' reads)")
+    parser.add_argument("--token", metavar="TOKEN",
+                        help="the token a TCP address asks for (better: the SUPTUI_TOKEN environment "
+                             "variable, which other users cannot see in ps)")
+    args = parser.parse_args(argv)
+    if args.address is None:
+        raise UsageError("attach needs an address: suptui attach ADDRESS --headless (the program prints it "
+                         "when it starts serving)")
+    if args.format is not None and not args.headless:
+        raise UsageError("--format only applies with --headless")
+    return args
+
+
+def _attach(args: argparse.Namespace) -> int:
+    if not args.headless:
+        raise UsageError("the app view of attach is coming; for now use 'suptui attach ADDRESS --headless'")
+    from .headless.attached import attach_headless
+
+    return attach_headless(args.address, args.token, args.format or "text")
 
 
 # ---------------------------------------------------------------------------- the tree argument

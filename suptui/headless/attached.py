@@ -1,0 +1,87 @@
+"""``suptui attach ADDRESS --headless``: a live program's events on stdout, as they happen.
+
+``jsonl`` writes a recording (``suptui replay`` reads it): the header, then one ``start`` for each
+process running when the client attached (at the attach's time: the events before it happened
+before anyone listened), then every event. ``text`` prints the headless text line of each event as it
+comes (columns are not aligned across lines: a live stream cannot wait for the widest entry).
+It ends when the program ends (exit 0), when the connection is lost (1), or on Ctrl-C (130).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from ..attach import AttachError, Disconnected, Events, Resynced, open_connection
+from ..engine.mirror import Snapshot
+from ..engine.protocol import Event, Start
+from ..engine.recording import Header, RecordingWriter
+from .printer import align
+from .text import text_row
+
+ATTACH_FORMATS = ("text", "jsonl")
+
+
+def snapshot_starts(snapshot: Snapshot) -> list[Start]:
+    """A ``start`` for each running process of the snapshot, children before their supervisor (the
+    engine's order), at the snapshot's time: what a recording of an attach begins with."""
+    running = [node for node in snapshot.nodes if node.state == "running"]
+    running.sort(key=lambda node: -node.path.count("/"))  # (stable: first-seen order within a depth)
+    return [Start(seq=0, t=snapshot.t, path=node.path, pid=node.pid, restart=False,
+                  child_type="supervisor" if node.type == "supervisor" else "worker"
+                  if node.type is not None else None,
+                  actor=node.actor, strategy=node.strategy, max_restarts=node.max_restarts,
+                  max_seconds=node.max_seconds) for node in running]
+
+
+def attach_headless(address: str, token: str | None, fmt: str, out: TextIO | None = None,
+                    err: TextIO | None = None) -> int:
+    """Stream until the program ends; the exit code (2 when attaching failed, one line on ``err``)."""
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    try:
+        connection = open_connection(address, token)
+    except AttachError as exc:
+        print(f"suptui: error: {exc}", file=err)
+        return 2
+    write_events = _jsonl(out, connection.hello.header()) if fmt == "jsonl" else _text(out)
+    try:
+        write_events(list(snapshot_starts(connection.snapshot)))
+        for update in connection.updates():
+            if isinstance(update, Events):
+                write_events(update.events)
+            elif isinstance(update, Resynced):
+                print(f"suptui: attach: fell behind; {update.dropped} events were skipped (resynchronised)",
+                      file=err, flush=True)
+            elif isinstance(update, Disconnected):
+                if update.program_ended:
+                    return 0
+                print(f"suptui: attach: {update.reason}", file=err, flush=True)
+                return 1
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("suptui: interrupted", file=err)
+        return 130
+    finally:
+        connection.close()
+
+
+def _jsonl(out: TextIO, header: Header) -> Callable[[list[Event]], None]:
+    def write(text: str) -> None:
+        out.write(text)
+        out.flush()
+
+    writer = RecordingWriter(write, header)
+    return writer.events
+
+
+def _text(out: TextIO) -> Callable[[list[Event]], None]:
+    def write(events: list[Event]) -> None:
+        if events:
+            out.write("".join(line + "\n" for line in align([text_row(event) for event in events])))
+            out.flush()
+
+    return write
