@@ -56,7 +56,10 @@ class _cached(Generic[_T]):
         if obj is None:
             return self
         value = self.compute(obj)
-        obj.__dict__[self.name] = value  # (an instance attribute from now on: never called again)
+        # An instance attribute from now on (found before this descriptor: never called again), set
+        # past the frozen dataclass's guard; not through ``obj.__dict__``, which would give each spec
+        # a dict object of its own (Python 3.11 keeps attributes inline until someone asks for it).
+        object.__setattr__(obj, self.name, value)
         return value
 
 
