@@ -1,0 +1,164 @@
+"""A client that never reads cannot slow the program; who may connect (socket modes, loopback, token)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import time
+
+import pytest
+
+from suptui.attach import AttachError, open_connection
+from suptui.engine import ChildSpec, EventRecorder
+from suptui.engine.listen import AddressError, parse_address, private_dir
+from suptui.engine.protocol import Start
+from suptui.engine.serve import serve
+from tests.attach.conftest import Crasher, Idle, start_tree
+from tests.support.waiting import wait_for
+
+
+def _restarts(recorder: EventRecorder) -> int:
+    return sum(1 for e in recorder.snapshot() if isinstance(e, Start) and e.path == "root/loop")
+
+
+def _raw_client(address: str) -> tuple[socket.socket, object]:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # fills at once
+    sock.connect(address)
+    reader = sock.makefile("rb")
+    reader.readline()
+    sock.sendall(b'{"type": "hello", "protocol": 1}\n')
+    return sock, reader
+
+
+def test_a_client_that_never_reads_does_not_slow_the_restart_loop_and_is_resynchronised(runtime, short_dir):
+    recorder = EventRecorder()
+    runtime.events.subscribe(recorder)
+    server = serve(runtime, str(short_dir / "s.sock"), announce=False, queue_limit=100)
+    sock, reader = _raw_client(str(server.address))
+    assert wait_for(lambda: server.client_count() == 1)
+    start_tree(runtime, ChildSpec("loop", Crasher), max_restarts=10**9)
+    client = server._clients[0]
+    assert wait_for(lambda: client.overflowed, timeout=10)  # it fell behind: its queue was dropped
+    before, started = _restarts(recorder), time.monotonic()
+    assert wait_for(lambda: _restarts(recorder) >= before + 2000, timeout=10)  # the loop goes on
+    assert time.monotonic() - started < 10
+    assert len(client.events) <= 100  # bounded however far behind it is
+    # it reads at last: whatever was in flight, then overflow, a fresh snapshot, and events from there
+    messages = []
+    while not messages or messages[-1].get("type") != "overflow":
+        messages.append(json.loads(reader.readline()))
+    snapshot = json.loads(reader.readline())
+    assert snapshot["type"] == "snapshot" and snapshot["seq"] == messages[-1]["seq"]
+    assert messages[-1]["dropped"] > 0
+    following = json.loads(reader.readline())
+    assert following["type"] == "events" and following["seq"] == snapshot["seq"] + 1
+    sock.close()
+
+
+def test_default_socket_is_owner_only_in_an_owner_only_directory(runtime, short_dir, monkeypatch):
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(short_dir))
+    server = serve(runtime, announce=False)
+    path = server.address.path
+    assert path == str(short_dir / "suptui" / f"{os.getpid()}.sock")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and stat.S_ISSOCK(os.stat(path).st_mode)
+    assert stat.S_IMODE(os.stat(short_dir / "suptui").st_mode) == 0o700
+    assert not [name for name in os.listdir(short_dir / "suptui") if name.startswith(".suptui-")]
+    server.close()
+    assert not os.path.exists(path)
+
+
+def test_a_socket_directory_open_to_others_or_not_a_directory_is_refused(short_dir):
+    loose = short_dir / "loose"
+    loose.mkdir()
+    os.chmod(loose, 0o755)
+    with pytest.raises(AddressError, match="open to other users"):
+        private_dir(loose)
+    (short_dir / "target").mkdir(mode=0o700)
+    os.symlink(short_dir / "target", short_dir / "link")
+    with pytest.raises(AddressError, match="not a directory"):
+        private_dir(short_dir / "link")
+
+
+def test_a_live_socket_is_not_taken_over_and_a_stale_one_is_replaced(runtime, short_dir):
+    first = serve(runtime, str(short_dir / "s.sock"), announce=False)
+    with pytest.raises(AddressError, match="another program is serving"):
+        serve(runtime, str(short_dir / "s.sock"), announce=False)
+    first._listener.close()  # as if the program died: the file stays, nobody answers
+    again = serve(runtime, str(short_dir / "s.sock"), announce=False)
+    connection = open_connection(str(again.address))
+    assert connection.snapshot.seq >= 0
+    connection.close()
+
+
+def test_tcp_is_loopback_only_unless_asked(runtime):
+    with pytest.raises(AddressError, match="not a loopback address"):
+        serve(runtime, "tcp://0.0.0.0:0", announce=False)
+
+
+def test_tcp_needs_the_token(runtime, monkeypatch, capsys):
+    start_tree(runtime, ChildSpec("w", Idle))
+    server = serve(runtime, "tcp://127.0.0.1:0")
+    assert server._listener.getsockname()[0] == "127.0.0.1"
+    announced = capsys.readouterr().err
+    assert server.token and f"SUPTUI_TOKEN={server.token}" in announced and str(server.address) in announced
+    monkeypatch.delenv("SUPTUI_TOKEN", raising=False)
+    with pytest.raises(AttachError, match="asks for a token"):
+        open_connection(str(server.address))
+    with pytest.raises(AttachError, match="wrong token"):
+        open_connection(str(server.address), "not-the-token")
+    connection = open_connection(str(server.address), server.token)
+    assert connection.snapshot.node("root/w") is not None
+    connection.close()
+    monkeypatch.setenv("SUPTUI_TOKEN", server.token)
+    open_connection(str(server.address)).close()
+
+
+def test_a_client_of_another_protocol_is_refused(runtime, short_dir):
+    server = serve(runtime, str(short_dir / "s.sock"), announce=False)
+    sock = socket.socket(socket.AF_UNIX)
+    sock.connect(str(server.address))
+    reader = sock.makefile("rb")
+    reader.readline()
+    sock.sendall(b'{"type": "hello", "protocol": 99}\n')
+    refusal = json.loads(reader.readline())
+    assert refusal["error"] == "protocol" and "protocol 1" in refusal["message"]
+    assert reader.readline() == b""  # and hung up on
+    sock.close()
+
+
+def test_a_program_of_a_newer_protocol_is_refused_with_one_line(short_dir):
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(short_dir / "new.sock"))
+    listener.listen()
+
+    def fake_server() -> None:
+        conn, _ = listener.accept()
+        conn.sendall(b'{"suptui": "attach", "protocol": 2, "version": "9.0"}\n')
+        conn.recv(100)
+        conn.close()
+
+    import threading
+    threading.Thread(target=fake_server, daemon=True).start()
+    with pytest.raises(AttachError, match="speaks protocol 2 .*upgrade suptui"):
+        open_connection(str(short_dir / "new.sock"))
+    listener.close()
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("tcp://127.0.0.1:4040", ("tcp", "127.0.0.1", 4040)),
+    ("tcp://[::1]:80", ("tcp", "::1", 80)),
+    ("unix:/run/x.sock", ("unix", "/run/x.sock", 0)),
+    ("/tmp/a.sock", ("unix", "/tmp/a.sock", 0)),
+])
+def test_addresses(address, expected):
+    parsed = parse_address(address)
+    assert (parsed.kind, parsed.host or parsed.path, parsed.port) == expected
+
+
+@pytest.mark.parametrize("address", ["tcp://x", "tcp://:1", "tcp://h:99999", "http://h:1", ""])
+def test_bad_addresses(address):
+    with pytest.raises(AddressError, match="bad address"):
+        parse_address(address)
