@@ -104,6 +104,7 @@ class Server:
         self._mirror = Mirror()
         self._clients: list[_Client] = []
         self._closed = False
+        self._closing = threading.Event()
         self._unsubscribe = self._subscribe()
         self._thread = threading.Thread(target=self._accept_loop, name="suptui-serve", daemon=True)
         self._thread.start()
@@ -148,10 +149,15 @@ class Server:
         types: dict[str, str] = {}
         procs = self.runtime._procs
         for node in self._mirror.nodes.values():
-            if node.type != "supervisor" or node.state != "running":
+            if node.state != "running" or node.type == "worker":
                 continue
             proc = procs.get(_pid(node.pid))
             actor = proc.actor if proc is not None else None
+            if node.type is None and proc is not None:  # a top-level start says nothing of itself
+                seen = _seed_node(node.path, proc.pid, proc.cls, actor)
+                node.type, node.actor, node.strategy = seen.type, seen.actor, seen.strategy
+                node.max_restarts, node.max_seconds = seen.max_restarts, seen.max_seconds
+                node.stamps = seen.stamps if node.stamps is None else node.stamps
             if isinstance(actor, Supervisor):
                 with contextlib.suppress(Exception):  # (its own thread may be changing the list)
                     for child in list(actor.children):
@@ -193,8 +199,9 @@ class Server:
             try:
                 conn, _peer = self._listener.accept()
             except OSError:
-                if self._closed:
+                if self._closed or self._listener.fileno() < 0:
                     return
+                self._closing.wait(0.05)  # (out of file descriptors, say: do not spin)
                 continue
             if self._closed:
                 conn.close()
@@ -263,9 +270,10 @@ class Server:
         while not self._closed:
             try:
                 line = reader.readline()
-            except wire.WireError as exc:
+            except wire.WireError as exc:  # a line without end: the stream cannot be resynchronised
                 client.reply(wire.error(None, exc.code, str(exc)))
-                return  # a line without end: the stream cannot be resynchronised
+                client.close_after_sending()
+                return
             if line is None:
                 return
             client.reply(self._answer(line))
@@ -293,6 +301,7 @@ class Server:
             if self._closed:
                 return
             self._closed = True
+            self._closing.set()
             clients = list(self._clients)
         self._unsubscribe()
         with contextlib.suppress(OSError):
@@ -322,6 +331,8 @@ class _Client:
         self.overflowed = False
         self.dropped = 0
         self.closing = False
+        self.bye = False
+        """Say ``bye`` when closing: the program is ending (not: this client's connection is)."""
         self.idle = False
         self.wake = threading.Event()
         self._writer: threading.Thread | None = None
@@ -351,8 +362,15 @@ class _Client:
         self._nudge()
 
     def say_bye(self) -> None:
+        self.bye = True
         self.closing = True
         self._nudge()
+
+    def close_after_sending(self) -> None:
+        """Send what is queued (the error reply that ends the connection), then stop writing."""
+        self.closing = True
+        self._nudge()
+        self.join(CLOSE_FLUSH_S)
 
     def start(self, snapshot: Snapshot) -> None:
         self._writer = threading.Thread(target=self._write_loop, args=(snapshot,),
@@ -393,8 +411,9 @@ class _Client:
                 for reply in replies:
                     send(wire.encode(reply))
                 if self.closing and not self.events and not self.control:
-                    with contextlib.suppress(OSError):
-                        send(wire.encode({"type": "bye", "reason": "shutdown"}))
+                    if self.bye:
+                        with contextlib.suppress(OSError):
+                            send(wire.encode({"type": "bye", "reason": "shutdown"}))
                     return
         except OSError:
             return

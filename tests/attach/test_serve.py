@@ -3,6 +3,7 @@ bad requests that never disturb the program, closing with the runtime."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -12,6 +13,7 @@ from suptui.engine import ChildSpec, DynamicSupervisor, EventRecorder, SupFlags
 from suptui.engine.mirror import Mirror
 from suptui.engine.protocol import Crash, Exit, Kill, Start, StrategyChanged
 from suptui.engine.serve import serve
+
 from tests.attach.conftest import Crasher, Idle, fold, start_tree
 from tests.support.waiting import wait_for
 
@@ -47,7 +49,8 @@ def test_snapshot_then_events_have_no_gap_and_no_duplicate_under_a_restart_storm
         snapshot, events = client.snapshot, list(client.events)
         every = recorder.snapshot()  # (after: it holds at least what the client has seen)
         assert [e.seq for e in events] == list(range(snapshot.seq + 1, snapshot.seq + 1 + len(events)))
-        assert _comparable({n.path: n for n in snapshot.nodes}) == _comparable(_reference(every, snapshot.seq))
+        at_snapshot = _reference(every, snapshot.seq)
+        assert _comparable({n.path: n for n in snapshot.nodes}) == _comparable(at_snapshot)
         last = events[-1].seq
         assert [e.to_dict() for e in events] == [e.to_dict() for e in every[snapshot.seq:last]]
         assert _comparable(fold(snapshot, events)) == _comparable(_reference(every, last))
@@ -111,7 +114,8 @@ def test_control_requests_act_and_reply_with_otp_errors(runtime, short_dir, atta
     assert _reply(client, "delete_child", "root/w").ok
     assert _reply(client, "restart_child", "root/w").error == "not_found"
 
-    assert _reply(client, "start_child", "root/pool", spec={"id": "x", "actor": "Idle"}).error == "unknown_actor"
+    unknown = _reply(client, "start_child", "root/pool", spec={"id": "x", "actor": "Idle"})
+    assert unknown.error == "unknown_actor"
     assert _reply(client, "kill", "root/gone").error == "noproc"
 
 
@@ -119,7 +123,8 @@ def test_start_child_takes_only_actors_the_program_offers(runtime, short_dir, at
     start_tree(runtime, ChildSpec("pool", DynamicSupervisor, {"flags": SupFlags()}, type="supervisor"))
     server = serve(runtime, str(short_dir / "s.sock"), announce=False, actors={"Idle": Idle})
     client = attach(str(server.address))
-    reply = _reply(client, "start_child", "root/pool", spec={"id": "job", "actor": "Idle", "restart": "temporary"})
+    spec = {"id": "job", "actor": "Idle", "restart": "temporary"}
+    reply = _reply(client, "start_child", "root/pool", spec=spec)
     assert reply.ok and reply.result == str(runtime.whereis("root/pool/job"))
     assert _reply(client, "restart_child", "root/pool/job").error == "dynamic_supervisor"
     assert _reply(client, "terminate_child", "root/pool/job").ok
@@ -131,23 +136,37 @@ def test_start_child_takes_only_actors_the_program_offers(runtime, short_dir, at
 def test_bad_requests_get_error_replies_and_never_disturb_the_program(runtime, short_dir, attach):
     start_tree(runtime, ChildSpec("w", Idle))
     server = serve(runtime, str(short_dir / "s.sock"), announce=False)
-    client = attach(str(server.address))
     pid = runtime.whereis("root/w")
-    cases = [b"garbage", b"[1, 2]", b'{"type": "request"}', b'{"type": "request", "id": 7, "op": "explode", "path": "x"}',
-             b'{"type": "request", "id": 8, "op": "kill"}',
-             b'{"type": "request", "id": 9, "op": "exit", "path": "root/w", "reason": {"a": 1}}',
-             b'{"type": "request", "id": 10, "op": "kill", "path": "root/w", "extra": 1}',
-             b'{"type": "request", "id": 11, "op": "set_strategy", "path": "root/w", "strategy": "one_for_all"}',
-             b'{"type": "request", "id": 12, "op": "exit", "path": "root/w", "reason": ' + b"[" * 50 + b"]" * 50 + b"}",
-             b"\xff\xfe"]
-    for line in cases:
-        client.connection.send_raw(line + b"\n")
-    # requests are answered in order: once this one is answered, every line above has been
-    assert _reply(client, "kill", "root/absent").error == "noproc"
-    assert runtime.whereis("root/w") == pid  # untouched: the worker's handle_call never saw a request
-    assert runtime.is_alive(pid)
-    client.connection.send_raw(b"x" * (70 << 10) + b"\n")  # too long: the server hangs up on it
-    client.wait(lambda c: c.ended() is not None)
+    sock = socket.socket(socket.AF_UNIX)
+    sock.connect(str(server.address))
+    reader = sock.makefile("rb")
+    reader.readline()
+    sock.sendall(b'{"type": "hello", "protocol": 1}\n')
+    reader.readline()
+    cases = {
+        b"garbage": "bad_request",
+        b"[1, 2]": "bad_request",
+        b'{"type": "request"}': "bad_request",
+        b'{"type": "request", "id": 7, "op": "explode", "path": "x"}': "unknown_op",
+        b'{"type": "request", "id": 8, "op": "kill"}': "bad_request",
+        b'{"type": "request", "id": 9, "op": "exit", "path": "root/w", "reason": {"a": 1}}': "bad_request",
+        b'{"type": "request", "id": 10, "op": "kill", "path": "root/w", "extra": 1}': "bad_request",
+        b'{"type": "request", "id": 11, "op": "set_strategy", "path": "root/w", "strategy": "x"}':
+            "not_a_supervisor",
+        b'{"type": "request", "id": 12, "op": "exit", "path": "root/w", "reason": ' + b"[" * 50 + b"]" * 50
+        + b"}": "bad_request",
+        b"\xff\xfe": "bad_request",
+        b'{"type": "request", "id": 13, "op": "kill", "path": "root/absent"}': "noproc",
+    }
+    for line, code in cases.items():
+        sock.sendall(line + b"\n")
+        reply = json.loads(reader.readline())
+        assert (reply["type"], reply["ok"], reply["error"]) == ("reply", False, code), line
+    assert runtime.whereis("root/w") == pid and runtime.is_alive(pid)  # untouched
+    sock.sendall(b"x" * (70 << 10) + b"\n")  # too long: the server says so and hangs up
+    assert json.loads(reader.readline())["error"] == "too_long"
+    assert reader.readline() == b""
+    sock.close()
     assert runtime.is_alive(pid)
     again = attach(str(server.address))  # the server still serves
     assert again.snapshot.node("root/w").pid == str(pid)

@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import stat
+import threading
 import time
 
 import pytest
@@ -15,6 +16,7 @@ from suptui.engine import ChildSpec, EventRecorder
 from suptui.engine.listen import AddressError, parse_address, private_dir
 from suptui.engine.protocol import Start
 from suptui.engine.serve import serve
+
 from tests.attach.conftest import Crasher, Idle, start_tree
 from tests.support.waiting import wait_for
 
@@ -86,7 +88,8 @@ def test_a_live_socket_is_not_taken_over_and_a_stale_one_is_replaced(runtime, sh
     first = serve(runtime, str(short_dir / "s.sock"), announce=False)
     with pytest.raises(AddressError, match="another program is serving"):
         serve(runtime, str(short_dir / "s.sock"), announce=False)
-    first._listener.close()  # as if the program died: the file stays, nobody answers
+    first._listener.shutdown(socket.SHUT_RDWR)  # as if the program died: the file stays, nobody answers
+    first._listener.close()
     again = serve(runtime, str(short_dir / "s.sock"), announce=False)
     connection = open_connection(str(again.address))
     assert connection.snapshot.seq >= 0
@@ -140,9 +143,8 @@ def test_a_program_of_a_newer_protocol_is_refused_with_one_line(short_dir):
         conn.recv(100)
         conn.close()
 
-    import threading
     threading.Thread(target=fake_server, daemon=True).start()
-    with pytest.raises(AttachError, match="speaks protocol 2 .*upgrade suptui"):
+    with pytest.raises(AttachError, match=r"speaks protocol 2 .*upgrade suptui"):
         open_connection(str(short_dir / "new.sock"))
     listener.close()
 
