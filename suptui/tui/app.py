@@ -15,6 +15,7 @@ code becomes a red log line, never a dead app.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import time
@@ -112,6 +113,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
     COMMANDS = App.COMMANDS | {BindingCommands, NodeCommands}
     DRAIN_HZ = 30
     DETAILS_EVERY_TICKS = 6
+    CLOCK_IDLE_S = 0.1
+    """While nothing but time happens, the header's clock is redrawn this often (wall seconds)."""
     projector = False
     """Projector mode (``--projector``): the log first and tallest, a solid cursor row, bold reversed
     crash lines, a longer crash flash. Set before the app runs (it is a class on ``#main``)."""
@@ -149,6 +152,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.bundled = bundled
         self._header = HeaderState(speed=speed, paused=paused)
         self._details_key: tuple[Any, ...] | None = None
+        self._clock_drawn = 0.0
+        """When (``time.monotonic``) the header was last redrawn."""
         self._ticks = 0
         self._details_tick = 0
         self._details_due = False
@@ -396,8 +401,11 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self._draw(batch)
         self._ticks += 1
         self.tree_view.expire_flashes(self.wall())
-        self._update_header(run)
+        happened = batch is not None and bool(batch.events or batch.lines)
+        self._update_header(run, clock_only_due=not throttle or happened)
         regular = not throttle or self._ticks - self._details_tick >= self.DETAILS_EVERY_TICKS
+        if regular:
+            self._details_tick = self._ticks  # asked or not, redrawn or not: the next is ticks away
         if regular or self._details_due:
             self._update_details(run, ask=regular)
         self.tick_lanes()
@@ -455,7 +463,14 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             return None
         return self.model.budget(path, self.shown_ms(), run.intensity_phase)
 
-    def _update_header(self, run: LiveRun | ReplayRun) -> None:
+    def _update_header(self, run: LiveRun | ReplayRun, *, clock_only_due: bool = True) -> None:
+        """Redraw the header if what it says changed.
+
+        When only the clock moved and nothing else happened (no event, no key: ``clock_only_due``
+        false), the clock is redrawn every :attr:`CLOCK_IDLE_S` of wall time rather than at every
+        drain: a frame costs Textual a few milliseconds however small the change, and an idle app
+        that redraws its clock 30 times a second keeps a tenth of a core busy.
+        """
         root = self.model.nodes.get(self.model.root or "")
         past_of = None
         if self.moment is not None:
@@ -467,6 +482,11 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             needle=self.tree_view.needle, replay=isinstance(run, ReplayRun), past_of=past_of,
             loading=self._loading_label(run))
         if state != self._header:
+            wall = time.monotonic()
+            if (not clock_only_due and wall - self._clock_drawn < self.CLOCK_IDLE_S
+                    and dataclasses.replace(state, t_ms=self._header.t_ms) == self._header):
+                return  # only the clock moved, and it was drawn a moment ago
+            self._clock_drawn = wall
             if int(state.t_ms // 1000) != int(self._header.t_ms // 1000):
                 self.tree_view.refresh()  # restart stamps leave the budget windows by the second
             self._header = state
