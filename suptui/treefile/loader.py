@@ -22,7 +22,7 @@ __all__ = ["MAX_TREE_BYTES", "BundledTree", "list_bundled", "load_tree", "parse_
 
 MAX_TREE_BYTES = 5 * 1024 * 1024
 """A tree file is a page of TOML; anything this big is a mistake (a log, an image, a device)."""
-TOP_KEYS = ("title", "description", "script", "paused")
+TOP_KEYS = ("title", "description", "script", "paused", "projector")
 EMPTY_MESSAGE = ("the file is empty: a tree file describes the root supervisor and its [[children]], "
                  'e.g. [[children]] with id = "bomb1" and worker = "bomb"')
 _SYNTAX_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -89,11 +89,12 @@ def parse_tree(text: str, file: str = "<tree>", *, base_dir: Path | None = None)
     title = top.string("title")
     description = top.string("description")
     paused = top.boolean("paused", False)
+    projector = top.boolean("projector", False)
     builder = NodeBuilder(problems, base_dir)
     root = builder.root(top, TOP_KEYS)
     script = build_script(top, root, builder)
     problems.raise_if_any()
-    return Tree(file, root, title, description, script, paused)
+    return Tree(file, root, title, description, script, paused, projector)
 
 
 def _syntax_problem(file: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:

@@ -93,6 +93,9 @@ class Tree:
     script: tuple[ScriptStep, ...] = ()
     paused: bool = False
     """Open with the clock paused (``paused = true`` at the top level): space starts it."""
+    projector: bool = False
+    """Open the app in projector mode (``projector = true``), as ``--projector`` does: for a tree
+    written for a demo in a room. Read when the file is opened from the command line."""
 
     def nodes(self) -> dict[str, NodeDef]:
         return {node.path: node for node in self.root.walk()}

@@ -964,7 +964,7 @@ def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused
     collector = Collector()
     collector.hold()  # from here to the started tree's freeze: see .collector
     app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict, collector=collector)
-    app.projector = projector
+    app.projector = projector or (tree is not None and tree.projector)
     return _run_to_the_end(app)
 
 

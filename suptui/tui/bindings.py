@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from .predicttree import TIME_STEP_MS
+
 NODE = "The selected node"
 TIME = "Time"
 TRAVEL = "Time travel (paused, or in a replay)"
@@ -230,11 +232,36 @@ NOTES_BINDINGS: list[Binding] = [
        key_display="esc/N/q"),
 ]
 
+PREDICT_SETUP_BINDINGS: list[Binding] = [
+    Binding("s", "strategy", "Strategy", show=True, id="suptui.predict.strategy",
+            tooltip="Cycle the strategy of the selected supervisor (or of the selected worker's) for the "
+                    "run to predict."),
+    Binding("1", "strategy('one_for_one')", "one_for_one", show=False, id="suptui.predict.one_for_one",
+            tooltip="Predict the run with this supervisor on one_for_one."),
+    Binding("2", "strategy('one_for_all')", "one_for_all", show=False, id="suptui.predict.one_for_all",
+            tooltip="Predict the run with this supervisor on one_for_all."),
+    Binding("3", "strategy('rest_for_one')", "rest_for_one", show=False, id="suptui.predict.rest_for_one",
+            tooltip="Predict the run with this supervisor on rest_for_one."),
+    Binding("K,shift+up", "reorder(-1)", "Move up", show=True, key_display="K",
+            id="suptui.predict.move_up", tooltip="Start the selected child one place earlier."),
+    Binding("J,shift+down", "reorder(1)", "Move down", key_display="J", show=False,
+            id="suptui.predict.move_down",
+            tooltip="Start the selected child one place later."),
+    Binding("plus,equals_sign", f"time({TIME_STEP_MS})", "Later", show=True, key_display="+",
+            id="suptui.predict.later", tooltip="The selected bomb explodes a second later after each start."),
+    Binding("minus,underscore", f"time(-{TIME_STEP_MS})", "Sooner", key_display="-", show=False,
+            id="suptui.predict.sooner",
+            tooltip="The selected bomb explodes a second sooner after each start."),
+]
+"""The exercise's set-up keys: the grid's own (the tree's ``s`` acts on the live tree, this one on the
+tree to predict)."""
+
+
 HELP_SECTIONS: list[tuple[str, list[Binding]]] = [
     *SECTIONS,
     ("Moving in the tree", TREE_VIEW_BINDINGS),
     ("Timeline full screen (T)", LANES_SCREEN_BINDINGS),
-    ("Predict grid (p)", PREDICT_GRID_BINDINGS),
+    ("Predict grid (p)", [*PREDICT_GRID_BINDINGS, *PREDICT_SETUP_BINDINGS]),
     ("Prediction result", PREDICT_RESULT_BINDINGS),
     ("Compare (c)", COMPARE_BINDINGS),
     ("Why (w)", WHY_BINDINGS),

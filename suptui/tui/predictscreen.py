@@ -15,7 +15,6 @@ import re
 import textwrap
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
@@ -25,47 +24,24 @@ from textual.widgets import Footer, Label, Static
 
 from ..safetext import visible
 from ..story.predict import Score, report
-from .bindings import PREDICT_GRID_BINDINGS, PREDICT_RESULT_BINDINGS
+from .bindings import PREDICT_GRID_BINDINGS, PREDICT_RESULT_BINDINGS, PREDICT_SETUP_BINDINGS
 from .dialogs import shown
 from .once import DismissOnce
 from .predictdraft import Draft
 from .predictgrid import PredictGrid, verdicts_of
-from .predicttree import TIME_STEP_MS, PredictSetup
+from .predicttree import PredictSetup
 
 HOW = ("Mark what you expect in each second, then Enter runs the tree and scores you.  "
        "x crash (restarted: r takes that away) · r restart · g give up · del clear · [ ] seconds")
 SETUP_HOW = "Set it up first: s strategy (1 2 3) · K J move the child up/down · + - its time"
 
-SETUP_BINDINGS: list[Binding] = [
-    Binding("s", "strategy", "Strategy", show=True, id="suptui.predict.strategy",
-            tooltip="Cycle the strategy of the selected supervisor (or of the selected worker's) for the "
-                    "run to predict."),
-    Binding("1", "strategy('one_for_one')", "one_for_one", show=False, id="suptui.predict.one_for_one",
-            tooltip="Predict the run with this supervisor on one_for_one."),
-    Binding("2", "strategy('one_for_all')", "one_for_all", show=False, id="suptui.predict.one_for_all",
-            tooltip="Predict the run with this supervisor on one_for_all."),
-    Binding("3", "strategy('rest_for_one')", "rest_for_one", show=False, id="suptui.predict.rest_for_one",
-            tooltip="Predict the run with this supervisor on rest_for_one."),
-    Binding("K,shift+up", "reorder(-1)", "Move up", show=True, key_display="K",
-            id="suptui.predict.move_up", tooltip="Start the selected child one place earlier."),
-    Binding("J,shift+down", "reorder(1)", "Move down", key_display="J", show=False,
-            id="suptui.predict.move_down",
-            tooltip="Start the selected child one place later."),
-    Binding("plus,equals_sign", f"time({TIME_STEP_MS})", "Later", show=True, key_display="+",
-            id="suptui.predict.later", tooltip="The selected bomb explodes a second later after each start."),
-    Binding("minus,underscore", f"time(-{TIME_STEP_MS})", "Sooner", key_display="-", show=False,
-            id="suptui.predict.sooner",
-            tooltip="The selected bomb explodes a second sooner after each start."),
-]
-"""The exercise's set-up keys: the grid's own (the tree's ``s`` acts on the live tree, this one on the
-tree to predict)."""
 
 
 class PredictScreen(DismissOnce, ModalScreen[Draft | None]):
     """The tree at t = 0 with what is scheduled, a grid of seconds to mark, the supervisors' restart
     budgets as the marks fill them, and (with a setup) the tree's strategy, order and times to set."""
 
-    BINDINGS = [*PREDICT_GRID_BINDINGS, *SETUP_BINDINGS]
+    BINDINGS = [*PREDICT_GRID_BINDINGS, *PREDICT_SETUP_BINDINGS]
 
     def __init__(self, draft: Draft, title: str, notes: list[str] | None = None,
                  setup: PredictSetup | None = None) -> None:
