@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .protocol import Crash, Ended, Event, Exit, GiveUp, Start, StrategyChanged, Terminate
+from .protocol import Crash, Ended, Event, Exit, GiveUp, Stamps, Start, StrategyChanged, Terminate
 
 MAX_ENDED = 1000
 """Ended processes kept in the mirror (the oldest are forgotten first; a running one never is)."""
@@ -50,7 +50,9 @@ class NodeState:
     strategy: str | None = None
     max_restarts: int | None = None
     max_seconds: int | None = None
-    stamps: tuple[int, ...] | None = None
+    stamps: Stamps | None = None
+    """(The engine's :class:`~suptui.engine.intensity.Window` as the event carried it, or a tuple: a
+    window is copied only when a snapshot is written, never on the engine's hot path.)"""
 
     def to_dict(self) -> dict[str, Any]:
         """The wire object (fields that are ``None`` left out, stamps as a list)."""
@@ -218,17 +220,17 @@ class Mirror:
         self._end(node, "terminated", event.reason, event.t)
 
     def _give_up(self, event: GiveUp) -> None:
-        self._node(event).stamps = tuple(event.restarts)
+        self._node(event).stamps = event.restarts
 
     def _strategy(self, event: StrategyChanged) -> None:
         self._node(event).strategy = event.strategy
 
-    def _window(self, child_path: str, stamps: Any) -> None:
+    def _window(self, child_path: str, stamps: Stamps) -> None:
         parent = parent_path(child_path)
         if parent is not None:
             node = self.nodes.get(parent)
             if node is not None:
-                node.stamps = tuple(stamps)
+                node.stamps = stamps
 
     def _end(self, node: NodeState, state: str, reason: str, t: int) -> None:
         node.state = state

@@ -26,8 +26,9 @@ MAX_SERVER_LINE = 64 << 20
 """The longest line a client reads (a snapshot of a tree of 100,000 processes is about 10 MB)."""
 MAX_CLIENT_LINE = 64 << 10
 """The longest line the server reads from a client (a request is a few hundred bytes)."""
-BATCH_EVENTS = 2048
-"""Events per ``events`` line at most (a storm is sent in few writes, each line stays small)."""
+BATCH_EVENTS = 64
+"""Events per ``events`` line at most: few writes in a storm, and the writer never holds the GIL
+long (a line of events with big restart windows takes a while to encode)."""
 HANDSHAKE_TIMEOUT_S = 5.0
 """How long the server waits for a client's hello before it hangs up."""
 

@@ -121,3 +121,30 @@ def test_the_mirror_folds_what_each_kind_says():
     assert (a.pid, a.state, a.reason, a.since, a.actor) == ("<0.3.0>", "crashed", "boom", 2000, "A")
     assert (root.strategy, root.stamps, root.state) == ("one_for_all", (2, 1), "running")
     assert (b.state, b.reason) == ("terminated", "shutdown")
+
+
+def _storm_events():
+    from suptui.engine.intensity import Window
+
+    window = Window(((7, 3000), (6, 2)))
+    return [
+        Start(seq=1, t=7000, path="r/a", pid="<0.9.0>", restart=True, cause="r/a", by_strategy="one_for_one",
+              stamps=window, decision=3, child_type="worker", actor="A"),
+        GiveUp(seq=2, t=7000, path="r", pid="<0.1.0>", child="r/a", restarts=window, max_restarts=1,
+               max_seconds=5),
+        Crash(seq=3, t=7000, path="r/\ud800odd", pid="<0.9.0>", reason="é \x1b[2J", traceback="tb"),
+    ]
+
+
+@pytest.mark.parametrize("orjson", [True, False])
+def test_the_servers_fast_event_lines_are_the_protocols_wire_objects(orjson, monkeypatch):
+    from suptui.engine import serve
+
+    if not orjson:
+        monkeypatch.setattr(serve, "_orjson_dumps", None)
+    events = _storm_events()
+    line = serve._encode_events(events)
+    assert line.endswith(b"\n")
+    message = json.loads(line)
+    assert message["seq"] == 1
+    assert message["events"] == [event.to_dict() for event in events]
