@@ -159,6 +159,11 @@ class TreeModel:
         self.nodes: dict[str, NodeView] = {}
         self.root: str | None = None
         self._defs: dict[str, NodeDef] = {}
+        self.structure = 0
+        """Bumped whenever rows come or go (a node added or removed, a new layout): :meth:`flatten`
+        keeps its last answer until then, so a redraw of a 100,000-row tree whose rows only changed
+        their contents does not walk it again."""
+        self._flat: tuple[tuple[int, frozenset[str], str], list[Row]] | None = None
         self.epoch = 0
         """Bumped by every change the events make (a node's, or rows that came or went): what a
         supervisor's details show of its children (how many run) cannot have changed while it
@@ -171,6 +176,7 @@ class TreeModel:
     def load(self, tree: Tree) -> None:
         """Lay out the tree file's nodes (all ``pending``) in start order."""
         self.nodes.clear()
+        self.structure += 1
         self.root = tree.root.path
         for node in tree.root.walk():
             view = self._view_from_def(node)
@@ -263,6 +269,7 @@ class TreeModel:
             view.children = old.children
         self.nodes[view.path] = view
         self.epoch += 1
+        self.structure += 1
         if view.parent is not None:
             parent = self.nodes.get(view.parent)
             if parent is None:
@@ -381,6 +388,7 @@ class TreeModel:
         if node is None:
             return
         self.epoch += 1
+        self.structure += 1
         for child in list(node.children):
             self.remove(child, changes)
         parent = self.nodes.get(node.parent or "")
@@ -391,7 +399,18 @@ class TreeModel:
             changes.structural = True
 
     def flatten(self, collapsed: set[str] | frozenset[str] = frozenset(), needle: str = "") -> list[Row]:
-        """The visible rows, depth first in start order; a filter keeps matches and their ancestors."""
+        """The visible rows, depth first in start order; a filter keeps matches and their ancestors.
+
+        The same list as last time while no row came or went and the folds and filter are the same
+        (callers only read it): the tree widget asks again whenever a column's width changes."""
+        key = (self.structure, frozenset(collapsed), needle)
+        if self._flat is not None and self._flat[0] == key:
+            return self._flat[1]
+        rows = self._flatten(collapsed, needle)
+        self._flat = (key, rows)
+        return rows
+
+    def _flatten(self, collapsed: set[str] | frozenset[str], needle: str) -> list[Row]:
         rows: list[Row] = []
         if self.root is None or self.root not in self.nodes:
             return rows
@@ -457,6 +476,8 @@ class TreeModel:
         parent = self.nodes.get(node.parent or "") if node is not None else None
         if node is None or parent is None:
             return []
+        if parent.strategy not in ("one_for_all", "rest_for_one"):
+            return [path]  # without a walk of the siblings: a pool of 100,000 is asked at every key
         kids = [c for c in parent.children if c in self.nodes and self.nodes[c].status != "removed"]
         if parent.strategy == "one_for_all":
             return kids

@@ -84,7 +84,12 @@ class RunControl:
     def load(self, tree: Tree) -> TreeModel:
         """A new live run's tree: the view-model laid out afresh and an empty history."""
         self.live_model.load(tree)
-        self.history = History(self.live_model, spacing=LIVE_SPACING, max_events=MAX_LIVE_EVENTS,
+        # A checkpoint walks every node: one every LIVE_SPACING events on a tree of 100,000 is a walk
+        # of the whole tree every 4,096 events (a third of the start-up's drain). As many events as
+        # the tree has nodes keeps a checkpoint's cost per event constant; a seek then applies up to
+        # twice that, which costs about what copying the checkpoint's nodes costs anyway.
+        spacing = max(LIVE_SPACING, len(self.live_model.nodes))
+        self.history = History(self.live_model, spacing=spacing, max_events=MAX_LIVE_EVENTS,
                                max_checkpoints=MAX_LIVE_CHECKPOINTS)
         return self.live_model
 
