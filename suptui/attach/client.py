@@ -36,6 +36,8 @@ from ..engine.recording import Header
 TOKEN_ENV = "SUPTUI_TOKEN"
 """Where the token for a TCP address is read from when none is passed (kept out of ``ps``)."""
 CONNECT_TIMEOUT_S = 5.0
+QUEUE_SIZE = 1000
+"""Updates (each a line's worth of events) a connection holds for a consumer that is behind."""
 
 
 class AttachError(Exception):
@@ -231,9 +233,9 @@ def _snapshot(obj: dict[str, Any], where: Address) -> Snapshot:
 
 
 class Connection:
-    """One live connection. ``hello`` and ``snapshot`` (the first one) are read; iterate
-    :meth:`updates` on one thread; :meth:`request` from any thread (its reply arrives while
-    :meth:`updates` is being read)."""
+    """One live connection: ``hello`` and ``snapshot`` (the first one) are read when it is made, and
+    a thread of its own reads the rest. Iterate :meth:`updates` (or call :meth:`get`) on one thread;
+    :meth:`request` from any thread."""
 
     def __init__(self, sock: socket.socket, reader: wire.LineReader, address: Address, hello: Hello,
                  snapshot: Snapshot) -> None:
@@ -249,10 +251,51 @@ class Connection:
         self._expect = snapshot.seq + 1
         self._dropped = 0
         self._closed = False
+        self._updates: queue.Queue[Events | Resynced | Disconnected] = queue.Queue(QUEUE_SIZE)
+        self._thread = threading.Thread(target=self._pump, name="suptui-attach-read", daemon=True)
+        self._thread.start()
 
     def updates(self) -> Iterator[Events | Resynced | Disconnected]:
         """Events as they come; after an ``overflow``, a :class:`Resynced`; last, a
-        :class:`Disconnected` (then the iterator ends and pending requests fail)."""
+        :class:`Disconnected` (then the iterator ends). Read by one consumer at a time."""
+        while True:
+            update = self._updates.get()
+            yield update
+            if isinstance(update, Disconnected):
+                return
+
+    def get(self, timeout: float | None = None) -> Events | Resynced | Disconnected | None:
+        """The next update, or None after ``timeout`` seconds."""
+        try:
+            return self._updates.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def _pump(self) -> None:
+        """The reading thread: replies resolve their futures here, everything else is queued (a
+        bounded queue: a consumer that stops reading stops this thread, then the socket, and the
+        program's overflow rule takes over)."""
+        for update in self._read():
+            while not self._put(update):
+                if self._closed:
+                    self._put_now(update)
+                    return
+
+    def _put(self, update: Events | Resynced | Disconnected) -> bool:
+        try:
+            self._updates.put(update, timeout=0.5)
+        except queue.Full:
+            return False
+        return True
+
+    def _put_now(self, update: Events | Resynced | Disconnected) -> None:
+        """(The consumer is gone and the queue full: make room for the final update.)"""
+        with contextlib.suppress(queue.Empty):
+            self._updates.get_nowait()
+        with contextlib.suppress(queue.Full):
+            self._updates.put_nowait(update)
+
+    def _read(self) -> Iterator[Events | Resynced | Disconnected]:
         ended = False
         reason = "the connection was lost"
         try:
