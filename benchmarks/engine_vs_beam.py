@@ -8,9 +8,10 @@ Figures (issue 15's targets in brackets): restart p50 and p99 with 1,000 sibling
 time [≤ 3 s wall, engine only].
 
 The machine is shared and noisy, so rounds alternate engine and BEAM (each measurement in a fresh
-process, a fresh VM for the BEAM), and the table gives the median of the rounds. The BEAM side is
-``engine_vs_beam.exs`` next to this file, run with ``elixir`` when it is on PATH (plain OTP, no
-Hex packages); without it only the engine's figures are printed. Not part of the test run.
+process, a fresh VM for the BEAM), and the table gives the median of the rounds, their ratio, and
+the paired ratio (the median of each round's own engine ÷ BEAM, which a busy spell skews least).
+The BEAM side is ``engine_vs_beam.exs`` next to this file, run with ``elixir`` when it is on PATH
+(plain OTP, no Hex packages); without it only the engine's figures are printed. Not part of the test run.
 """
 
 from __future__ import annotations
@@ -84,6 +85,18 @@ def median_of(rounds: list[dict[str, dict[str, Any]]], name: str, key: str) -> f
     return statistics.median(values) if values else None
 
 
+def paired_ratio(engine: list[dict[str, dict[str, Any]]], beam: list[dict[str, dict[str, Any]]], name: str,
+                 key: str) -> float | None:
+    """The median over rounds of engine ÷ BEAM within each round: the two sides of one round ran
+    back to back, so a round taken while the machine was busier weighs on both alike."""
+    ratios = []
+    for ours, theirs in zip(engine, beam, strict=False):
+        a, b = ours.get(name, {}).get(key), theirs.get(name, {}).get(key)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b:
+            ratios.append(a / b)
+    return statistics.median(ratios) if ratios else None
+
+
 def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
@@ -121,16 +134,19 @@ def main() -> int:
             headless.append(headless_round())
         print(f"round {n + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     print(f"\nmedians of {args.rounds} rounds{' (quick)' if args.quick else ''}")
-    print(f"{'figure':<32} {'engine':>12} {'BEAM':>12} {'ratio':>7}  target")
+    print(f"{'figure':<32} {'engine':>12} {'BEAM':>12} {'ratio':>7} {'paired':>7}  target")
     for label, name, key, unit, target in FIGURES:
         ours = median_of(engine_rounds, name, key)
         theirs = median_of(beam_rounds, name, key) if beam else None
         ratio = f"{ours / theirs:.2f}×" if ours is not None and theirs else "—"
-        print(f"{label:<32} {fmt(ours, unit):>12} {fmt(theirs, unit):>12} {ratio:>7}  ≤ {target:g}×")
+        paired = paired_ratio(engine_rounds, beam_rounds, name, key) if beam else None
+        shown = f"{paired:.2f}×" if paired is not None else "—"
+        print(f"{label:<32} {fmt(ours, unit):>12} {fmt(theirs, unit):>12} {ratio:>7} {shown:>7}"
+              f"  ≤ {target:g}×")
     if headless:
         walls = [h["wall_s"] for h in headless if "wall_s" in h]
         shown = f"{statistics.median(walls):.2f} s" if walls else headless[-1].get("error", "—")
-        print(f"{'headless 100k, 60 s of tree time':<32} {shown:>12} {'':>12} {'':>7}  ≤ 3 s")
+        print(f"{'headless 100k, 60 s of tree time':<32} {shown:>12} {'':>12} {'':>7} {'':>7}  ≤ 3 s")
     sides = (("engine", engine_rounds), ("beam", beam_rounds))
     errors = [(side, name, r[name]["error"]) for side, rounds in sides
               for r in rounds for name in r if "error" in r[name]]
