@@ -91,14 +91,18 @@ def default_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"suptui-{os.getuid()}"
 
 
-def default_path() -> Path:
-    return default_dir() / f"{os.getpid()}.sock"
+def default_path(number: int = 1) -> Path:
+    """``<pid>.sock``; a second runtime of the same process serving at once gets ``<pid>-2.sock``."""
+    return default_dir() / (f"{os.getpid()}.sock" if number == 1 else f"{os.getpid()}-{number}.sock")
 
 
 def private_dir(path: Path) -> Path:
     """Make ``path`` a directory only its owner can enter, or refuse one that is not ours alone."""
-    with contextlib.suppress(FileExistsError):
+    try:
         os.mkdir(path, 0o700)
+        os.chmod(path, 0o700)  # (mkdir's mode is masked by the umask: exactly 0700, for its owner)
+    except FileExistsError:
+        pass
     info = os.lstat(path)
     if not stat.S_ISDIR(info.st_mode):
         raise AddressError(f"{path} is not a directory (a symlink or a file is never used for sockets)")

@@ -690,12 +690,15 @@ def serve(runtime: Runtime, address: str | None = None, *, allow_remote: bool = 
     """
     where = parse_address(address) if address else Address("unix", path=str(default_path()))
     inode: int | None = None
-    if where.kind == "unix":
-        path = Path(where.path)
-        if address is None:
-            private_dir(default_dir())
-        listener, inode = listen_unix(path.absolute())
-        where = Address("unix", path=str(path.absolute()))
+    if where.kind == "unix" and address is None:
+        private_dir(default_dir())
+        listener, inode, path = _listen_default()
+        where = Address("unix", path=str(path))
+        secret = None
+    elif where.kind == "unix":
+        path = Path(where.path).absolute()
+        listener, inode = listen_unix(path)
+        where = Address("unix", path=str(path))
         secret = None
     else:
         listener = listen_tcp(where.host, where.port, allow_remote)
@@ -708,6 +711,21 @@ def serve(runtime: Runtime, address: str | None = None, *, allow_remote: bool = 
         print(f"suptui: serving the tree; attach with: {server.attach_command()}", file=sys.stderr,
               flush=True)
     return server
+
+
+def _listen_default() -> tuple[socket.socket, int, Path]:
+    """The default socket: ``<pid>.sock``, or the next free number when another runtime of this
+    process serves there already."""
+    for number in range(1, 100):
+        path = default_path(number)
+        try:
+            listener, inode = listen_unix(path)
+        except AddressError:
+            if number == 99 or not os.path.exists(path):
+                raise
+            continue
+        return listener, inode, path
+    raise AddressError("no free default socket")  # (not reached)
 
 
 def _at_shutdown(runtime: Runtime, server: Server) -> None:

@@ -164,3 +164,18 @@ def test_addresses(address, expected):
 def test_bad_addresses(address):
     with pytest.raises(AddressError, match="bad address"):
         parse_address(address)
+
+
+def test_two_runtimes_of_one_process_serve_at_two_default_sockets(short_dir, monkeypatch):
+    from suptui.engine import RealClock, Runtime
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(short_dir))
+    first, second = Runtime(RealClock(), log_reports=False), Runtime(RealClock(), log_reports=False)
+    try:
+        a, b = serve(first, announce=False), serve(second, announce=False)
+        assert a.address.path.endswith(f"/{os.getpid()}.sock")
+        assert b.address.path.endswith(f"/{os.getpid()}-2.sock")
+    finally:
+        first.shutdown(5)
+        second.shutdown(5)
+    assert os.listdir(short_dir / "suptui") == []
