@@ -25,7 +25,7 @@ from .treefile.skeleton import skeleton
 
 log = logging.getLogger(__name__)
 
-EXIT_REASONS: tuple[str, ...] = ("normal", "shutdown", "shutdown_term", "crash", "kill")
+EXIT_REASONS: tuple[str, ...] = ("normal", "shutdown", "shutdown_term", "crash", "exit", "kill")
 """The reasons the app's ``x`` names: ``crash`` and ``shutdown_term`` stand for a reason naming who
 asked (an exception, ``("shutdown", who)``); the others are sent as they are."""
 

@@ -30,8 +30,9 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
     (NODE, [
         _b("k", "kill", "Kill", "Untrappable kill of the selected node (exit reason `killed`), as htop's k.",
            id="kill", show=True),
-        _b("x", "exit_reason", "Exit…", "Make the selected node exit with a reason you pick (normal, "
-           "shutdown, crash, kill) to see restart types at work.", id="exit", show=True),
+        _b("x", "exit_reason", "Exit…", "Send the selected node an exit signal, as Process.exit/2: "
+           "normal is ignored unless it traps exits, kill cannot be trapped, shutdown, {shutdown, user}, "
+           "crash or the lesson's exit end it, and restart types decide what its supervisor does.", id="exit", show=True),
         _b("s", "cycle_strategy", "Strategy", "Cycle the strategy of the selected supervisor (or of the "
            "selected worker's supervisor).", id="strategy", show=True),
         _b("1", "set_strategy('one_for_one')", "one_for_one", "Set the supervisor's strategy to one_for_one: "

@@ -76,6 +76,7 @@ EXIT_REASONS: list[Choice] = [
     Choice("shutdown", "shutdown", "an orderly stop: restarted only if permanent"),
     Choice("shutdown_term", "{shutdown, user}", "an orderly stop with a term: same rule as shutdown"),
     Choice("crash", "crash", "an abnormal reason: restarted unless temporary"),
+    Choice("exit", "exit", "the lesson's Process.exit(pid, :exit): abnormal, restarted unless temporary"),
     Choice("kill", "kill", "untrappable, reason killed: restarted unless temporary"),
 ]
 """What ``x`` offers: exit signals as Erlang's ``exit/2`` sends them, worded as the restart table

@@ -257,7 +257,7 @@ NODE_ACTIONS: dict[str, NodeAction] = {row.name: row for row in [
                confirm=_kill_question),
     NodeAction("exit_reason", "x", needs_running,
                lambda session, act: Sent(session.exit(act.path, act.answers[0]), report_ok=True),
-               questions=(Question(lambda act: f"Exit {act.label} with which reason?",
+               questions=(Question(lambda act: f"Send {act.label} an exit signal (Process.exit/2) with which reason?",
                                    lambda act: EXIT_REASONS),),
                confirm=_exit_question, confirm_label="Exit"),
     NodeAction("cycle_strategy", "s", strategy_settable, _set_strategy, on="supervisor"),

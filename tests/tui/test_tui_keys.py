@@ -87,7 +87,8 @@ async def test_x_exits_with_the_chosen_reason(app_factory) -> None:
             ("root/bomb2", 1, "exit", "shutdown"),
             ("root/bomb1", 2, "exit", "{shutdown, user}"),
             ("root/bomb3", 3, "crash", "Crash: crash requested by user"),
-            ("root/bomb1", 4, "crash", "killed"),
+            ("root/bomb2", 4, "crash", "exit"),  # the lesson's Process.exit(pid, :exit)
+            ("root/bomb1", 5, "crash", "killed"),
         ]:
             await select(pilot, path)
             await press(pilot, "x")
