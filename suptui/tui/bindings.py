@@ -32,7 +32,8 @@ SECTIONS: list[tuple[str, list[Binding]]] = [
            id="kill", show=True),
         _b("x", "exit_reason", "Exit…", "Send the selected node an exit signal, as Process.exit/2: "
            "normal is ignored unless it traps exits, kill cannot be trapped, shutdown, {shutdown, user}, "
-           "crash or the lesson's exit end it, and restart types decide what its supervisor does.", id="exit", show=True),
+           "crash or the lesson's exit end it, and restart types decide what its supervisor does.",
+           id="exit", show=True),
         _b("s", "cycle_strategy", "Strategy", "Cycle the strategy of the selected supervisor (or of the "
            "selected worker's supervisor).", id="strategy", show=True),
         _b("1", "set_strategy('one_for_one')", "one_for_one", "Set the supervisor's strategy to one_for_one: "

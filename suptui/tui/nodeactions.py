@@ -257,8 +257,8 @@ NODE_ACTIONS: dict[str, NodeAction] = {row.name: row for row in [
                confirm=_kill_question),
     NodeAction("exit_reason", "x", needs_running,
                lambda session, act: Sent(session.exit(act.path, act.answers[0]), report_ok=True),
-               questions=(Question(lambda act: f"Send {act.label} an exit signal (Process.exit/2) with which reason?",
-                                   lambda act: EXIT_REASONS),),
+               questions=(Question(lambda act: f"Send {act.label} an exit signal (Process.exit/2) with which "
+                                               "reason?", lambda act: EXIT_REASONS),),
                confirm=_exit_question, confirm_label="Exit"),
     NodeAction("cycle_strategy", "s", strategy_settable, _set_strategy, on="supervisor"),
     NodeAction("set_strategy", "1 2 3", strategy_settable, _set_strategy, on="supervisor",

@@ -138,7 +138,8 @@ async def test_a_dialog_naming_a_node_shows_its_markup_and_a_click_on_it_does_no
         await press(pilot, "escape")
         await press(pilot, "x")
         assert isinstance(app.screen, ChoiceScreen)
-        assert "Send [@click=app.quit]sup an exit signal (Process.exit/2) with which reason?" in screen_text(app)
+        question_text = "Send [@click=app.quit]sup an exit signal (Process.exit/2) with which reason?"
+        assert question_text in screen_text(app)
         question = app.screen.query_one("#question", Label)
         for x in range(question.size.width):
             await pilot.click(question, offset=(x, 0))
