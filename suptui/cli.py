@@ -302,7 +302,7 @@ def _attach(args: argparse.Namespace) -> int:
         raise UsageError("the app view of attach is coming; for now use 'suptui attach ADDRESS --headless'")
     from .headless.attached import attach_headless
 
-    return attach_headless(args.address, args.token, args.format or "text")
+    return attach_headless(args.address, args.token, args.format or "text", nice=True)
 
 
 # ---------------------------------------------------------------------------- the tree argument

@@ -4,11 +4,14 @@
 process running when the client attached (at the attach's time: the events before it happened
 before anyone listened), then every event. ``text`` prints the headless text line of each event as it
 comes (columns are not aligned across lines: a live stream cannot wait for the widest entry).
-It ends when the program ends (exit 0), when the connection is lost (1), or on Ctrl-C (130).
+It ends when the program ends (exit 0), when the connection is lost (1), or on Ctrl-C (130). It runs
+at a lower CPU priority (``nice``) than the program it watches.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -21,6 +24,9 @@ from .printer import align
 from .text import text_row
 
 ATTACH_FORMATS = ("text", "jsonl")
+NICE = 10
+"""How much lower the client's CPU priority is: on a busy machine, parsing a storm of events must not
+take the cores the program itself needs (a client that falls behind is resynchronised instead)."""
 
 
 def snapshot_starts(snapshot: Snapshot) -> list[Start]:
@@ -36,8 +42,9 @@ def snapshot_starts(snapshot: Snapshot) -> list[Start]:
 
 
 def attach_headless(address: str, token: str | None, fmt: str, out: TextIO | None = None,
-                    err: TextIO | None = None) -> int:
-    """Stream until the program ends; the exit code (2 when attaching failed, one line on ``err``)."""
+                    err: TextIO | None = None, *, nice: bool = False) -> int:
+    """Stream until the program ends; the exit code (2 when attaching failed, one line on ``err``).
+    ``nice``: lower this process's CPU priority once attached (the command line does)."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     try:
@@ -45,6 +52,9 @@ def attach_headless(address: str, token: str | None, fmt: str, out: TextIO | Non
     except AttachError as exc:
         print(f"suptui: error: {exc}", file=err)
         return 2
+    if nice:
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(NICE)  # the observer yields the machine to the observed program
     write_events = _jsonl(out, connection.hello.header()) if fmt == "jsonl" else _text(out)
     try:
         write_events(list(snapshot_starts(connection.snapshot)))
