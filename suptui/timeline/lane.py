@@ -16,23 +16,41 @@ def _end_key(lifetime: Lifetime) -> float:
 
 
 class Lane:
-    """Everything that happened at one path, in time order, with bisectable indexes."""
+    """Everything that happened at one path, in time order, with bisectable indexes.
+
+    A tree of 100,000 workers has 100,000 lanes, most of which only ever hold one lifetime: so the
+    lists a lane may never need (marks, decisions) start as the shared empty tuple and become lists
+    on their first item, and the lane keeps its supervisor's path as the supervisor's lane's own
+    string (see :meth:`TimelineModel._lane`) instead of cutting a new one. About 450 bytes a lane
+    instead of 800.
+    """
 
     __slots__ = ("_decision_ts", "_mark_ts", "_starts", "decisions", "depth", "is_supervisor",
-                 "lifetimes", "marks", "name", "parent", "path")
+                 "lifetimes", "marks", "parent", "path")
 
-    def __init__(self, path: str) -> None:
+    lifetimes: list[Lifetime]
+    marks: list[Mark]
+    """Read-only to callers (a tuple until the first mark)."""
+    decisions: list[Decision]
+    """Read-only to callers (a tuple until the first decision)."""
+
+    def __init__(self, path: str, parent_path: str | None = None) -> None:
+        """``parent_path``: the supervisor's path if the caller has that string already (else cut)."""
         self.path = path
-        self.parent = parent(path)
-        self.name = leaf(path)
+        self.parent = parent_path if parent_path is not None else parent(path)
         self.depth = path.count("/")
         self.is_supervisor = False
-        self.lifetimes: list[Lifetime] = []
-        self.marks: list[Mark] = []
-        self.decisions: list[Decision] = []
+        self.lifetimes = []
         self._starts: list[int] = []
-        self._mark_ts: list[int] = []
-        self._decision_ts: list[int] = []
+        self.marks = _NONE  # type: ignore[assignment]
+        self._mark_ts: list[int] = _NONE  # type: ignore[assignment]
+        self.decisions = _NONE  # type: ignore[assignment]
+        self._decision_ts: list[int] = _NONE  # type: ignore[assignment]
+
+    @property
+    def name(self) -> str:
+        """The node's own id (the path's last part), cut when asked: only drawn lanes need it."""
+        return leaf(self.path)
 
     def __repr__(self) -> str:
         return f"Lane({self.path!r}, {len(self.lifetimes)} lifetimes, {len(self.marks)} marks)"
@@ -84,10 +102,18 @@ class Lane:
         self._starts.append(lifetime.start)
 
     def _add_mark(self, mark: Mark) -> None:
+        if self.marks is _NONE:
+            self.marks, self._mark_ts = [], []
         _insert(self._mark_ts, self.marks, mark.t, mark)
 
     def _add_decision(self, decision: Decision) -> None:
+        if self.decisions is _NONE:
+            self.decisions, self._decision_ts = [], []
         _insert(self._decision_ts, self.decisions, decision.t, decision)
+
+
+_NONE: tuple[()] = ()
+"""The empty list a lane starts with for marks and decisions (shared, never appended to)."""
 
 
 def _insert(keys: list[int], items: list[Any], key: int, item: Any) -> None:

@@ -85,8 +85,8 @@ class TimelineModel:
             return lane
         above = parent(path)
         if above is not None:
-            self._lane(above)  # children report their start before their supervisor does
-        lane = self._lanes[path] = Lane(path)
+            above = self._lane(above).path  # children report their start before their supervisor does
+        lane = self._lanes[path] = Lane(path, above)  # one string for the supervisor's path, shared
         self._children.setdefault(above, []).append(path)
         self._order = None
         return lane

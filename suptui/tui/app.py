@@ -408,6 +408,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self._details_tick = self._ticks  # asked or not, redrawn or not: the next is ticks away
         if regular or self._details_due:
             self._update_details(run, ask=regular)
+        self.runs.catch_up()
         self.tick_lanes()
         if isinstance(run, LiveRun):
             self.predict_step(run, now_before)

@@ -12,7 +12,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -38,37 +38,80 @@ class EventSpool:
     The file has no name (the OS deletes it when the process ends, however it ends), the UI thread
     appends, and an export copies the first ``size`` bytes with ``pread`` on any thread, so it never
     moves the writer's position.
+
+    Writing can wait: while :attr:`deferring` (a big tree starting: 100,000 start events, about a
+    second of JSON) the events are only queued, and :meth:`catch_up` writes them a slice at a time
+    once the app has drawn the tree; an export writes whatever is still queued first. The header
+    (which holds the tree's skeleton, 50 MB for 100,000 workers) is made when it is written, from
+    ``header`` if that is a function, and not kept.
     """
 
-    def __init__(self, header: Header | None = None) -> None:
-        self.header = header if header is not None else Header()
-        """The recording's first line (``Session.header()`` for a live run, the file's for a replay)."""
+    def __init__(self, header: Header | Callable[[], Header] | None = None) -> None:
+        self._header = header
         self._file: IO[bytes] | None = None
         self._lock = threading.Lock()
         self._size = 0
         self.count = 0
         self.closed = False
+        self.deferring = False
+        """Queue what :meth:`write` gets instead of writing it (see the class docstring)."""
+        self._pending: list[Event] = []
+
+    @property
+    def header(self) -> Header:
+        """The recording's first line (``Session.header`` for a live run, the file's for a replay)."""
+        header = self._header
+        if header is None:
+            return Header()
+        return header() if callable(header) else header
+
+    @property
+    def pending(self) -> int:
+        """Events queued and not written yet."""
+        return len(self._pending)
 
     def write(self, events: Iterable[Event]) -> None:
-        lines = [event_line(event) for event in events]
-        if not lines:
+        """Append ``events``; queued instead while deferring or while older ones wait (order kept)."""
+        if self.closed:
             return
-        data = "".join(lines).encode("utf-8")
+        if self.deferring or self._pending:
+            with self._lock:
+                self._pending.extend(events)
+            return
+        self._write(list(events))
+
+    def catch_up(self, limit: int | None = None) -> int:
+        """Write up to ``limit`` queued events (all with None); how many are still queued."""
         with self._lock:
-            if self.closed:
-                return
-            if self._file is None:
-                self._file = tempfile.TemporaryFile(prefix="suptui-", suffix=".jsonl")  # noqa: SIM115
-                head = (self.header.to_json() + "\n").encode("utf-8")
-                self._file.write(head)
-                self._size += len(head)
-            self._file.write(data)
-            self._size += len(data)
-            self.count += len(lines)
+            if not self._pending:
+                return 0
+            cut = len(self._pending) if limit is None else limit
+            batch, self._pending = self._pending[:cut], self._pending[cut:]
+            self._write_locked(batch)
+            return len(self._pending)
+
+    def _write(self, events: list[Event]) -> None:
+        with self._lock:
+            self._write_locked(events)
+
+    def _write_locked(self, events: list[Event]) -> None:
+        """Encode and append ``events`` (the lock held: an export's flush may run on another thread)."""
+        if self.closed or not events:
+            return
+        data = "".join([event_line(event) for event in events]).encode("utf-8")
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="suptui-", suffix=".jsonl")  # noqa: SIM115
+            head = (self.header.to_json() + "\n").encode("utf-8")
+            self._file.write(head)
+            self._size += len(head)
+        self._file.write(data)
+        self._size += len(data)
+        self.count += len(events)
 
     def export(self, path: Path) -> int:
         """Copy everything spooled so far to ``path``; returns the number of events. Any thread."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.catch_up()  # what is still queued belongs to "so far"
         with self._lock:  # only long enough to fix what "so far" is; the spool only grows
             count, size, fd = self.count, self._size, -1
             if self._file is not None:
@@ -90,6 +133,7 @@ class EventSpool:
         """Drop the spool (its file goes with it)."""
         with self._lock:
             self.closed = True
+            self._pending = []
             if self._file is not None:
                 self._file.close()
                 self._file = None

@@ -35,7 +35,7 @@ class LiveRun:
         self.clock: VirtualClock = time.clock
         self.feed = EventFeed()
         self.session = Session(tree, self.clock, seed=seed, schedulers=schedulers, record=record)
-        self.spool = EventSpool(self.session.header())
+        self.spool = EventSpool(self.session.header)  # made when first written, not kept
         """The whole stream as a recording, on disk (``e`` exports it); ``record`` also keeps it in
         memory, for tests."""
         self._unsubscribe = self.session.runtime.events.subscribe(self.feed)

@@ -29,7 +29,7 @@ class LiveTimeline:
     """A :class:`TimelineModel` for the current run, the clock it is drawn against, and the zoom."""
 
     def __init__(self, span_ms: int = DEFAULT_SPAN_MS, max_events: int = MAX_EVENTS) -> None:
-        self.model = TimelineModel()
+        self._model = TimelineModel()
         self.version = 0
         self.span_ms = span_ms
         self.max_events = max_events
@@ -37,13 +37,35 @@ class LiveTimeline:
         """Set when history was dropped to bound memory: nothing before this time is known."""
         self._fed = 0
         self._now: Callable[[], float] = lambda: 0.0
-        self._live = self.model
+        self._live = self._model
         self.pinned: int | None = None
         """Time travel: the lanes show ``model`` (a past moment's, see ``History.lanes``) up to this time."""
+        self.deferring = False
+        """Queue what :meth:`feed` gets instead of folding it in: while a big tree starts, folding its
+        100,000 start events (a second) would only delay the tree on screen; :meth:`catch_up` folds
+        them a slice at a time afterwards, and reading :attr:`model` folds whatever is left first."""
+        self._backlog: list[Event] = []
+
+    @property
+    def model(self) -> TimelineModel:
+        """The lanes shown: the live run's (every event fed so far folded in), or a past moment's."""
+        if self._backlog:
+            self.catch_up()
+        return self._model
+
+    @model.setter
+    def model(self, model: TimelineModel) -> None:
+        self._model = model
+
+    @property
+    def backlog(self) -> int:
+        """Events fed but not folded in yet."""
+        return len(self._backlog)
 
     def reset(self, now: Callable[[], float], phase_s: float = 0.0) -> None:
         """A new run: forget the old one's lanes; ``phase_s`` is where its runtime's seconds fall."""
         self.model = self._live = TimelineModel(phase_s=phase_s)
+        self._backlog = []
         self.pinned = None
         self._now = now
         self._fed = 0
@@ -51,11 +73,30 @@ class LiveTimeline:
         self.version += 1
 
     def feed(self, events: Iterable[Event]) -> bool:
-        """Feed a drained batch; True when that made the model forget its older history."""
+        """Feed a drained batch; True when that made the model forget its older history. Queued
+        instead while :attr:`deferring` or while older events wait (they go in first)."""
+        if self.deferring or self._backlog:
+            self._backlog.extend(events)
+            return False
+        return self._fold(events)
+
+    def catch_up(self, limit: int | None = None) -> bool:
+        """Fold up to ``limit`` queued events (all with None); True when that made the model forget
+        its older history."""
+        if not self._backlog:
+            return False
+        cut = len(self._backlog) if limit is None else limit
+        batch, self._backlog = self._backlog[:cut], self._backlog[cut:]
+        return self._fold(batch)
+
+    def _fold(self, events: Iterable[Event]) -> bool:
+        live_feed = self._live.feed
+        fed = 0
         for event in events:
-            self._live.feed(event)
-            self.version += 1
-            self._fed += 1
+            live_feed(event)
+            fed += 1
+        self.version += fed
+        self._fed += fed
         if self._fed <= self.max_events:
             return False
         self._start_afresh()

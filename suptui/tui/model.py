@@ -83,6 +83,9 @@ class NodeView:
     """A new number on every change (from one counter for all models, so a row cached for one moment
     is never taken for another moment's: time travel swaps models), so widgets can cache rows and
     checkpoints can share the nodes that did not change."""
+    shared: bool = False
+    """Held by a checkpoint (see :func:`freeze`) and maybe by other models: never changed again. A
+    model that must change it changes a copy of its own instead (:meth:`TreeModel._get`)."""
 
     @property
     def is_supervisor(self) -> bool:
@@ -225,8 +228,16 @@ class TreeModel:
         self.epoch += 1
         changes.touch(node.path)
 
+    def _get(self, path: str) -> NodeView | None:
+        """The node at ``path``, to change: this model's own, copied first if a checkpoint shares it
+        (copy on write: a checkpoint costs no copies, only the nodes changed after it are copied)."""
+        node = self.nodes.get(path)
+        if node is not None and node.shared:
+            node = self.nodes[path] = _copy_node(node)
+        return node
+
     def _on_start(self, e: Start, changes: Changes) -> None:
-        node = self.nodes.get(e.path)
+        node = self._get(e.path)
         if node is None or (node.status == "removed" and not node.defined):
             node = self._node_from_start(e, changes)
         node.status, node.pid, node.started_seq, node.started = "running", e.pid, e.seq, e
@@ -236,7 +247,7 @@ class TreeModel:
             node.restart_times = [*node.restart_times, e.t][-RESTART_TIMES_KEPT:]
             node.last_cause = e.cause
             changes.flash(e.path, "restart")
-            parent = self.nodes.get(node.parent or "")
+            parent = self._get(node.parent) if node.parent is not None and e.stamps is not None else None
             if parent is not None and e.stamps is not None:
                 parent.stamps = e.stamps
                 self._touch(parent, changes)
@@ -266,12 +277,12 @@ class TreeModel:
     def _insert(self, view: NodeView, changes: Changes) -> None:
         old = self.nodes.get(view.path)
         if old is not None:
-            view.children = old.children
+            view.children = list(old.children)
         self.nodes[view.path] = view
         self.epoch += 1
         self.structure += 1
         if view.parent is not None:
-            parent = self.nodes.get(view.parent)
+            parent = self._get(view.parent)
             if parent is None:
                 parent = NodeView(view.parent, visible(leaf(view.parent)), parent_path(view.parent),
                                   "supervisor")
@@ -291,7 +302,7 @@ class TreeModel:
                 self.remove(child_path, changes)
 
     def _end(self, e: Crash | Exit | Terminate, changes: Changes, how: str, status: str) -> NodeView | None:
-        node = self.nodes.get(e.path)
+        node = self._get(e.path)
         if node is None:
             return None
         if node.pid and e.pid != node.pid and node.running:
@@ -348,13 +359,13 @@ class TreeModel:
             self.remove(path, changes)
 
     def _on_kill(self, e: Kill, changes: Changes) -> None:
-        node = self.nodes.get(e.path)
+        node = self._get(e.path)
         if node is not None:
             node.killed_by = e.by
             self._touch(node, changes)
 
     def _on_give_up(self, e: GiveUp, changes: Changes) -> None:
-        node = self.nodes.get(e.path)
+        node = self._get(e.path)
         if node is None:
             return
         node.gave_up = e
@@ -362,17 +373,19 @@ class TreeModel:
         self._touch(node, changes)
         child = self.nodes.get(e.child)
         if child is not None and child.status == "restarting":
+            child = self._get(e.child)
+            assert child is not None
             child.status = "crashed"
             self._touch(child, changes)
 
     def _on_strategy(self, e: StrategyChanged, changes: Changes) -> None:
-        node = self.nodes.get(e.path)
+        node = self._get(e.path)
         if node is not None:
             node.strategy = e.strategy
             self._touch(node, changes)
 
     def _on_zombie(self, e: Zombie, changes: Changes) -> None:
-        node = self.nodes.get(e.path)
+        node = self._get(e.path)
         if node is None:
             return
         node.zombies += 1
@@ -393,6 +406,8 @@ class TreeModel:
             self.remove(child, changes)
         parent = self.nodes.get(node.parent or "")
         if parent is not None and path in parent.children:
+            parent = self._get(parent.path)
+            assert parent is not None
             parent.children.remove(path)
             bump(parent)
         if changes is not None:
@@ -495,48 +510,47 @@ _HANDLERS: dict[type[Event], Callable[[TreeModel, Any, Changes], None]] = {
 
 
 Frozen = dict[str, NodeView]
-"""A model's nodes at one moment, never mutated again: a checkpoint (see :func:`freeze`; its nodes'
-``children`` are tuples, :func:`thaw` gives lists back)."""
+"""A model's nodes at one moment, never mutated again: a checkpoint (see :func:`freeze`; every node
+in it is ``shared``, and a model copies a shared node before it changes it)."""
 
 
 def freeze(model: TreeModel, previous: Frozen | None = None) -> Frozen:
-    """The model's nodes as they are now, sharing every node unchanged since ``previous``.
+    """The model's nodes as they are now, without copying one (``previous`` is not needed any more).
 
-    A node's ``version`` changes with every mutation, so a node whose version is the one frozen last
-    time is the same node: a checkpoint of a 1,000-node tree where a shard of 50 restarted copies
-    50 nodes and points at the other 950.
+    Copy on write: every node is marked ``shared`` and the checkpoint holds the model's own objects;
+    the model copies a shared node before it changes it (:meth:`TreeModel._get`). So a checkpoint of
+    a 100,000-node tree is a walk and a dict, and a node is copied only if it changes afterwards
+    (before, every checkpoint copied every node changed since the one before it, at once).
     """
-    out: Frozen = {}
-    for path, node in model.nodes.items():
-        old = previous.get(path) if previous is not None else None
-        out[path] = old if old is not None and old.version == node.version else _snapshot_node(node)
-    return out
+    return freeze_nodes(model.nodes)
 
 
 def thaw(frozen: Frozen, root: str | None, defs: dict[str, NodeDef]) -> TreeModel:
-    """A live model from a checkpoint, free to take more events (the checkpoint is left as it was)."""
+    """A live model from a checkpoint (or from another model's nodes), free to take more events:
+    the nodes are shared, not copied, and each is copied when the new model first changes it (the
+    checkpoint, or the other model, is left as it was)."""
     model = TreeModel()
     model.root = root
     model._defs = defs
-    model.nodes = {path: _copy_node(node) for path, node in frozen.items()}
+    model.nodes = freeze_nodes(frozen)
     return model
+
+
+def freeze_nodes(nodes: dict[str, NodeView]) -> dict[str, NodeView]:
+    """``nodes`` marked shared, in a new dict (see :func:`freeze`)."""
+    for node in nodes.values():
+        node.shared = True
+    return dict(nodes)
 
 
 _NODE_FIELDS = operator.attrgetter(*(item.name for item in dataclasses.fields(NodeView)))
 
 
-def _snapshot_node(node: NodeView) -> NodeView:
-    """A node for a checkpoint: never mutated again, so its children are a tuple (a worker's is the
-    shared empty one: a thousand workers cost no lists)."""
-    twin = NodeView(*_NODE_FIELDS(node))
-    twin.children = tuple(node.children)  # type: ignore[assignment]  # read-only in a checkpoint
-    return twin
-
-
 def _copy_node(node: NodeView) -> NodeView:
-    """A copy whose lists can change without touching the original (other fields are replaced, never
-    mutated in place). Positional ``__init__`` from one ``attrgetter``: a third of ``copy.copy``'s cost,
-    which matters for a checkpoint of a thousand nodes."""
+    """A copy of this model's own: its lists can change without touching the original (other fields
+    are replaced, never mutated in place). Positional ``__init__`` from one ``attrgetter``: a third of
+    ``copy.copy``'s cost."""
     twin = NodeView(*_NODE_FIELDS(node))
     twin.children = list(node.children)
+    twin.shared = False
     return twin

@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 Run = LiveRun | ReplayRun
 
+CATCH_UP_EVENTS = 1500
+"""Events the spool writes and the timeline folds per drain while catching up after a start (each
+costs both about 15 µs: some 20 ms a drain; 100,000 start events are caught up in a few seconds)."""
 STEP_TIMERS_MAX = 10_000
 """Timers one step fires at most while looking for the next event (a ticker's tick may not make one)."""
 
@@ -136,9 +139,14 @@ class RunControl:
         batch = Batch(events=[item for item in items if isinstance(item, Event)])
         first_line = max(0, len(items) - self.log_cap)  # older lines would be trimmed at once
         now = int(run.clock.now_ms())
-        if batch.events and isinstance(run, LiveRun):
-            run.spool.write(batch.events)
-            self._feed_timeline(batch.events, run)
+        if isinstance(run, LiveRun):
+            # While the tree starts, the spool and the timeline only queue: the tree and the log are
+            # what the screen shows of a start, and they get the events at once
+            starting = not run.up.is_set()
+            run.spool.deferring = self.timeline.deferring = starting
+            if batch.events:
+                run.spool.write(batch.events)
+                self._feed_timeline(lambda: self.timeline.feed(batch.events), run)
         model, history, lines = self.live_model, self.history, batch.lines
         for index, item in enumerate(items):
             if isinstance(item, Note):
@@ -163,10 +171,22 @@ class RunControl:
             self._stop_time_if_root_ended(run)
         return batch
 
-    def _feed_timeline(self, events: list[Event], run: LiveRun) -> None:
+    def catch_up(self) -> bool:
+        """After a drain: write and fold a slice of what the spool and the timeline queued while the
+        tree started (a few milliseconds' worth, so a key pressed meanwhile is not held up). True
+        while some is left."""
+        run = self.run
+        if not isinstance(run, LiveRun) or run.spool.deferring:
+            return False
+        if self.timeline.backlog:
+            self._feed_timeline(lambda: self.timeline.catch_up(CATCH_UP_EVENTS), run)
+        left = run.spool.catch_up(CATCH_UP_EVENTS) if run.spool.pending else 0
+        return bool(left or self.timeline.backlog)
+
+    def _feed_timeline(self, feed: Callable[[], bool], run: LiveRun) -> None:
         """The timeline gets the same events as the view-model; one it chokes on costs only itself."""
         try:
-            if self.timeline.feed(events):
+            if feed():
                 run.feed.note(f"timeline: history before t = {format_t(self.timeline.forgot_before or 0)} s "
                               "forgotten to bound memory (e exports the whole stream)")
         except Exception as exc:
