@@ -120,6 +120,7 @@ class Server:
         self.max_clients = max_clients
         self._listener = listener
         self._inode = inode
+        self._owner_pid = os.getpid()
         self._lock = threading.Lock()
         """Held while an event is folded and queued, and while a snapshot is taken (inside the
         runtime's lock both times: the runtime lock, then this one)."""
@@ -318,7 +319,15 @@ class Server:
     # ---------------------------------------------------------------- closing
 
     def close(self) -> None:
-        """Stop listening, remove the socket file, give clients the last events and ``bye``."""
+        """Stop listening, remove the socket file, give clients the last events and ``bye``.
+
+        In a child made by ``os.fork`` (its ``atexit`` runs this too) only the copies of the
+        sockets are closed: a ``shutdown`` would stop the parent's server, and the file is the
+        parent's."""
+        if os.getpid() != self._owner_pid:
+            with contextlib.suppress(OSError):
+                self._listener.close()
+            return
         with self._lock:
             if self._closed:
                 return

@@ -179,3 +179,18 @@ def test_two_runtimes_of_one_process_serve_at_two_default_sockets(short_dir, mon
         first.shutdown(5)
         second.shutdown(5)
     assert os.listdir(short_dir / "suptui") == []
+
+
+def test_a_forked_child_that_exits_leaves_the_parents_server_alone(runtime, short_dir):
+    server = serve(runtime, str(short_dir / "s.sock"), announce=False)
+    child = os.fork()
+    if child == 0:  # the child: what its atexit would do, then leave
+        try:
+            server.close()
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert os.path.exists(server.address.path)
+    connection = open_connection(str(server.address))
+    assert connection.snapshot.seq >= 0
+    connection.close()
