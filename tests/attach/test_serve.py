@@ -97,6 +97,10 @@ def test_control_requests_act_and_reply_with_otp_errors(runtime, short_dir, atta
 
     assert _reply(client, "exit", "root/w", reason=["crashed", "by", "me"]).ok
     client.wait(lambda c: any(isinstance(e, Crash) and e.reason == "{crashed, by, me}" for e in c.events))
+    assert wait_for(lambda: runtime.whereis("root/w") is not None)
+    assert _reply(client, "exit", "root/w", reason="exit").result == "exited"  # the lesson's :exit
+    client.wait(lambda c: any(isinstance(e, Crash) and e.reason == "exit" for e in c.events))
+    assert _reply(client, "exit", "root/pool", reason="normal").result == "trapped"  # a supervisor traps
 
     assert _reply(client, "set_strategy", "root", strategy="one_for_all").ok
     client.wait(lambda c: any(isinstance(e, StrategyChanged) for e in c.events))

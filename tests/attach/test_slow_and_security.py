@@ -194,3 +194,12 @@ def test_a_forked_child_that_exits_leaves_the_parents_server_alone(runtime, shor
     connection = open_connection(str(server.address))
     assert connection.snapshot.seq >= 0
     connection.close()
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("127.8.9.1", True), ("::1", True),
+                                                ("localhost", True), ("0.0.0.0", False), ("::", False),
+                                                ("10.0.0.1", False), ("example.com", False)])
+def test_what_counts_as_loopback(host, loopback):
+    from suptui.engine.listen import is_loopback
+
+    assert is_loopback(host) is loopback

@@ -26,6 +26,7 @@ from suptui.engine.wire import (
 
 @pytest.mark.parametrize(("wire", "reason"), [
     ("normal", "normal"), ("shutdown", "shutdown"), ("kill", "kill"), ("oops", "oops"),
+    ("exit", "exit"),  # the lesson's Process.exit(pid, :exit): an abnormal reason
     ("{shutdown, done}", ("shutdown", "done")), (["shutdown", "done"], ("shutdown", "done")),
     (["a", ["b", 1]], ("a", ("b", 1))),
 ])
