@@ -238,9 +238,10 @@ class Supervisor(Actor):
 
     def _stop_all(self, children: Iterable[Child], why: str, extra: dict[str, Any] | None = None) -> Gen:
         for child in list(children):
-            if child.running:
+            pid = child._pid  # (the property's value, read directly: once per child of a big stop)
+            if type(pid) is Pid:
                 yield from self._stop_child(child, why, extra)
-            elif child.pid == RESTARTING:
+            elif pid == RESTARTING:
                 child.pid = None
 
     def _stop_child(self, child: Child, why: str, extra: dict[str, Any] | None = None) -> Gen:
