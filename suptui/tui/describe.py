@@ -110,6 +110,10 @@ class Descriptions:
         entry.overdue = True
         return True
 
+    def in_flight(self) -> list[Future[object]]:
+        """The questions still unanswered (tests wait for them before they look at the screen)."""
+        return [entry.pending for entry in self._entries.values() if entry.pending is not None]
+
     def forget(self) -> None:
         """A new run: its pids mean other processes."""
         self._entries.clear()

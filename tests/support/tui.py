@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import wait
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,12 @@ async def settle_engine(pilot: Pilot) -> None:
         app.live.session.runtime.wait_idle()
     app.drain_now()
     app.drain_now()  # work a reply queued for the UI thread during the first drain
+    if app.descriptions is not None and app.descriptions.in_flight():
+        # The details asked the selected worker for its state in that drain; its answer comes on an
+        # engine thread (at once for a built-in worker, but a loaded machine may take a while).
+        wait(app.descriptions.in_flight(), timeout=0.5)
+        app.drain_now()
+        app.drain_now()
 
 
 async def settle(pilot: Pilot) -> None:
