@@ -41,9 +41,9 @@ class EventSpool:
 
     Writing can wait: while :attr:`deferring` (a big tree starting: 100,000 start events, about a
     second of JSON) the events are only queued, and :meth:`catch_up` writes them a slice at a time
-    once the app has drawn the tree; an export writes whatever is still queued first. The header
-    (which holds the tree's skeleton, 50 MB for 100,000 workers) is made when it is written, from
-    ``header`` if that is a function, and not kept.
+    once the app has drawn the tree; an export writes whatever is still queued first. The spool
+    holds the events only: the header (which holds the tree's skeleton, 50 MB and half a second of
+    JSON for 100,000 workers) is made by an export, from ``header`` if that is a function.
     """
 
     def __init__(self, header: Header | Callable[[], Header] | None = None) -> None:
@@ -101,9 +101,6 @@ class EventSpool:
         data = "".join([event_line(event) for event in events]).encode("utf-8")
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="suptui-", suffix=".jsonl")  # noqa: SIM115
-            head = (self.header.to_json() + "\n").encode("utf-8")
-            self._file.write(head)
-            self._size += len(head)
         self._file.write(data)
         self._size += len(data)
         self.count += len(events)
@@ -118,8 +115,8 @@ class EventSpool:
                 self._file.flush()
                 fd = self._file.fileno()
         with open(path, "wb") as out:
-            if fd < 0:  # nothing spooled yet: a recording of no events is still a recording
-                out.write((self.header.to_json() + "\n").encode("utf-8"))
+            # the header first (made now: it holds the tree's skeleton, too big to keep), then the events
+            out.write((self.header.to_json() + "\n").encode("utf-8"))
             offset = 0
             while offset < size:
                 chunk = os.pread(fd, min(size - offset, 1 << 20), offset)

@@ -13,6 +13,7 @@ that its run is still the one on.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,9 +33,12 @@ log = logging.getLogger(__name__)
 
 Run = LiveRun | ReplayRun
 
-CATCH_UP_EVENTS = 1500
-"""Events the spool writes and the timeline folds per drain while catching up after a start (each
-costs both about 15 µs: some 20 ms a drain; 100,000 start events are caught up in a few seconds)."""
+CATCH_UP_SLICE = 200
+"""Events the spool writes and the timeline folds at a time while catching up after a start (an
+event costs both about 15 µs)."""
+CATCH_UP_S = 0.012
+"""Time a drain spends catching up, at most (a slice more): a key pressed meanwhile waits no longer
+than that, and 100,000 start events are caught up in about five seconds."""
 STEP_TIMERS_MAX = 10_000
 """Timers one step fires at most while looking for the next event (a ticker's tick may not make one)."""
 
@@ -178,10 +182,13 @@ class RunControl:
         run = self.run
         if not isinstance(run, LiveRun) or run.spool.deferring:
             return False
-        if self.timeline.backlog:
-            self._feed_timeline(lambda: self.timeline.catch_up(CATCH_UP_EVENTS), run)
-        left = run.spool.catch_up(CATCH_UP_EVENTS) if run.spool.pending else 0
-        return bool(left or self.timeline.backlog)
+        end = time.perf_counter() + CATCH_UP_S
+        while time.perf_counter() < end and (self.timeline.backlog or run.spool.pending):
+            if self.timeline.backlog:
+                self._feed_timeline(lambda: self.timeline.catch_up(CATCH_UP_SLICE), run)
+            if run.spool.pending:
+                run.spool.catch_up(CATCH_UP_SLICE)
+        return bool(self.timeline.backlog or run.spool.pending)
 
     def _feed_timeline(self, feed: Callable[[], bool], run: LiveRun) -> None:
         """The timeline gets the same events as the view-model; one it chokes on costs only itself."""
