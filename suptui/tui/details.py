@@ -343,6 +343,14 @@ class DetailsPane(VerticalScroll):
     idle app busy (the pane redraws as the selection or what it shows changes).
     """
 
+    DEFAULT_CSS = """
+    DetailsPane > #details-text {
+        min-height: 100%;
+    }
+    """
+    """The text is at least as tall as the pane: a shorter text (a worker's state line comes and
+    goes with its answer) keeps the same size, so it is only repainted."""
+
     layouts = 0
     """How many updates needed a layout (the text's height changed); for tests."""
 
@@ -353,6 +361,9 @@ class DetailsPane(VerticalScroll):
         text = self.query_one("#details-text", Static)
         size = text.content_size
         text.update(content, layout=False)
-        if not size.width or text.get_content_height(size, size, size.width) != size.height:
+        height = text.get_content_height(size, size, size.width) if size.width else -1
+        pane = self.scrollable_content_region.height
+        same = height == size.height or (0 <= height <= pane and size.height == pane)
+        if not same:
             self.layouts += 1
             text.refresh(layout=True)
