@@ -20,6 +20,7 @@ What it must never do is slow or disturb the program it serves:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import hmac
@@ -75,6 +76,9 @@ ENV_REMOTE = "SUPTUI_SERVE_REMOTE"
 QUEUE_LIMIT = 10_000
 """Events a client may be behind before it is told ``overflow`` and sent a fresh snapshot."""
 MAX_CLIENTS = 16
+MAX_HANDSHAKES = 32
+"""Connections that have not finished their hello (each holds a thread for up to 5 s); more are
+closed at once, so nobody can tie up the program's threads without the token."""
 REQUEST_TIMEOUT_S = 30.0
 """How long a supervisor request may take (a terminate_child waits for the child's shutdown)."""
 CLOSE_FLUSH_S = 1.0
@@ -128,6 +132,7 @@ class Server:
         self._clients: list[_Client] = []
         self._closed = False
         self._closing = threading.Event()
+        self._handshakes = threading.BoundedSemaphore(MAX_HANDSHAKES)
         self._unsubscribe = self._subscribe()
         self._thread = threading.Thread(target=self._accept_loop, name="suptui-serve", daemon=True)
         self._thread.start()
@@ -229,6 +234,9 @@ class Server:
             if self._closed:
                 conn.close()
                 return
+            if not self._handshakes.acquire(blocking=False):
+                _close(conn)  # (too many connections that have not said hello yet)
+                continue
             threading.Thread(target=self._handle, args=(conn,), name="suptui-serve-client",
                              daemon=True).start()
 
@@ -238,8 +246,11 @@ class Server:
         try:
             reader = wire.LineReader(conn, wire.MAX_CLIENT_LINE)
             conn.settimeout(wire.HANDSHAKE_TIMEOUT_S)
-            conn.sendall(wire.encode(self._hello()))
-            problem = self._check_hello(reader)
+            try:
+                conn.sendall(wire.encode(self._hello()))
+                problem = self._check_hello(reader)
+            finally:
+                self._handshakes.release()
             if problem is not None:
                 conn.sendall(wire.encode({"type": "error", "error": problem[0], "message": problem[1]}))
                 return
@@ -333,6 +344,8 @@ class Server:
                 return
             self._closed = True
             self._closing.set()
+        atexit.unregister(self.close)  # (it kept this server, and its runtime, alive until exit)
+        with self._lock:
             clients = list(self._clients)
         self._unsubscribe()
         with contextlib.suppress(OSError):
@@ -745,8 +758,6 @@ def _listen_default() -> tuple[socket.socket, int, Path]:
 
 def _at_shutdown(runtime: Runtime, server: Server) -> None:
     """Close ``server`` when the runtime shuts down (and at interpreter exit, for the socket file)."""
-    import atexit
-
     runtime._shutdown_hooks.append(server.close)
     atexit.register(server.close)
 

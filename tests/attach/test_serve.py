@@ -28,8 +28,9 @@ def _reference(events, upto):
 
 
 def _comparable(nodes):
-    """Node states without what the snapshot adds from the specs (restart types) or the runtime."""
-    return {path: (n.pid, n.state, n.reason, n.since, n.stamps)
+    """Node states without what the snapshot adds from the specs (restart types) or the runtime (a
+    top-level supervisor's start says nothing of its window: the snapshot reads it, empty or not)."""
+    return {path: (n.pid, n.state, n.reason, n.since, tuple(n.stamps or ()))
             for path, n in nodes.items()}
 
 

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from suptui.attach import AttachError, open_connection
-from suptui.engine import ChildSpec, EventRecorder
+from suptui.engine import ChildSpec, EventRecorder, SupervisorClient
 from suptui.engine.listen import AddressError, parse_address, private_dir
 from suptui.engine.protocol import Start
 from suptui.engine.serve import serve
@@ -41,22 +41,32 @@ def test_a_client_that_never_reads_does_not_slow_the_restart_loop_and_is_resynch
     server = serve(runtime, str(short_dir / "s.sock"), announce=False, queue_limit=100)
     sock, reader = _raw_client(str(server.address))
     assert wait_for(lambda: server.client_count() == 1)
-    start_tree(runtime, ChildSpec("loop", Crasher), max_restarts=10**9)
+    start_tree(runtime, ChildSpec("idle", Idle), ChildSpec("loop", Crasher), max_restarts=10**9)
     client = server._clients[0]
     assert wait_for(lambda: client.overflowed, timeout=10)  # it fell behind: its queue was dropped
     before, started = _restarts(recorder), time.monotonic()
     assert wait_for(lambda: _restarts(recorder) >= before + 2000, timeout=10)  # the loop goes on
     assert time.monotonic() - started < 10
     assert len(client.events) <= 100  # bounded however far behind it is
-    # it reads at last: whatever was in flight, then overflow, a fresh snapshot, and events from there
-    messages = []
-    while not messages or messages[-1].get("type") != "overflow":
-        messages.append(json.loads(reader.readline()))
-    snapshot = json.loads(reader.readline())
-    assert snapshot["type"] == "snapshot" and snapshot["seq"] == messages[-1]["seq"]
-    assert messages[-1]["dropped"] > 0
-    following = json.loads(reader.readline())
-    assert following["type"] == "events" and following["seq"] == snapshot["seq"] + 1
+    SupervisorClient(runtime, runtime.whereis("root")).terminate_child("loop")  # the storm ends
+    runtime.kill(runtime.whereis("root/idle"))  # one last, known event
+    last = next(e.seq for e in reversed(recorder.snapshot()) if e.kind == "kill")
+    # it reads at last: whatever was in flight, then overflow and a fresh snapshot (perhaps more than
+    # once), and from the last snapshot on every event in order, until the last one is covered
+    expected, overflows = None, 0
+    sock.settimeout(10)  # (a hang fails the test)
+    while expected is None or expected <= last:
+        message = json.loads(reader.readline())
+        if message["type"] == "overflow":
+            overflows += 1
+            snapshot = json.loads(reader.readline())
+            assert snapshot["type"] == "snapshot" and snapshot["seq"] == message["seq"]
+            assert message["dropped"] > 0
+            expected = snapshot["seq"] + 1
+        elif message["type"] == "events" and expected is not None:
+            assert message["seq"] == expected
+            expected += len(message["events"])
+    assert overflows >= 1
     sock.close()
 
 
