@@ -237,6 +237,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         logger = logging.getLogger("suptui")
         logger.addHandler(self._log_handler)
         self.set_interval(1 / self.DRAIN_HZ, self._tick)
+        self.tree_view.followers.append(self._cursor_moved)
         self.tree_view.focus()
         if self.replay is not None:
             self.start_replay(self.replay)
@@ -598,6 +599,14 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     def on_supervision_tree_selected(self, message: SupervisionTree.Selected) -> None:
         if self.live is not None:
+            self._update_details(self.live)
+
+    def _cursor_moved(self) -> None:
+        """The tree's cursor (or rows, or scroll) changed, called from inside the key's handler: the
+        details follow at once, so the cursor and the details it selects are painted in one frame
+        (by the ``Selected`` message they came one screen update later, 15–30 ms)."""
+        shown = self._details_key[0] if self._details_key else None
+        if self.live is not None and self.tree_view.cursor_path != shown:
             self._update_details(self.live)
 
     def select_node(self, path: str) -> None:
