@@ -455,6 +455,12 @@ class Attachment:
         self._thread.start()
         return first
 
+    def start(self) -> None:
+        """Start the reading thread without a first connection: it tries at once and then as
+        :class:`Reconnecting` says (for a face that waits for a program that is not up yet)."""
+        self._thread = threading.Thread(target=self._run, args=(None,), name="suptui-attach", daemon=True)
+        self._thread.start()
+
     def get(self, timeout: float | None = None) -> Update | None:
         """The next update, or None after ``timeout`` seconds."""
         try:

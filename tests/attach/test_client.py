@@ -131,3 +131,42 @@ def test_headless_stream_until_the_program_ends(runtime, short_dir, fmt):
         lines = out.getvalue().splitlines()
         assert "kill" in lines[2] and "root/w" in lines[2] and "by user" in lines[2]
         assert lines[-1].split()[1:5] == ["○", "exit", "root", "<0.1.0>"]
+
+
+IMPORTS = """
+import sys
+import suptui.attach
+ours = sorted(m for m in sys.modules if m.startswith("suptui.")
+              and not m.startswith(("suptui.engine", "suptui.attach")))
+assert not ours, ours
+import suptui.cli, suptui.headless.attached
+loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "suptui.tui")))
+assert not loaded, loaded
+"""
+
+
+def test_the_client_imports_only_the_engine_and_the_headless_attach_no_textual():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", IMPORTS], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_attachment_started_before_the_program_connects_when_it_comes(short_dir):
+    address = str(short_dir / "later.sock")
+    attachment = Attachment(address, retry_s=0.05)
+    attachment.start()
+    try:
+        first = _until(attachment, Reconnecting)[-1]
+        assert first.attempt == 1 and attachment.state == "reconnecting"
+        rt = Runtime(RealClock(), log_reports=False)
+        try:
+            start_tree(rt, ChildSpec("w", Idle))
+            serve(rt, address, announce=False)
+            connected = _until(attachment, Connected, timeout=10)[-1]
+            assert connected.snapshot.node("root/w") is not None
+        finally:
+            rt.shutdown(5)
+    finally:
+        attachment.close()
