@@ -64,6 +64,8 @@ def decode(line: bytes, limit: int) -> dict[str, Any]:
         raise WireError("bad_request", "not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise WireError("bad_request", f"not JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise WireError("bad_request", "JSON nested too deeply") from None
     if not isinstance(obj, dict):
         raise WireError("bad_request", f"expected a JSON object, got {type(obj).__name__}")
     return obj

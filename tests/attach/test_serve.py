@@ -161,6 +161,7 @@ def test_bad_requests_get_error_replies_and_never_disturb_the_program(runtime, s
         b'{"type": "request", "id": 12, "op": "exit", "path": "root/w", "reason": ' + b"[" * 50 + b"]" * 50
         + b"}": "bad_request",
         b"\xff\xfe": "bad_request",
+        b"[" * 30000 + b"]" * 30000: "bad_request",
         b'{"type": "request", "id": 13, "op": "kill", "path": "root/absent"}': "noproc",
     }
     for line, code in cases.items():
