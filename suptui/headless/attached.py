@@ -70,7 +70,9 @@ def attach_headless(address: str, token: str | None, fmt: str, out: TextIO | Non
                 print(f"suptui: attach: {update.reason}", file=err, flush=True)
                 return 1
         return 1
-    except BrokenPipeError:
+    except BrokenPipeError:  # (| head): the reader has all it wants
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())  # (no second error at exit's flush)
         return 0
     except KeyboardInterrupt:
         print("suptui: interrupted", file=err)
