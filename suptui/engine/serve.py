@@ -378,7 +378,10 @@ class _Client:
         self.bye = False
         """Say ``bye`` when closing: the program is ending (not: this client's connection is)."""
         self.idle = False
-        self.wake = threading.Event()
+        self._gate = threading.Lock()
+        """Closed while the writer sleeps for want of work; opening it is a single release (an
+        ``Event.set`` under the engine's lock would cost a condition and a notify per wake)."""
+        self._gate.acquire()
         self._writer: threading.Thread | None = None
         self._finished = False
 
@@ -394,12 +397,15 @@ class _Client:
             self.dropped += len(events)
             events.clear()
         if self.idle:
-            self.idle = False
-            self.wake.set()
+            self._open()
 
     def _nudge(self) -> None:
+        self._open()
+
+    def _open(self) -> None:
         self.idle = False
-        self.wake.set()
+        with contextlib.suppress(RuntimeError):  # (open already: two wakers at once)
+            self._gate.release()
 
     def reply(self, reply: wire.Reply) -> None:
         self.control.append(reply.to_dict())
@@ -440,10 +446,9 @@ class _Client:
         try:
             send(wire.encode(snapshot.to_dict()))
             while True:
-                self.wake.clear()
                 self.idle = True
                 if not (self.events or self.control or self.overflowed or self.closing):
-                    self.wake.wait()
+                    self._gate.acquire()  # (a wake that came first left it open: no wait)
                 self.idle = False
                 # Gather, and rest in proportion to the work just done: the writer shares the GIL
                 # with the program, so it may take at most DUTY of it; a storm it cannot keep up with
