@@ -1,0 +1,171 @@
+"""The mechanisms that keep the app fast on big trees (issue 15), checked as behaviour, not as timings:
+the collector policy, the details pane redrawn only when what it shows changed, the start-up work the
+spool and the timeline defer, checkpoints that share nodes, rows that are not walked again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from suptui.engine import Start
+from suptui.treefile import load_tree
+from suptui.tui.collector import Collector
+from suptui.tui.details import DetailsPane
+from suptui.tui.export import EventSpool
+from suptui.tui.livetimeline import LiveTimeline
+from suptui.tui.model import TreeModel, freeze, thaw
+
+from tests.support.tui import SIZE, advance, select, settle
+
+
+@dataclass
+class FakeGc:
+    """Records what the policy asks of :mod:`gc` (the real one is the test process's own)."""
+
+    enabled: bool = True
+    calls: list[str] = field(default_factory=list)
+
+    def isenabled(self) -> bool:
+        return self.enabled
+
+    def enable(self) -> None:
+        self.enabled = True
+        self.calls.append("enable")
+
+    def disable(self) -> None:
+        self.enabled = False
+        self.calls.append("disable")
+
+    def freeze(self) -> None:
+        self.calls.append("freeze")
+
+    def unfreeze(self) -> None:
+        self.calls.append("unfreeze")
+
+    def collect(self, generation: int = 2) -> int:
+        self.calls.append("collect")
+        return 0
+
+    def get_freeze_count(self) -> int:
+        return 1234
+
+
+def test_the_collector_is_held_during_a_start_then_the_tree_is_frozen_and_collection_is_back() -> None:
+    fake = FakeGc()
+    policy = Collector(gc=fake)
+    policy.hold()
+    policy.hold()  # idempotent
+    assert fake.calls == ["disable"] and policy.holding
+    policy.settle()
+    assert fake.calls == ["disable", "freeze", "enable"] and not policy.holding and policy.frozen == 1234
+    policy.release()  # the run is replaced: the old tree is handed back and its cycles collected
+    assert fake.calls[-2:] == ["unfreeze", "collect"] and policy.frozen == 0
+
+
+def test_a_host_that_had_collection_off_keeps_it_off() -> None:
+    fake = FakeGc(enabled=False)
+    policy = Collector(gc=fake)
+    policy.hold()
+    policy.settle()
+    assert "enable" not in fake.calls and not fake.enabled
+
+
+async def test_the_app_freezes_the_started_tree_and_releases_it_when_replaced(app_factory) -> None:
+    fake = FakeGc()
+    app = app_factory("bombs", collector=Collector(gc=fake))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert fake.calls[:3] == ["disable", "freeze", "enable"]  # held for the start, then frozen
+        assert app.collector is not None and not app.collector.holding
+        app.start_run(app.current_tree)  # as R does, with the file re-read
+        await settle(pilot)
+        assert fake.calls[3:] == ["unfreeze", "collect", "disable", "freeze", "enable"]
+
+
+async def test_an_app_without_a_collector_leaves_gc_alone(app_factory) -> None:
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.collector is None
+
+
+async def test_the_clock_alone_does_not_redraw_the_details(app_factory, monkeypatch) -> None:
+    shown: list[object] = []
+    original = DetailsPane.show
+    monkeypatch.setattr(DetailsPane, "show",
+                        lambda self, content: (shown.append(content), original(self, content)))
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, "root/bomb3")  # explodes at 4 s; nothing about it changes before
+        before = len(shown)
+        for t in (100, 250, 500, 900):
+            await advance(pilot, t)
+        assert len(shown) == before
+        layouts = app.query_one(DetailsPane).layouts
+        await select(pilot, "root/bomb2")  # another worker: a new text of the same height
+        assert len(shown) > before and app.query_one(DetailsPane).layouts == layouts
+
+
+def _start(path: str, seq: int) -> Start:
+    return Start(seq=seq, t=0, path=path, pid=f"<0.{seq}.0>", restart=False, child_type="worker")
+
+
+def test_the_timeline_defers_while_asked_and_whoever_reads_it_gets_everything() -> None:
+    timeline = LiveTimeline()
+    timeline.deferring = True
+    timeline.feed([_start("root", 1), _start("root/a", 2), _start("root/b", 3)])
+    assert timeline.backlog == 3
+    timeline.deferring = False
+    timeline.feed([_start("root/c", 4)])  # queued behind the others: order is kept
+    assert timeline.backlog == 4
+    timeline.catch_up(2)
+    assert timeline.backlog == 2
+    assert [lane.path for lane in timeline.model.lanes()] == ["root", "root/a", "root/b", "root/c"]
+    assert timeline.backlog == 0
+
+
+def test_the_spool_defers_while_asked_and_an_export_writes_the_header_then_everything(tmp_path: Path) -> None:
+    made: list[int] = []
+
+    def header():  # made when an export needs it, not kept
+        from suptui.engine.recording import Header
+        made.append(1)
+        return Header(title="big")
+
+    spool = EventSpool(header)
+    spool.deferring = True
+    spool.write([_start("root", 1), _start("root/a", 2)])
+    assert spool.pending == 2 and not made
+    spool.deferring = False
+    spool.write([_start("root/b", 3)])
+    spool.catch_up(1)
+    assert spool.pending == 2
+    out = tmp_path / "run.jsonl"
+    assert spool.export(out) == 3
+    lines = out.read_text().splitlines()
+    assert len(lines) == 4 and '"big"' in lines[0] and made == [1]
+    assert ['"root"' in lines[1], '"root/a"' in lines[2], '"root/b"' in lines[3]] == [True, True, True]
+    spool.close()
+
+
+def test_a_checkpoint_shares_the_nodes_and_the_model_copies_one_before_changing_it() -> None:
+    model = TreeModel(load_tree("bombs"))
+    checkpoint = freeze(model)
+    assert all(checkpoint[path] is node for path, node in model.nodes.items())  # no copies
+    model.apply(_start("root/bomb1", 1))
+    assert model.nodes["root/bomb1"] is not checkpoint["root/bomb1"]
+    assert checkpoint["root/bomb1"].status == "pending" and model.nodes["root/bomb1"].status == "running"
+    assert model.nodes["root/bomb2"] is checkpoint["root/bomb2"]  # untouched: still shared
+    past = thaw(checkpoint, model.root, {})
+    past.apply(_start("root/bomb2", 2))
+    assert checkpoint["root/bomb2"].status == "pending" and model.nodes["root/bomb2"].status == "pending"
+
+
+def test_flatten_hands_back_the_same_rows_until_rows_come_or_go() -> None:
+    model = TreeModel(load_tree("bombs"))
+    rows = model.flatten()
+    model.apply(_start("root/bomb1", 1))  # a row's content changed, not the rows
+    assert model.flatten() is rows
+    assert model.flatten(collapsed={"root"}) is not rows
+    model.remove("root/bomb3")
+    assert [row.path for row in model.flatten()] == ["root", "root/bomb1", "root/bomb2"]
