@@ -409,12 +409,14 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self._details_tick = self._ticks  # asked or not, redrawn or not: the next is ticks away
         if regular or self._details_due:
             self._update_details(run, ask=regular)
-        self.runs.catch_up()
+        catching_up = self.runs.catch_up()
         self.tick_lanes()
         if isinstance(run, LiveRun):
             self.predict_step(run, now_before)
-        if up_before and self.collector is not None and self.collector.holding:
-            self.collector.settle()  # the start is over and every event it made is folded: freeze it
+        if up_before and not catching_up and self.collector is not None and self.collector.holding:
+            # the start is over, every event it made is folded, and the timeline it deferred is
+            # built (a 100,000-lane timeline left unfrozen was a second-long full collection later)
+            self.collector.settle()
 
     def _play(self, run: ReplayRun) -> None:
         """A replay playing: show the moment its clock has reached (the end of the recording is now)."""

@@ -16,8 +16,9 @@ What it does:
 * :meth:`Collector.hold` before a run is laid out and started: automatic collection is off for the
   burst. Reference counting still frees everything that is not in a cycle, so memory does not grow
   with garbage; only cyclic garbage waits, and a start makes little of it.
-* :meth:`Collector.settle` once the start is over and its events are folded (the app calls it from
-  the drain): ``gc.freeze()`` moves every object alive then (the tree, the app, Textual) to the
+* :meth:`Collector.settle` once the start is over, its events are folded and the work deferred
+  past the start is done (the spool and timeline catch up; the app calls it from the drain):
+  ``gc.freeze()`` moves every object alive then (the tree, its timeline, the app, Textual) to the
   permanent generation, which collections never walk, and collection is on again. Later
   collections walk only what was made since: a kill storm's new processes and events.
 * :meth:`Collector.release` when the run is thrown away (``R``, a tree picked with ``o``) or the
