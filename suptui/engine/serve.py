@@ -82,6 +82,7 @@ closed at once, so nobody can tie up the program's threads without the token."""
 REQUEST_TIMEOUT_S = 30.0
 """How long a supervisor request may take (a terminate_child waits for the child's shutdown)."""
 CLOSE_FLUSH_S = 1.0
+"""At shutdown, how long clients are given to receive the last events and ``bye``."""
 GATHER_S = 0.002
 """A writer that wakes waits this long for more events, so a burst costs it one line, not one each."""
 DUTY = 0.1
@@ -99,7 +100,6 @@ try:
     from orjson import Fragment as _Fragment
 except ImportError:  # (orjson before 3.9)
     _Fragment = None
-"""At shutdown, how long clients are given to receive the last events and ``bye``."""
 
 
 class Server:
