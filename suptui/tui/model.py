@@ -27,6 +27,11 @@ STATUSES: tuple[str, ...] = ("pending", "running", "crashed", "restarting", "sto
 _VERSIONS = itertools.count(1)
 """Every node version ever handed out: one counter for all models (see :attr:`NodeView.version`)."""
 
+NO_ARGS: dict[str, Any] = {}
+"""The arguments of every node without any: one shared dict, never changed."""
+NO_CHILDREN: tuple[str, ...] = ()
+NO_TIMES: tuple[int, ...] = ()
+
 RESTART_TIMES_KEPT = 32
 REMOVED_ROWS_KEPT = 8
 """Forgotten run-time children shown (greyed) per supervisor; older ones leave the tree."""
@@ -49,16 +54,21 @@ class NodeView:
     actor: str | None = None
     summary: str = ""
     """The worker's one-line description (built-in workers have one)."""
-    args: dict[str, Any] = field(default_factory=dict)
+    args: dict[str, Any] = field(default_factory=lambda: NO_ARGS)
+    """Read-only (replaced, never changed): a worker without arguments shares :data:`NO_ARGS`."""
     restart: str | None = "permanent"
     shutdown: Any = None
     defined: bool = False
     """Comes from the tree file (kept when its supervisor restarts), rather than added at run time."""
-    children: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=lambda: NO_CHILDREN)  # type: ignore[arg-type]
+    """A list once the node has children; the shared empty tuple until then (a tree of 100,000
+    workers would otherwise hold 100,000 empty lists, twice over with the copies checkpoints need).
+    Change it through :meth:`TreeModel` only (see :func:`adopt`)."""
     status: str = "pending"
     pid: str = ""
     restarts: int = 0
-    restart_times: list[int] = field(default_factory=list)
+    restart_times: list[int] = field(default_factory=lambda: NO_TIMES)  # type: ignore[arg-type]
+    """Replaced, never changed in place (the shared empty tuple until the first restart)."""
     strategy: str | None = None
     max_restarts: int | None = None
     max_seconds: int | None = None
@@ -125,6 +135,14 @@ class Changes:
             self.flashes[path] = kind
 
 
+def adopt(parent: NodeView, path: str) -> None:
+    """Add ``path`` to ``parent``'s children (its first child makes the list)."""
+    if isinstance(parent.children, tuple):
+        parent.children = [*parent.children, path]
+    else:
+        parent.children.append(path)
+
+
 def bump(node: NodeView) -> None:
     """Mark ``node`` changed (every mutation of a node goes through here)."""
     node.version = next(_VERSIONS)
@@ -186,7 +204,7 @@ class TreeModel:
             view.defined = True
             self.nodes[node.path] = view
             if view.parent in self.nodes:
-                self.nodes[view.parent].children.append(node.path)
+                adopt(self.nodes[view.parent], node.path)
         for step in tree.script:  # children the script will add: show their specs once they start
             if step.child is not None:
                 for node in step.child.walk():
@@ -200,7 +218,8 @@ class TreeModel:
     def _view_from_def(node: NodeDef) -> NodeView:
         actor = node.actor.__name__ if node.actor is not None else None
         view = NodeView(node.path, visible(node.id), parent_path(node.path), node.kind, node.worker or actor,
-                        actor, class_summary(node.actor), dict(node.args), node.restart, node.shutdown)
+                        actor, class_summary(node.actor), dict(node.args) if node.args else NO_ARGS,
+                        node.restart, node.shutdown)
         if node.is_supervisor:
             view.strategy, view.max_restarts, view.max_seconds = (node.strategy, node.max_restarts,
                                                                    node.max_seconds)
@@ -277,7 +296,7 @@ class TreeModel:
     def _insert(self, view: NodeView, changes: Changes) -> None:
         old = self.nodes.get(view.path)
         if old is not None:
-            view.children = list(old.children)
+            view.children = list(old.children) if old.children else NO_CHILDREN  # type: ignore[assignment]
         self.nodes[view.path] = view
         self.epoch += 1
         self.structure += 1
@@ -288,7 +307,7 @@ class TreeModel:
                                   "supervisor")
                 self._insert(parent, changes)
             if view.path not in parent.children:
-                parent.children.append(view.path)
+                adopt(parent, view.path)
                 bump(parent)
         elif self.root is None:
             self.root = view.path
@@ -551,6 +570,7 @@ def _copy_node(node: NodeView) -> NodeView:
     are replaced, never mutated in place). Positional ``__init__`` from one ``attrgetter``: a third of
     ``copy.copy``'s cost."""
     twin = NodeView(*_NODE_FIELDS(node))
-    twin.children = list(node.children)
+    if node.children:
+        twin.children = list(node.children)
     twin.shared = False
     return twin
