@@ -16,10 +16,11 @@ from .client import (
     Events,
     Hello,
     Reconnecting,
+    Requests,
     Resynced,
     Update,
     open_connection,
 )
 
 __all__ = ["AttachError", "Attachment", "Closed", "Connected", "Connection", "Disconnected", "Events",
-           "Hello", "Reconnecting", "Reply", "Resynced", "Update", "open_connection"]
+           "Hello", "Reconnecting", "Reply", "Requests", "Resynced", "Update", "open_connection"]

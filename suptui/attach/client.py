@@ -232,7 +232,40 @@ def _snapshot(obj: dict[str, Any], where: Address) -> Snapshot:
         raise AttachError(f"{where}: a bad snapshot ({exc})") from None
 
 
-class Connection:
+class Requests:
+    """The control requests by name (each returns a future of the :class:`~suptui.engine.wire.Reply`);
+    :class:`Connection` and :class:`Attachment` provide :meth:`request`."""
+
+    def request(self, op: str, path: str, **fields: Any) -> Future[wire.Reply]:
+        raise NotImplementedError
+
+    def kill(self, path: str) -> Future[wire.Reply]:
+        return self.request("kill", path)
+
+    def exit(self, path: str, reason: str | list[Any]) -> Future[wire.Reply]:
+        """``reason``: ``"normal"``, ``"shutdown"``, ``"{shutdown, done}"``, ``["shutdown", "done"]``,
+        ``"kill"``, any other word for an abnormal reason."""
+        return self.request("exit", path, reason=reason)
+
+    def set_strategy(self, path: str, strategy: str) -> Future[wire.Reply]:
+        return self.request("set_strategy", path, strategy=strategy)
+
+    def start_child(self, path: str, spec: dict[str, Any]) -> Future[wire.Reply]:
+        """``path`` is the supervisor; ``spec``: ``id``, ``actor`` (a name the program offers), ``args``,
+        ``restart``, ``shutdown``, ``type``, ``significant``."""
+        return self.request("start_child", path, spec=spec)
+
+    def terminate_child(self, path: str) -> Future[wire.Reply]:
+        return self.request("terminate_child", path)
+
+    def restart_child(self, path: str) -> Future[wire.Reply]:
+        return self.request("restart_child", path)
+
+    def delete_child(self, path: str) -> Future[wire.Reply]:
+        return self.request("delete_child", path)
+
+
+class Connection(Requests):
     """One live connection: ``hello`` and ``snapshot`` (the first one) are read when it is made, and
     a thread of its own reads the rest. Iterate :meth:`updates` (or call :meth:`get`) on one thread;
     :meth:`request` from any thread."""
@@ -419,7 +452,7 @@ def _close(sock: socket.socket) -> None:
 
 # ---------------------------------------------------------------------------- reconnecting
 
-class Attachment:
+class Attachment(Requests):
     """A connection kept going, for a face that outlives connections (the app).
 
     :meth:`connect` makes the first connection on the caller's thread (so a bad address or token is

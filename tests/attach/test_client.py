@@ -39,13 +39,13 @@ def test_attachment_reports_disconnect_reconnects_and_starts_from_a_fresh_snapsh
     try:
         connected = attachment.connect()
         assert attachment.state == "connected" and connected.snapshot.node("root/w") is not None
-        assert attachment.request("kill", "root/w").result(5).ok
+        assert attachment.kill("root/w").result(5).ok
         assert any(isinstance(u, Events) for u in _until(attachment, Events))
         first.shutdown(5)
         seen = _until(attachment, Reconnecting)
         ended = next(u for u in seen if isinstance(u, Disconnected))
         assert ended.program_ended and attachment.state == "reconnecting"
-        assert isinstance(attachment.request("kill", "root/w").exception(1), AttachError)
+        assert isinstance(attachment.exit("root/w", "{shutdown, done}").exception(1), AttachError)
         second = Runtime(RealClock(), log_reports=False)  # the program comes back
         try:
             start_tree(second, ChildSpec("v", Idle))
