@@ -7,10 +7,11 @@ answers its control requests. The wire is :mod:`suptui.engine.wire` (docs/protoc
 
 What it must never do is slow or disturb the program it serves:
 
-* The engine hands each event to one subscriber (:meth:`Server._on_event`), under the lock that
-  orders the stream. It folds the event into the :class:`~suptui.engine.mirror.Mirror` and appends
-  it to each client's bounded queue: no I/O, no JSON, no waiting. A snapshot is taken under the same
-  lock, so it and the queue's first event meet exactly (no gap, no duplicate).
+* The engine hands each event to one subscriber (:meth:`Server._on_event`), under the locks that
+  order the stream. It notes the event for the :class:`~suptui.engine.mirror.Mirror` (folded a
+  batch at a time) and appends it to each client's bounded queue: no I/O, no JSON, no waiting. A
+  snapshot is taken under the same locks, so it and the queue's first event meet exactly (no gap,
+  no duplicate).
 * Each client has a writer thread that turns its queue into lines and writes them. A client whose
   queue fills (it reads too slowly, or not at all) is marked behind and its queue dropped; its writer
   then sends ``overflow`` and a fresh snapshot, so nothing is lost silently from its point of view.
@@ -89,6 +90,8 @@ DUTY = 0.1
 """The share of the time a writer may spend encoding and writing (it rests ``(1 - DUTY) / DUTY`` times
 as long as it worked): what an attached client may cost the program at most in a storm."""
 MAX_REST_S = 0.5
+FOLD_BATCH = 1024
+"""Events noted before the subscriber folds them into the mirror (a snapshot folds the rest first)."""
 
 _orjson_dumps: Callable[[Any], bytes] | None
 _Fragment: Callable[[bytes], Any] | None
@@ -126,9 +129,12 @@ class Server:
         self._inode = inode
         self._owner_pid = os.getpid()
         self._lock = threading.Lock()
-        """Held while an event is folded and queued, and while a snapshot is taken (inside the
-        runtime's lock both times: the runtime lock, then this one)."""
+        """Guards closing (the stream's order is kept by the engine's own locks: see _stream)."""
         self._mirror = Mirror()
+        self._pending: list[Event] = []
+        """Events not folded into the mirror yet: the subscriber only appends (a fold per event on
+        the restart's own path cost more than the restart could spare); they are folded a batch at a
+        time, and all of them before a snapshot."""
         self._clients: list[_Client] = []
         self._closed = False
         self._closing = threading.Event()
@@ -161,19 +167,38 @@ class Server:
             return runtime.events.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
-        """The subscriber (engine lock held): fold, and queue for every client. Never blocks."""
-        with self._lock:
-            self._mirror.fold(event)
-            for client in self._clients:
-                client.offer(event)
+        """The subscriber (the engine's locks held: the runtime's and the bus's): note the event,
+        and queue it for every client. No I/O, never blocks, takes no lock of its own."""
+        pending = self._pending
+        pending.append(event)
+        if len(pending) >= FOLD_BATCH:
+            self._fold_pending()
+        for client in self._clients:
+            client.offer(event)
+
+    def _fold_pending(self) -> None:
+        """(Under the stream's locks.) Fold the events noted so far into the mirror, in order."""
+        fold = self._mirror.fold
+        for event in self._pending:
+            fold(event)
+        self._pending.clear()
+
+    def _stream(self) -> contextlib.AbstractContextManager[Any]:
+        """The locks under which the bus hands events out (the runtime's, then the bus's): while
+        they are held no subscriber runs, so a snapshot and a client's first event meet exactly."""
+        stack = contextlib.ExitStack()
+        stack.enter_context(self.runtime._lock)
+        stack.enter_context(self.runtime.events._lock)
+        return stack
 
     def snapshot(self) -> Snapshot:
         """The tree now, exact at its ``seq`` (for tests and tools; clients get theirs on connect)."""
-        with self.runtime._lock, self._lock:
+        with self._stream():
             return self._take_snapshot()
 
     def _take_snapshot(self) -> Snapshot:
-        """(Both locks held.) The mirror, with the restart types the supervisors' specs give."""
+        """(Under the stream's locks.) The mirror, with the restart types the supervisors' specs give."""
+        self._fold_pending()
         types: dict[str, str] = {}
         procs = self.runtime._procs
         for node in self._mirror.nodes.values():
@@ -194,7 +219,7 @@ class Server:
 
     def _register(self, client: _Client) -> Snapshot:
         """Snapshot and start queueing for ``client`` at the same seq."""
-        with self.runtime._lock, self._lock:
+        with self._stream():
             snapshot = self._take_snapshot()
             client.events.clear()
             client.overflowed = False
@@ -204,7 +229,7 @@ class Server:
 
     def _resync(self, client: _Client) -> tuple[int, Snapshot]:
         """A fresh snapshot for a client that fell behind; how many events it missed."""
-        with self.runtime._lock, self._lock:
+        with self._stream():
             snapshot = self._take_snapshot()
             dropped = client.dropped
             client.events.clear()
@@ -213,12 +238,11 @@ class Server:
             return dropped, snapshot
 
     def _unregister(self, client: _Client) -> None:
-        with self._lock:
+        with self._stream():
             self._clients = [c for c in self._clients if c is not client]
 
     def client_count(self) -> int:
-        with self._lock:
-            return len(self._clients)
+        return len(self._clients)
 
     # ---------------------------------------------------------------- connections
 
