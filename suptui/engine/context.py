@@ -166,13 +166,15 @@ class ProcessContext:
 
     def unlink(self, other: Pid) -> None:
         """Remove a link (both ends); an EXIT already queued stays queued (see :meth:`take_exit`)."""
-        runtime = self.runtime
-        with runtime._lock:
-            me = self._alive()
-            me.links.discard(other)
-            target = runtime._procs.get(other)
-            if target is not None:
-                target.links.discard(me.pid)
+        with self.runtime._lock:
+            self._drop_link(self._alive(), other)
+
+    def _drop_link(self, me: ProcessState, other: Pid) -> None:
+        """Both ends of the link between ``me`` and ``other`` gone (the runtime lock is held)."""
+        me.links.discard(other)
+        target = self.runtime._procs.get(other)
+        if target is not None:
+            target.links.discard(me.pid)
 
     def monitor(self, other: Pid) -> Ref:
         """Watch ``other``: a :class:`DownMsg` with this ref arrives when it ends (at once, with
@@ -319,10 +321,7 @@ class ProcessContext:
         runtime = self.runtime
         with runtime._lock:
             me = self._alive()
-            me.links.discard(child)
-            target = runtime._procs.get(child)
-            if target is not None:
-                target.links.discard(me.pid)
+            self._drop_link(me, child)
             mailbox = me.mailbox
             if mailbox:
                 for msg in mailbox:
