@@ -24,7 +24,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette
 from textual.containers import Container, Vertical
@@ -154,6 +154,9 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self._details_key: tuple[Any, ...] | None = None
         self._clock_drawn = 0.0
         """When (``time.monotonic``) the header was last redrawn."""
+        self._input_at = 0.0
+        """When (``time.monotonic``) the last key or mouse event came: the screen is being redrawn
+        for it anyway, so the clock keeps its full rate in those frames."""
         self._ticks = 0
         self._details_tick = 0
         self._details_due = False
@@ -245,6 +248,11 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             self.start_run(self.current_tree, predict=self.predict_mode.at_start)
         else:
             self._open_picker()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseEvent):
+            self._input_at = time.monotonic()
+        await super().on_event(event)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         return header_content(title, self._header, title_width(self.size.width))
@@ -403,7 +411,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self._ticks += 1
         self.tree_view.expire_flashes(self.wall())
         happened = batch is not None and bool(batch.events or batch.lines)
-        self._update_header(run, clock_only_due=not throttle or happened)
+        typing = time.monotonic() - self._input_at < self.CLOCK_IDLE_S * 3
+        self._update_header(run, clock_only_due=not throttle or happened or typing)
         regular = not throttle or self._ticks - self._details_tick >= self.DETAILS_EVERY_TICKS
         if regular:
             self._details_tick = self._ticks  # asked or not, redrawn or not: the next is ticks away
