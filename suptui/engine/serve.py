@@ -90,8 +90,10 @@ DUTY = 0.1
 """The share of the time a writer may spend encoding and writing (it rests ``(1 - DUTY) / DUTY`` times
 as long as it worked): what an attached client may cost the program at most in a storm."""
 MAX_REST_S = 0.5
-FOLD_BATCH = 1024
-"""Events noted before the subscriber folds them into the mirror (a snapshot folds the rest first)."""
+FOLD_BATCH = 256
+"""Events noted before the subscriber folds them into the mirror (a snapshot folds the rest first):
+a tenth of a millisecond or so under the engine's lock every 256 events, instead of a microsecond or
+more on every event's way."""
 
 _orjson_dumps: Callable[[Any], bytes] | None
 _Fragment: Callable[[bytes], Any] | None
