@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from ..attach import AttachError, Disconnected, Events, Resynced, open_connection
+from ..attach import AttachError, Connection, Disconnected, Events, Resynced, open_connection
 from ..engine.mirror import Snapshot
 from ..engine.protocol import Event, Start
 from ..engine.recording import Header, RecordingWriter
@@ -42,13 +42,15 @@ def snapshot_starts(snapshot: Snapshot) -> list[Start]:
 
 
 def attach_headless(address: str, token: str | None, fmt: str, out: TextIO | None = None,
-                    err: TextIO | None = None, *, nice: bool = False) -> int:
+                    err: TextIO | None = None, *, nice: bool = False,
+                    connect: Callable[[], Connection] | None = None) -> int:
     """Stream until the program ends; the exit code (2 when attaching failed, one line on ``err``).
-    ``nice``: lower this process's CPU priority once attached (the command line does)."""
+    ``nice``: lower this process's CPU priority once attached (the command line does). ``connect``:
+    how to get the connection, if not ``open_connection(address, token)`` (``--beam`` runs an agent)."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     try:
-        connection = open_connection(address, token)
+        connection = connect() if connect is not None else open_connection(address, token)
     except AttachError as exc:
         print(f"suptui: error: {exc}", file=err)
         return 2
