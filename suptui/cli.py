@@ -87,7 +87,7 @@ def _main(argv: list[str]) -> int:
         if argv[:1] == [REPLAY]:
             return _replay(parse_replay_args(argv[1:]), argv)
         if argv[:1] == [ATTACH]:
-            return _attach(parse_attach_args(argv[1:]))
+            return _attach(parse_attach_args(argv[1:]), argv)
         args = parse_args(argv)
         if args.list:
             return _list_trees()
@@ -279,7 +279,8 @@ def parse_attach_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = _Parser(
         prog="suptui attach",
         description="Attach to a live Python program that serves its tree (runtime.serve() or "
-                    "SUPTUI_SERVE=1) and stream its events until it ends or Ctrl-C.")
+                    "SUPTUI_SERVE=1): its tree in the app, or with --headless its events on stdout until "
+                    "it ends or Ctrl-C.")
     parser.add_argument("address", nargs="?", metavar="ADDRESS",
                         help="the socket path the program printed, or tcp://127.0.0.1:PORT")
     parser.add_argument("--headless", action="store_true", help="print the events instead of the app")
@@ -306,14 +307,33 @@ def parse_attach_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def _attach(args: argparse.Namespace) -> int:
+def _attach(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
     if args.beam is not None:
         return _attach_beam(args)
     if not args.headless:
-        raise UsageError("the app view of attach is coming; for now use 'suptui attach ADDRESS --headless'")
+        return _attach_app(args, argv)
     from .headless.attached import attach_headless
 
     return attach_headless(args.address, args.token, args.format or "text", nice=True)
+
+
+def _attach_app(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """The app on a live program. It attaches before any screen: a bad address, a refusal, a wrong
+    token or another protocol is one line and exit 2 (on a terminal, checked here too before the
+    watched child starts, which attaches for itself)."""
+    from .attach import AttachError, open_connection
+
+    if terminal.should_watch():
+        try:
+            open_connection(args.address, args.token).close()
+        except AttachError as exc:
+            print(f"suptui: error: {visible(str(exc))}", file=sys.stderr)
+            return 2
+        return terminal.run_watched(argv)
+    enable_faulthandler()
+    from .tui.attachview import run_attach
+
+    return run_attach(args.address, args.token)
 
 
 def _attach_beam(args: argparse.Namespace) -> int:

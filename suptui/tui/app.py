@@ -38,6 +38,8 @@ from ..safetext import visible
 from ..treefile.bundled import notes_for
 from ..treefile.errors import TreeFileError
 from ..treefile.model import Tree
+from .attachrun import AttachRun
+from .attachview import AttachView
 from .background import BackgroundRuns
 from .bindings import APP_BINDINGS, FILTER_BINDINGS
 from .collector import Collector
@@ -99,7 +101,7 @@ class FilterInput(Input):
     BINDINGS = FILTER_BINDINGS
 
 
-class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
+class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
     """A live supervision tree you can kill, switch and slow down, and its timeline; or a recording.
 
     The timeline keys (``t`` ``T`` ``<`` ``>`` ``S``) live in :class:`LaneKeys`, predict and compare
@@ -124,8 +126,11 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
                  wall: Callable[[], float] = time.monotonic, export_dir: Path | str = "exports",
                  log_cap: int = 5000, loader: Loader | None = None,
                  bundled: Callable[[], list[Any]] | None = None, predict: bool = False,
-                 replay: ReplayRun | None = None, collector: Collector | None = None) -> None:
+                 replay: ReplayRun | None = None, collector: Collector | None = None,
+                 attach: AttachRun | None = None) -> None:
         super().__init__()
+        self.attached = attach
+        """A live program attached to (``suptui attach``; see :mod:`.attachview`), or None."""
         self.collector = collector
         """The garbage collector policy (see :mod:`.collector`): ``run_app`` gives one, so the real app
         keeps collections off while a tree starts and freezes the started tree; None leaves the
@@ -242,7 +247,9 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.set_interval(1 / self.DRAIN_HZ, self._tick)
         self.tree_view.followers.append(self._cursor_moved)
         self.tree_view.focus()
-        if self.replay is not None:
+        if self.attached is not None:
+            self.start_attach(self.attached)
+        elif self.replay is not None:
             self.start_replay(self.replay)
         elif self.current_tree is not None:
             self.start_run(self.current_tree, predict=self.predict_mode.at_start)
@@ -401,6 +408,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             if run.loading is not None:
                 self._take_loaded(run)
             self._play(run)
+        elif isinstance(run, AttachRun):
+            self.take_attached(run)
         now_before = run.clock.now_ms()
         up_before = isinstance(run, LiveRun) and run.up.is_set()
         batch = self.runs.drain()
@@ -493,7 +502,7 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
             root=root.id if root is not None else "root",
             budget=self.budget_of(root.path) if root is not None else None,
             needle=self.tree_view.needle, replay=isinstance(run, ReplayRun), past_of=past_of,
-            loading=self._loading_label(run))
+            loading=self._loading_label(run), attached=self.attach_badge())
         if state != self._header:
             wall = time.monotonic()
             if (not clock_only_due and wall - self._clock_drawn < self.CLOCK_IDLE_S
@@ -525,6 +534,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         banner = self.query_one("#banner", Static)
         text = banner_text(self.model, self.source, replay=self.replay is not None)
         next_line = root_ended_line(self.model, self.source) if self.replay is None else None
+        if self.attached is not None:
+            next_line, text = self.attach_banner()
         if text is None:
             banner.remove_class("-shown")
         else:
@@ -662,7 +673,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         return Situation(self.model, self._selected(), running=live is not None,
                          paused=live is not None and live.time.paused, has_source=self.source is not None,
                          replay=self.replay is not None,
-                         past_t=float(self.moment.t) if self.moment is not None else None)
+                         past_t=float(self.moment.t) if self.moment is not None else None,
+                         attached=self.attached is not None, acting_off=self.attach_acting_off())
 
     def _why_not(self, action: str, params: tuple[Any, ...] = ()) -> str | None:
         return why_not(action, params, self.situation())
@@ -785,6 +797,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     @guarded
     def action_toggle_pause(self) -> None:
+        if self._refuse("toggle_pause"):
+            return
         run = self._run()
         if isinstance(run, LiveRun) and self.moment is not None and run.time.paused:
             self.back_to_now()  # resuming a live run resumes it now
@@ -810,11 +824,15 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     @guarded
     def action_faster(self) -> None:
+        if self._refuse("faster"):
+            return
         self.runs.faster()
         self.drain_now()
 
     @guarded
     def action_slower(self) -> None:
+        if self._refuse("slower"):
+            return
         self.runs.slower()
         self.drain_now()
 
@@ -919,6 +937,8 @@ class SuptuiApp(TravelKeys, LaneKeys, LearnKeys, App[int]):
         """``o``: the picker again; Esc in it goes back to the tree that is open."""
         if self.replay is not None:
             self.note("o opens a tree to run: not in a replay (run suptui TREE)", "note")
+            return
+        if self.attached is not None and self._refuse("open_tree"):
             return
         self._open_picker()
 

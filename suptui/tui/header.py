@@ -41,11 +41,16 @@ class HeaderState:
     """Time travel: the screen shows ``t_ms``, in the past of this time (now, or a replay's end)."""
     loading: str | None = None
     """A replay still being read (``loading 37 %``), or cut short by a bad line (``partial``)."""
+    attached: str | None = None
+    """A live program attached to: ``ATTACHED``, or why not now (``PROGRAM ENDED``, ``RECONNECTING``)."""
 
     def plain(self) -> str:
         """The same information as plain text (the app's ``sub_title``, for screen readers and logs)."""
         return header_content("", self).plain.strip()
 
+
+ATTACHED = "ATTACHED"
+"""The header's badge while an attached program is connected."""
 
 HEADER_CHROME = 18
 """Cells of the header that are not its title: the icon (8) and the clock space (10)."""
@@ -82,6 +87,9 @@ def _header_content(title: str, state: HeaderState, *, short: bool, lead: bool =
         parts += ["  ", (" REPLAY ", "bold reverse $accent")]
     if state.loading is not None:
         parts += ["  ", (f" {state.loading} ", "bold reverse $warning")]
+    if state.attached is not None:
+        style = "bold reverse $success" if state.attached == ATTACHED else "bold reverse $error"
+        parts += ["  ", (f" {state.attached} ", style)]
     if state.past_of is not None:
         parts += ["  ", (f" ◀ PAST (now {format_t(state.past_of)} s) ", "bold reverse $error")]
     elif state.paused:

@@ -253,10 +253,12 @@ def _start_child(session: Session, act: Act) -> Sent:
 
 
 NODE_ACTIONS: dict[str, NodeAction] = {row.name: row for row in [
-    NodeAction("kill", "k", needs_running, lambda session, act: Sent(session.kill(act.path)),
+    NodeAction("kill", "k", needs_running,
+               lambda session, act: Sent(session.kill(act.path), f"kill {act.label}"),
                confirm=_kill_question),
     NodeAction("exit_reason", "x", needs_running,
-               lambda session, act: Sent(session.exit(act.path, act.answers[0]), report_ok=True),
+               lambda session, act: Sent(session.exit(act.path, act.answers[0]),
+                                         f"exit {act.label} {act.answers[0]}", report_ok=True),
                questions=(Question(lambda act: f"Send {act.label} an exit signal (Process.exit/2) with which "
                                                "reason?", lambda act: EXIT_REASONS),),
                confirm=_exit_question, confirm_label="Exit"),

@@ -85,7 +85,7 @@ def test_suptui_serve_in_the_environment_serves_a_runtime(short_dir, monkeypatch
     (["attach"], "attach needs an address"),
     (["attach", "tcp://nowhere", "--headless"], "bad address"),
     (["attach", "/tmp/sa-no-such-dir/x.sock", "--headless"], "no such socket"),
-    (["attach", "/tmp/x.sock"], "app view of attach is coming"),
+    (["attach", "/tmp/sa-no-such-dir/x.sock"], "no such socket"),  # the app: refused before it opens
     (["attach", "/tmp/x.sock", "--format", "jsonl"], "--format only applies with --headless"),
 ])
 def test_cli_errors_are_one_line_and_exit_2(argv, message, capsys):
