@@ -86,6 +86,10 @@ def _main(argv: list[str]) -> int:
     try:
         if argv[:1] == [REPLAY]:
             return _replay(parse_replay_args(argv[1:]), argv)
+        if argv[:1] == ["serve"]:  # the app in web browsers (suptui.web); always the subcommand
+            from .web.command import serve_command
+
+            return serve_command(argv[1:])
         if argv[:1] == [ATTACH]:
             return _attach(parse_attach_args(argv[1:]), argv)
         args = parse_args(argv)

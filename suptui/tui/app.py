@@ -47,7 +47,7 @@ from .commands import BindingCommands, NodeCommands, Palette
 from .describe import LIMIT_S, Descriptions
 from .details import DetailsPane, NodeFacts, describe, frees_in_text
 from .dialogs import ChoiceScreen, ConfirmScreen, HelpScreen
-from .export import export_path
+from .export import export_path, send_to_browser
 from .feed import FeedLogHandler
 from .guard import exc_text, guarded
 from .header import HeaderState, PlaygroundHeader, header_content, root_ended_at, root_ended_line, title_width
@@ -884,11 +884,13 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
     @work(thread=True, group="export")
     def _export(self, run: LiveRun | ReplayRun, path: Path) -> None:
         try:
-            count = run.export(path)
+            # suptui serve: a download in the browser, not a file on the server
+            count = send_to_browser(self, path.name, run.export) if self.is_web else run.export(path)
         except OSError as exc:
             run.feed.note(f"export failed: {exc}", "error")
         else:
-            run.feed.note(f"exported {count} events to {path}", "ok")
+            where = f"a download, {path.name}" if self.is_web else path
+            run.feed.note(f"exported {count} events to {where}", "ok")
 
     # ------------------------------------------------------------------ the tree
 

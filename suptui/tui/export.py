@@ -4,6 +4,10 @@ headless ``--format jsonl`` writes and ``suptui replay`` reads.
 The log on screen is capped and a crash storm makes tens of thousands of events a second, so the
 stream is not kept in memory for export: each drained batch is appended to a spool file (which
 starts with the run's header), and an export copies the spool.
+
+In a browser (``suptui serve``: the app under Textual's web driver) an export is not a file on the
+server but a download in the browser: :func:`send_to_browser` writes it to a private temporary file
+and hands that to ``App.deliver_binary``, which textual-serve turns into a download.
 """
 
 from __future__ import annotations
@@ -14,10 +18,31 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, TypeVar
 
 from ..engine import Event
 from ..engine.recording import Header, event_line
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+T = TypeVar("T")
+MIME_TYPES = {"jsonl": "application/x-ndjson", "svg": "image/svg+xml"}
+
+
+def send_to_browser(app: App[object], filename: str, write: Callable[[Path], T]) -> T:
+    """On a worker thread: ``write(path)`` a private temporary file, then give it to the browser as a
+    download named ``filename`` (``App.deliver_binary``, on the UI thread); returns what ``write``
+    returned. The file's name is gone when this returns: the open handle the delivery reads (and
+    closes when done) is all that is left of it."""
+    with tempfile.TemporaryDirectory(prefix="suptui-export-") as tmp:
+        path = Path(tmp) / filename
+        result = write(path)
+        handle = path.open("rb")  # the delivery closes it
+    suffix = filename.rsplit(".", 1)[-1]
+    app.call_from_thread(app.deliver_binary, handle, save_filename=filename,
+                         mime_type=MIME_TYPES.get(suffix, "application/octet-stream"))
+    return result
 
 
 def export_path(directory: Path, tree_name: str, wall: float | None = None, suffix: str = "jsonl") -> Path:

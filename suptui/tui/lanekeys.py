@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from ..timeline import render_svg
-from .export import export_path
+from .export import export_path, send_to_browser
 from .guard import guarded
 from .lanes import LanesView
 from .lanescreen import LanesScreen
@@ -107,9 +107,13 @@ class LaneKeys:
     @work(thread=True, group="export")
     def _write_svg(self: SuptuiApp, run: LiveRun | ReplayRun, path: Path, svg: str) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(svg, encoding="utf-8")
+            if self.is_web:  # suptui serve: a download in the browser, not a file on the server
+                send_to_browser(self, path.name, lambda tmp: tmp.write_text(svg, encoding="utf-8"))
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(svg, encoding="utf-8")
         except OSError as exc:
             run.feed.note(f"SVG export failed: {exc}", "error")
         else:
-            run.feed.note(f"exported the timeline to {path}", "ok")
+            where = f"a download, {path.name}" if self.is_web else path
+            run.feed.note(f"exported the timeline to {where}", "ok")

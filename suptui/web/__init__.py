@@ -1,0 +1,1 @@
+"""``suptui serve``: the playground in a browser (see :mod:`suptui.web.server`)."""
