@@ -7,20 +7,25 @@ here is real, so every check waits for a condition (with a time limit), never fo
 
 from __future__ import annotations
 
+import queue
 import signal
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-from suptui.attach import Attachment
+from suptui.attach import Attachment, Connected, Disconnected, Events, Hello, Resynced
 from suptui.cli import main
 from suptui.engine import ChildSpec, RealClock, Runtime
+from suptui.engine.mirror import NodeState, Snapshot
+from suptui.engine.protocol import Crash, Start
 from suptui.engine.recording import read_recording
 from suptui.engine.serve import serve
+from suptui.engine.wire import Reply
 from suptui.tui.app import SuptuiApp
 from suptui.tui.attachrun import AttachRun, snapshot_model
 from suptui.tui.rules import ATTACH_OFF
@@ -116,6 +121,8 @@ async def test_the_tree_is_the_programs_and_k_kills_in_the_program(programs, sho
         # time travel over what was seen: back one event, then to now
         await pilot.press("comma")
         assert app.moment is not None
+        await pilot.press("full_stop")  # in the past, . is the next event seen (not a step of time)
+        assert ATTACH_OFF["step"] not in log_texts(app)[-1]
         await pilot.press("n")
         assert app.moment is None
         # export: the segment as a recording suptui replay reads
@@ -226,3 +233,88 @@ async def test_the_echo_service_as_a_subprocess(service, tmp_path) -> None:  # n
         proc.send_signal(signal.SIGTERM)
         await until(pilot, lambda: "the program ended" in banner(app))
         assert "root/acceptor" in app.model.nodes
+
+
+class FakeAttachment:
+    """An attachment whose updates the test writes: snapshots, events, a resync, a drop, a new program."""
+
+    address = "/tmp/fake.sock"
+
+    def __init__(self) -> None:
+        self.updates: queue.Queue[Any] = queue.Queue()
+        self.sent: list[tuple[str, str]] = []
+
+    def kill(self, path: str) -> Future[Reply]:
+        self.sent.append(("kill", path))
+        future: Future[Reply] = Future()
+        future.set_result(Reply(1, False, None, "noproc\x1b[2J", "no process"))
+        return future
+
+    def close(self) -> None:
+        return None
+
+
+def hello(pid: int) -> Hello:
+    return Hello(1, "test", pid, "fake", "real", "none", True)
+
+
+def snap(seq: int, t: int, w_pid: str, *, dead: bool = False) -> Snapshot:
+    nodes = [NodeState("root/w", w_pid, type="worker", actor="Idle", restart="transient", since=t),
+             NodeState("root", "<0.1.0>", type="supervisor", actor="Supervisor", strategy="one_for_all",
+                       max_restarts=3, max_seconds=5, stamps=(t // 1000,))]
+    if dead:
+        nodes.insert(1, NodeState("root/dead", "<0.3.0>", state="crashed", type="worker", reason="boom"))
+    return Snapshot(seq, t, tuple(nodes))
+
+
+async def test_segments_a_resync_a_drop_and_a_restarted_program(tmp_path) -> None:
+    """Every snapshot starts a segment (tree, history, spool); the log keeps everything; a restarted
+    program's clock starting again from zero is a new segment, not time going backwards."""
+    fake = FakeAttachment()
+    fake.updates.put(Connected(hello(100), snap(2, 1000, "<0.2.0>", dead=True)))
+    app = SuptuiApp(None, None, attach=AttachRun(fake), export_dir=tmp_path)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        app.drain_now()
+        w, root = app.model.nodes["root/w"], app.model.nodes["root"]
+        assert w.running and w.pid == "<0.2.0>" and w.restart == "transient"
+        assert root.strategy == "one_for_all" and root.stamps == (1,) and root.children[0] == "root/w"
+        assert app.model.nodes["root/dead"].status == "crashed"
+        assert app.history is not None and app.history.count == 0
+        fake.updates.put(Events([Crash(seq=3, t=1500, path="root/w", pid="<0.2.0>", reason="boom"),
+                                 Start(seq=4, t=1501, path="root/w", pid="<0.9.0>", restart=True,
+                                       stamps=(1,))]))
+        app.drain_now()
+        assert app.model.nodes["root/w"].pid == "<0.9.0>" and app.model.nodes["root/w"].restarts == 1
+        assert app.history.count == 2 and app.live.clock.now_ms() >= 1501
+        app.select_node("root/w")
+        await pilot.press("k")  # the program's error reply, told safely
+        await until(pilot, lambda: any("kill w: {error, noproc" in text for text in log_texts(app)))
+        assert fake.sent == [("kill", "root/w")]
+        assert not any("\x1b" in text for text in log_texts(app))
+
+        fake.updates.put(Resynced(snap(40, 9000, "<0.30.0>"), 17))
+        app.drain_now()
+        assert any("17 events skipped" in text for text in log_texts(app))
+        assert app.model.nodes["root/w"].pid == "<0.30.0>" and app.history.count == 0
+        assert "root/dead" not in app.model.nodes
+
+        fake.updates.put(Disconnected("the program ended", True))
+        app.drain_now()
+        assert "the program ended" in banner(app) and "PROGRAM ENDED" in app.status_text
+        t_end = app.live.clock.now_ms()
+        await pilot.pause(0.05)
+        assert app.live.clock.now_ms() == t_end  # its time stands where it was last seen
+        assert app.model.nodes["root/w"].pid == "<0.30.0>"  # kept
+
+        fake.updates.put(Connected(hello(200), snap(1, 300, "<0.2.0>")))  # a new program: t from zero
+        app.drain_now()
+        assert any("reattached to fake (pid 200)" in text for text in log_texts(app))
+        assert any("17 events skipped" in text for text in log_texts(app))  # the log keeps it all
+        assert app.live.clock.now_ms() < 1000 and "ATTACHED" in app.status_text
+        assert "pid 200" in app.title
+        fake.updates.put(Events([Crash(seq=2, t=400, path="root/w", pid="<0.2.0>", reason="x")]))
+        app.drain_now()
+        await pilot.press("e")
+        await until(pilot, lambda: list(tmp_path.glob("*.jsonl")))
+        recording = read_recording(next(tmp_path.glob("*.jsonl")))  # (time never goes backwards in it)
+        assert recording.header.title == "fake" and [e.t for e in recording.events][-1] == 400
