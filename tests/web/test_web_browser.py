@@ -3,13 +3,14 @@ Chromium (Playwright's own browser download is not used). Skipped, with the reas
 Playwright is missing; CI installs both.
 
 One scenario, waiting on conditions (never on fixed sleeps): the page shows the tree; Down, Down, k
-kills bomb2 and the page shows the kill and bomb2's new pid; S arrives as a download holding an SVG;
-a second tab is a run of its own (its own app process, a fresh tree); closing the tabs ends their
-app processes. On a failure every open page's screenshot is saved and the path printed.
+kills bomb2 and the page shows the kill and bomb2's new pid; S arrives as a download holding an SVG,
+e as one holding the recording with the kill; a second tab is a run of its own (its own app process,
+a fresh tree); closing the tabs ends their app processes. On a failure every open page's screenshot is saved and the path printed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import tempfile
@@ -89,6 +90,13 @@ def test_the_playground_in_chromium() -> None:
                 assert download.suggested_filename.endswith(".svg")
                 assert "<svg" in Path(download.path()).read_text(encoding="utf-8")
                 wait_screen(page, r"exported the timeline to a download, bombs-")
+
+                with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+                    page.keyboard.press("e")
+                recording = Path(download_info.value.path()).read_text(encoding="utf-8").splitlines()
+                assert json.loads(recording[0])["suptui"] == "recording"
+                events = [json.loads(line) for line in recording[1:]]
+                assert any(e["event"] == "kill" and e["path"].endswith("bomb2") for e in events), events
 
                 second = context.new_page()  # another tab: a run of its own
                 pages.append(second)
