@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -131,6 +131,7 @@ class PlaygroundServer(Server):
                          title=title or f"suptui · {tree or 'playground'}",
                          templates_path=TEMPLATES)
         self.tree = tree
+        self._sockets: set[web.WebSocketResponse] = set()
 
     def initialize_logging(self) -> None:
         logging.basicConfig(level=logging.DEBUG if self.debug else logging.WARNING,
@@ -140,6 +141,12 @@ class PlaygroundServer(Server):
         app = await super()._make_app()
         app.router.add_static("/suptui-static", STATIC, name="suptui-static")
         return app
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Ctrl+C or SIGTERM: close every tab's socket, so each handler stops its app now (aiohttp
+        would otherwise wait up to a minute for the browsers to hang up)."""
+        await asyncio.gather(*(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server stopped")
+                               for ws in list(self._sockets)), return_exceptions=True)
 
     async def on_startup(self, app: web.Application) -> None:
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -164,6 +171,7 @@ class PlaygroundServer(Server):
         app_service: _TabApp | None = None
         try:
             await websocket.prepare(request)
+            self._sockets.add(websocket)
             app_service = _TabApp(self.command, write_bytes=websocket.send_bytes,
                                   write_str=websocket.send_str, close=websocket.close,
                                   download_manager=self.download_manager, debug=self.debug)
@@ -174,6 +182,7 @@ class PlaygroundServer(Server):
         except Exception:
             log.exception("a tab's connection failed")
         finally:
+            self._sockets.discard(websocket)
             if app_service is not None:
                 await asyncio.shield(app_service.stop())
         return websocket

@@ -5,7 +5,8 @@ Playwright is missing; CI installs both.
 One scenario, waiting on conditions (never on fixed sleeps): the page shows the tree; Down, Down, k
 kills bomb2 and the page shows the kill and bomb2's new pid; S arrives as a download holding an SVG,
 e as one holding the recording with the kill; a second tab is a run of its own (its own app process,
-a fresh tree); closing the tabs ends their app processes. On a failure every open page's screenshot is saved and the path printed.
+a fresh tree); closing the tabs ends their app processes. On a failure every open page's screenshot
+is saved and the path printed.
 """
 
 from __future__ import annotations
@@ -131,3 +132,29 @@ def test_the_playground_in_chromium() -> None:
     finally:
         code = served.stop()
     assert code == 0, f"suptui serve ended with {code}"
+
+
+def test_stopping_the_server_ends_the_open_tabs_runs() -> None:
+    """Ctrl+C (SIGTERM here) with a tab open: the server ends at once, the tab's app with it, and the
+    page says the run has ended."""
+    served = Served("bombs")
+    try:
+        served.wait_ready()
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM)
+            try:
+                page = browser.new_page()
+                page.add_init_script(EXPOSE_TERMINAL)
+                page.goto(served.url)
+                wait_screen(page, r"bomb2 <0\.\d+\.0>")
+                apps = served.apps()
+                assert len(apps) == 1
+                started = time.monotonic()
+                assert served.stop() == 0
+                assert time.monotonic() - started < 8, "the server waited for the browser to hang up"
+                assert not [pid for pid in apps if alive(pid)], "an app process outlived the server"
+                page.wait_for_function("document.body.classList.contains('-closed')", timeout=TIMEOUT_MS)
+            finally:
+                browser.close()
+    finally:
+        served.stop()
