@@ -665,11 +665,32 @@ defmodule SuptuiAgent do
         st
 
       cpath != nil and st.nodes[cpath].parent == spath ->
-        ended(st, cpath, child, why, t, true)
+        # since OTP 25 a supervisor stops its children while still linked, so its own stops come as
+        # EXIT too: while it stops (it gave up, or its parent stops it), for terminate_child, or within
+        # a one_for_all/rest_for_one decision, a shutdown or kill is its doing
+        if by_supervisor?(st, spath, cpath, why, t),
+          do: terminated(st, spath, cpath, child, why, t),
+          else: ended(st, cpath, child, why, t, true)
 
       true ->
         # an exit signal from its parent (or a linked non-child): the supervisor is stopping
         %{st | stopping: MapSet.put(st.stopping, spath)}
+    end
+  end
+
+  defp by_supervisor?(st, spath, cpath, why, t) do
+    sup = st.nodes[spath]
+
+    cond do
+      Map.get(st.api, cpath) == :terminate -> true
+      why not in [:shutdown, :killed] -> false
+      MapSet.member?(st.stopping, spath) -> true
+      sup.strategy in ["one_for_all", "rest_for_one"] ->
+        case Map.get(st.last_crash, spath) do
+          {_, _, _, at} -> t - at <= 10_000
+          _ -> false
+        end
+      true -> false
     end
   end
 
@@ -797,7 +818,7 @@ defmodule SuptuiAgent do
 
       if in_sup do
         decision = st.decision + 1
-        %{st | decision: decision, last_crash: Map.put(st.last_crash, node.parent, {path, decision, false})}
+        %{st | decision: decision, last_crash: Map.put(st.last_crash, node.parent, {path, decision, false, t})}
       else
         st
       end
@@ -818,7 +839,7 @@ defmodule SuptuiAgent do
           api -> {"api", %{}}
           MapSet.member?(st.stopping, spath) -> {"shutdown", %{}}
           sup.strategy in ["one_for_all", "rest_for_one"] and Map.has_key?(st.last_crash, spath) ->
-            {cause, decision, _} = st.last_crash[spath]
+            {cause, decision, _, _} = st.last_crash[spath]
             {"strategy", %{cause: cause, by_strategy: sup.strategy, decision: decision}}
           true -> {"shutdown", %{}}
         end
@@ -895,10 +916,10 @@ defmodule SuptuiAgent do
         {%{why: "api"}, st}
 
       Map.has_key?(st.last_crash, spath) and Map.has_key?(st.nodes, cpath) ->
-        {cause, decision, counted} = st.last_crash[spath]
+        {cause, decision, counted, at} = st.last_crash[spath]
         stamps = if counted, do: sup.stamps, else: window([div(t, 1000) | sup.stamps], div(t, 1000), sup.max_seconds)
         sup = %{sup | stamps: stamps}
-        st = %{st | nodes: Map.put(st.nodes, spath, sup), last_crash: Map.put(st.last_crash, spath, {cause, decision, true})}
+        st = %{st | nodes: Map.put(st.nodes, spath, sup), last_crash: Map.put(st.last_crash, spath, {cause, decision, true, at})}
         {%{cause: cause, by_strategy: sup.strategy, stamps: stamps, decision: decision}, st}
 
       true ->
@@ -936,7 +957,7 @@ defmodule SuptuiAgent do
     parent = node && node.parent && st.nodes[node.parent]
 
     cond do
-      node == nil or node.state != "running" ->
+      node == nil or (node.state != "running" and op not in ["restart_child", "delete_child"]) ->
         {{:error, "noproc", "#{op} #{path}: nothing runs there"}, st}
 
       op == "kill" ->

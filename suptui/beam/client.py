@@ -66,6 +66,7 @@ class _AgentPipe:
         self._in = process.stdin
         self._timeout: float | None = None
         self._closed = False
+        self._out_closed = False
         self._lock = threading.Lock()
         self.stderr_tail: deque[str] = deque(maxlen=20)
         self._stderr = threading.Thread(target=self._drain, name="suptui-beam-stderr", daemon=True)
@@ -80,6 +81,8 @@ class _AgentPipe:
                 text = raw.decode("utf-8", "replace").strip()
                 if text:
                     self.stderr_tail.append(text[:300])
+        with contextlib.suppress(OSError):
+            stream.close()
 
     def settimeout(self, timeout: float | None) -> None:
         self._timeout = timeout
@@ -89,7 +92,18 @@ class _AgentPipe:
             ready, _, _ = select.select([self._out], [], [], self._timeout)
             if not ready:
                 raise TimeoutError
-        return os.read(self._out, size)
+        if self._out_closed:
+            return b""
+        data = os.read(self._out, size)
+        if not data:  # (the agent ended: only the reading thread gets here, so it closes its end)
+            self._close_out()
+        return data
+
+    def _close_out(self) -> None:
+        self._out_closed = True
+        with contextlib.suppress(OSError, ValueError):
+            assert self.process.stdout is not None
+            self.process.stdout.close()
 
     def sendall(self, data: bytes) -> None:
         with self._lock:
@@ -112,6 +126,7 @@ class _AgentPipe:
             self.process.kill()  # (its tracer on the node sees the agent's node go and cleans up)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(2.0)
+        self._close_out()  # (the reading thread stopped at the agent's bye, or reads its end now)
 
     def kill(self) -> None:
         self._closed = True
@@ -120,6 +135,7 @@ class _AgentPipe:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5.0)
         self.shutdown(0)
+        self._close_out()
 
     def last_words(self) -> str:
         """The agent's last line on stderr (why it ended), if it wrote one."""
@@ -151,8 +167,9 @@ def open_beam(node: str, cookie: str | None = None, *, timeout: float = CONNECT_
     if cookie:
         env[COOKIE_ENV] = cookie
     try:
-        process = subprocess.Popen(_agent_command(node, elixir), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, env=env, start_new_session=True)
+        process = subprocess.Popen(_agent_command(node, elixir), stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                   start_new_session=True)
     except OSError as exc:
         raise AttachError(f"cannot run elixir ({exc.strerror or exc}): {INSTALL_HINT}") from None
     pipe = _AgentPipe(process)
@@ -181,8 +198,8 @@ def _read(reader: wire.LineReader, pipe: _AgentPipe, node: str, timeout: float) 
     try:
         line = reader.readline()
     except TimeoutError:
-        raise AttachError(f"{node}: no answer within {timeout:g} s (is the node reachable? a wrong cookie can "
-                          "also look like this)") from None
+        raise AttachError(f"{node}: no answer within {timeout:g} s (is the node reachable? a wrong cookie "
+                          "can also look like this)") from None
     except (wire.WireError, OSError) as exc:
         raise AttachError(f"{node}: the agent failed ({exc})") from None
     if line is None:

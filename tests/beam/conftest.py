@@ -1,0 +1,95 @@
+"""A real Elixir node for the BEAM attach tests: the lesson's fixture (fixtures/lesson_node.exs) under a
+random name and cookie, and its stdin/stdout to command it ("bombs", "check"). Skipped with a reason
+when ``elixir`` is not installed (CI installs it)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import select
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).with_name("fixtures") / "lesson_node.exs"
+
+needs_elixir = pytest.mark.skipif(shutil.which("elixir") is None,
+                                  reason="elixir is not installed (apt-get install elixir); CI installs it")
+
+
+@dataclass
+class LessonNode:
+    name: str
+    cookie: str
+    process: subprocess.Popen[str]
+
+    def command(self, line: str, expect: str, timeout: float = 10.0) -> str:
+        """Send a command; the first line of its answer that starts with ``expect``."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        return self.read_until(expect, timeout)
+
+    def read_until(self, expect: str, timeout: float) -> str:
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], deadline - time.monotonic())
+            if not ready:
+                break
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            if line.startswith(expect):
+                return line.strip()
+        raise AssertionError(f"the lesson node did not answer {expect!r} within {timeout} s")
+
+    def check(self) -> str:
+        """``check tracers=N filters=… handlers=…``: what tracing and logging the node has now."""
+        return self.command("check", "check ")
+
+
+def start_lesson_node() -> LessonNode:
+    name = f"lesson_{secrets.token_hex(4)}"
+    cookie = secrets.token_hex(12)
+    process = subprocess.Popen(["elixir", "--sname", name, "--cookie", cookie, str(FIXTURE)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True, start_new_session=True)
+    node = LessonNode("", cookie, process)
+    ready = node.read_until("ready ", 30.0)
+    node.name = ready.split()[1]
+    assert node.name.startswith(name + "@"), ready
+    return node
+
+
+def stop_lesson_node(node: LessonNode) -> None:
+    if node.process.stdin is not None:
+        with contextlib.suppress(OSError):
+            node.process.stdin.close()
+    try:
+        node.process.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(node.process.pid, 9)
+        node.process.wait(5)
+    if node.process.stdout is not None:
+        node.process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def lesson() -> Iterator[LessonNode]:
+    node = start_lesson_node()
+    try:
+        yield node
+    finally:
+        stop_lesson_node(node)
+
+
+def short_host() -> str:
+    return socket.gethostname().split(".")[0]

@@ -1,0 +1,185 @@
+"""Attach to a real Elixir node running the lesson (issue 17): the tree, the lesson's timeline of
+crashes, restarts and the give-up, a kill through the protocol, and nothing left behind on the node."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+from suptui.attach import Connection, Disconnected, Events
+from suptui.beam import open_beam
+from suptui.engine.protocol import Event
+
+from .conftest import LessonNode, needs_elixir
+
+pytestmark = needs_elixir
+TOLERANCE_MS = 500
+
+
+def collect(connection: Connection, seconds: float, until: Any = None) -> list[Event]:
+    events: list[Event] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        update = connection.get(timeout=max(0.01, deadline - time.monotonic()))
+        if isinstance(update, Events):
+            events.extend(update.events)
+            if until is not None and any(until(event) for event in update.events):
+                break
+        elif isinstance(update, Disconnected):
+            raise AssertionError(f"disconnected: {update.reason}")
+    return events
+
+
+def test_tree_timeline_kill_and_cleanup(lesson: LessonNode) -> None:
+    connection = open_beam(lesson.name, lesson.cookie)
+    try:
+        assert connection.hello.title == lesson.name
+        nodes = {node.path: node for node in connection.snapshot.nodes}
+        top = nodes["Lesson.Top"]  # started by hand from the script: no application owns it
+        assert (top.type, top.strategy, top.max_restarts, top.max_seconds) == \
+            ("supervisor", "one_for_one", 100, 5)
+        nested = nodes["Lesson.Top/nested"]
+        assert (nested.type, nested.strategy, nested.restart, nested.max_restarts) == \
+            ("supervisor", "one_for_one", "permanent", 3)
+        ticker = nodes["Lesson.Top/nested/ticker"]
+        assert (ticker.type, ticker.actor, ticker.restart, ticker.state) == \
+            ("worker", "Ticker", "permanent", "running")
+        assert nodes["kernel_sup"].type == "supervisor"  # an application's top supervisor
+        assert all(node.pid.startswith("<") for node in nodes.values())
+
+        lesson.command("bombs", "bombs started")
+        events = collect(connection, 9.0, until=lambda e: e.kind == "exit" and e.path == "Lesson.Top/bombs")
+        start = next(e for e in events if e.kind == "start" and e.path == "Lesson.Top/bombs")
+        assert (start.strategy, start.max_restarts, start.max_seconds) == ("one_for_one", 5, 5)
+        assert start.restart is False
+        crashes = [(e.path.rsplit("/", 1)[1], e.t - start.t) for e in events if e.kind == "crash"]
+        expected = [("bomb1", 2000), ("bomb2", 3000), ("bomb1", 4000), ("bomb3", 5000)]
+        assert [name for name, _ in crashes[:4]] == [name for name, _ in expected], crashes
+        for (name, at), (_, want) in zip(crashes, expected, strict=False):
+            assert abs(at - want) <= TOLERANCE_MS, (name, at, want)
+        last = crashes[4:]
+        assert sorted(name for name, _ in last) == ["bomb1", "bomb2"], crashes
+        assert all(abs(at - 6000) <= TOLERANCE_MS for _, at in last), crashes
+        crash = next(e for e in events if e.kind == "crash")
+        assert crash.reason == "RuntimeError: Bomb 1 Exploded!"
+
+        restarts = [e for e in events if e.kind == "start" and e.restart]
+        names = [e.path.rsplit("/", 1)[1] for e in restarts]
+        assert names[:4] == ["bomb1", "bomb2", "bomb1", "bomb3"] and len(names) == 5, names  # 6th: give-up
+        assert restarts[-1].stamps is not None and len(restarts[-1].stamps) == 5
+        assert all(e.by_strategy == "one_for_one" and e.cause == e.path for e in restarts)
+        assert restarts[0].pid != start.pid
+
+        give_up = next(e for e in events if e.kind == "give_up")
+        assert give_up.path == "Lesson.Top/bombs"
+        assert abs(give_up.t - start.t - 6000) <= TOLERANCE_MS
+        assert (give_up.max_restarts, give_up.max_seconds) == (5, 5)
+        assert give_up.child.rsplit("/", 1)[1] in ("bomb1", "bomb2")
+        after = events[events.index(give_up):]
+        stopped = {e.path for e in after if e.kind == "terminate" and e.why == "shutdown"}
+        assert len(stopped) == 2  # the two bombs still running were stopped by the supervisor
+        end = after[-1]
+        assert (end.kind, end.path, end.reason) == ("exit", "Lesson.Top/bombs", "shutdown")
+
+        # a kill through the protocol: the kill, its crash, the restart with a new pid
+        ticker_pid = ticker.pid
+        reply = connection.kill("Lesson.Top/nested/ticker").result(10)
+        assert reply.ok and reply.result == "killed"
+        events = collect(connection, 5.0, until=lambda e: e.kind == "start")
+        kinds = [(e.kind, e.path) for e in events]
+        assert kinds[:3] == [("kill", "Lesson.Top/nested/ticker"), ("crash", "Lesson.Top/nested/ticker"),
+                             ("start", "Lesson.Top/nested/ticker")], kinds
+        assert events[1].reason == "killed" and events[1].killed_by == "user"
+        assert events[2].restart is True and events[2].pid != ticker_pid
+
+        # the supervisor API: terminate and restart a child, and the errors OTP gives
+        reply = connection.terminate_child("Lesson.Top/nested/ticker").result(10)
+        assert reply.ok, reply
+        events = collect(connection, 3.0, until=lambda e: e.kind == "terminate")
+        assert [(e.kind, e.why) for e in events] == [("terminate", "api")]
+        reply = connection.restart_child("Lesson.Top/nested/ticker").result(10)
+        assert reply.ok and str(reply.result).startswith("<"), reply
+        events = collect(connection, 3.0, until=lambda e: e.kind == "start")
+        assert [(e.kind, e.why) for e in events] == [("start", "api")]
+        reply = connection.restart_child("Lesson.Top/nested/ticker").result(10)
+        assert not reply.ok and reply.error == "running"
+        assert connection.kill("Lesson.Top/nowhere").result(10).error == "noproc"
+        assert connection.request("exit", "Lesson.Top/nested/ticker", reason="normal").result(10).ok
+    finally:
+        connection.close()
+    assert _clean(lesson)
+
+
+def _clean(lesson: LessonNode) -> bool:
+    """No process on the node has a tracer, and no suptui logger filter or handler is left."""
+    deadline = time.monotonic() + 5
+    while True:
+        check = lesson.check()
+        if "tracers=0 " in check and "suptui" not in check:
+            return True
+        if time.monotonic() > deadline:
+            raise AssertionError(check)
+        time.sleep(0.2)
+
+
+def test_headless_jsonl_and_the_agent_killed(lesson: LessonNode) -> None:
+    """The command line's recording; then suptui's agent dies without a goodbye (kill -9): the tracer on
+    the node sees its node go and cleans up by itself."""
+    env = dict(os.environ)
+    process = subprocess.Popen([sys.executable, "-m", "suptui", "attach", "--beam", lesson.name, "--cookie",
+                                lesson.cookie, "--headless", "--format", "jsonl"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        header = process.stdout.readline()
+        assert '"suptui": "recording"' in header and lesson.name in header
+        first = process.stdout.readline()
+        assert '"event": "start"' in first
+        assert lesson.cookie not in header + first
+        time.sleep(0.5)
+        assert "tracers=0 " not in lesson.check()  # it traces now
+        agents = subprocess.run(["pgrep", "-f", f"agent.exs {lesson.name}"], capture_output=True, text=True)
+        for pid in agents.stdout.split():
+            os.kill(int(pid), signal.SIGKILL)
+        assert agents.stdout.split()
+        assert _clean(lesson)
+        assert process.wait(15) in (0, 1)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=5)
+
+
+def test_interrupt_detaches_and_cleans_up(lesson: LessonNode) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "suptui", "attach", "--beam", lesson.name, "--cookie",
+                                lesson.cookie, "--headless"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert "start" in line
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=20)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert _clean(lesson)
+
+
+@pytest.mark.parametrize("case", ["wrong_cookie", "no_node"])
+def test_errors_are_one_line(lesson: LessonNode, case: str) -> None:
+    node = lesson.name if case == "wrong_cookie" else "nobody_here@" + lesson.name.split("@")[1]
+    result = subprocess.run([sys.executable, "-m", "suptui", "attach", "--beam", node, "--cookie", "wrong",
+                             "--headless"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    if case == "wrong_cookie":
+        assert "cookie may be wrong" in lines[0]
+    else:
+        assert "no node nobody_here@" in lines[0]
+    assert "wrong" not in lines[0].replace("may be wrong", "")  # the cookie is not printed
