@@ -1,6 +1,6 @@
 """The playground in a real browser: ``suptui serve`` driven by Playwright through the system's
 Chromium (Playwright's own browser download is not used). Skipped, with the reason, where Chromium or
-Playwright is missing; CI installs both.
+Playwright is missing; CI installs both and sets ``SUPTUI_BROWSER_TESTS=required``, so there it runs.
 
 One scenario, waiting on conditions (never on fixed sleeps): the page shows the tree; Down, Down, k
 kills bomb2 and the page shows the kill and bomb2's new pid; S arrives as a download holding an SVG,
@@ -12,6 +12,7 @@ is saved and the path printed.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import tempfile
@@ -22,13 +23,20 @@ import pytest
 
 from tests.web.browser import EXPOSE_TERMINAL, SCREEN_TEXT, Served, alive, chromium
 
+REQUIRED = os.environ.get("SUPTUI_BROWSER_TESTS") == "required"
+"""Set by CI (``.ci/run``): there a missing Chromium or Playwright fails instead of skipping."""
 CHROMIUM = chromium()
+if REQUIRED:
+    assert CHROMIUM is not None, "SUPTUI_BROWSER_TESTS=required but no chromium on PATH"
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (Debian: apt-get install chromium)"),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts app processes through /proc"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="playwright is not installed (pip install -e '.[test]')")
+if REQUIRED:
+    import playwright.sync_api as sync_api
+else:
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is not installed (pip install -e '.[test]')")
 
 PID = re.compile(r"bomb2 <(0\.\d+\.0)>")
 TIMEOUT_MS = 20_000
