@@ -7,7 +7,9 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -335,6 +337,28 @@ def exit_effects(facts: NodeFacts, model: TreeModel) -> list[tuple[str, str]]:
     return rows
 
 
+class Rendered:
+    """``content`` with its lines already rendered at ``width``: drawn at that width it only hands
+    back their segments; at any other width (a test printing the pane, a resize) it is ``content``."""
+
+    def __init__(self, content: Group, lines: list[list[Segment]], width: int) -> None:
+        self.content = content
+        self.lines = lines
+        self.width = width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width != self.width:
+            yield self.content
+            return
+        new_line = Segment.line()
+        for line in self.lines:
+            yield from line
+            yield new_line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(self.width, self.width)
+
+
 class DetailsPane(VerticalScroll):
     """Scrolls when the text is taller than the pane (small terminals).
 
@@ -360,8 +384,17 @@ class DetailsPane(VerticalScroll):
     def show(self, content: Group | Text | str) -> None:
         text = self.query_one("#details-text", Static)
         size = text.content_size
+        height = -1
+        if size.width and isinstance(content, Group):
+            # Rendered once here, at the text's width: Textual would render the table once to
+            # measure its height and again to paint it (a fifth of a key's cost on a big tree)
+            app = self.app
+            options = app.console_options.update_width(size.width).update(highlight=False)
+            lines = app.console.render_lines(content, options, pad=False)
+            content, height = Rendered(content, lines, size.width), len(lines)  # type: ignore[assignment]
         text.update(content, layout=False)
-        height = text.get_content_height(size, size, size.width) if size.width else -1
+        if height < 0 and size.width:
+            height = text.get_content_height(size, size, size.width)
         pane = self.scrollable_content_region.height
         same = height == size.height or (0 <= height <= pane and size.height == pane)
         if not same:
