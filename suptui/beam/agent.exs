@@ -214,14 +214,23 @@ defmodule SuptuiAgent do
   Loop([], {erlang:monotonic_time(millisecond), 0, 0}).
   """
 
-  # Every supervisor on the node: its pid, kind, callback module and registered name.
+  # Every supervisor on the node: its pid, kind, callback module, registered name and parent (the
+  # process that started it, from proc_lib's '$ancestors').
   @scan ~S"""
+  Parent = fun(D) ->
+      case lists:keyfind('$ancestors', 1, D) of
+          {_, [A | _]} when is_pid(A) -> A;
+          {_, [A | _]} when is_atom(A) -> whereis(A);
+          _ -> undefined
+      end
+  end,
   lists:foldl(fun(P, Acc) ->
       case erlang:process_info(P, [dictionary, registered_name]) of
           [{dictionary, D}, {registered_name, N}] ->
               case lists:keyfind('$initial_call', 1, D) of
-                  {_, {supervisor, M, _}} -> [{P, supervisor, M, N} | Acc];
-                  {_, {'Elixir.DynamicSupervisor', _, _}} -> [{P, dynamic, 'Elixir.DynamicSupervisor', N} | Acc];
+                  {_, {supervisor, M, _}} -> [{P, supervisor, M, N, Parent(D)} | Acc];
+                  {_, {'Elixir.DynamicSupervisor', _, _}} ->
+                      [{P, dynamic, 'Elixir.DynamicSupervisor', N, Parent(D)} | Acc];
                   _ -> Acc
               end;
           _ -> Acc
@@ -316,6 +325,7 @@ defmodule SuptuiAgent do
     }
 
     st = snapshot(st)
+    send(self(), :roots)
     loop(st)
   end
 
@@ -404,14 +414,14 @@ defmodule SuptuiAgent do
       _ -> %{}
     end
 
-    infos = for {pid, kind, mod, name} <- sups, into: %{}, do: {pid, {kind, mod, name}}
-    children = for {pid, _, _, _} <- sups, into: %{}, do: {pid, which_children(pid)}
+    infos = for {pid, kind, mod, name, _} <- sups, into: %{}, do: {pid, {kind, mod, name}}
+    children = for {pid, _, _, _, _} <- sups, into: %{}, do: {pid, which_children(pid)}
 
     owned =
       for {_, list} <- children, list != :error, {_, cpid, _, _} <- list, is_pid(cpid),
           into: MapSet.new(), do: cpid
 
-    roots = for {pid, _, _, _} <- sups, not MapSet.member?(owned, pid), do: pid
+    roots = for {pid, _, _, _, _} <- sups, not MapSet.member?(owned, pid), do: pid
     roots = Enum.sort(roots)
 
     t = now(st)
@@ -705,10 +715,10 @@ defmodule SuptuiAgent do
     end
   end
 
-  defp handle({:suptui_ev, t, sup, :spawn, _child, _}, st) do
+  defp handle({:suptui_ev, t, sup, :spawn, child, _}, st) do
     case st.pids[sup] do
       nil -> st
-      spath -> rescan(st, sup, spath, t)
+      spath -> rescan(st, sup, spath, child, t)
     end
   end
 
@@ -750,6 +760,40 @@ defmodule SuptuiAgent do
     else
       _ -> st
     end
+  end
+
+  # Supervisors started by hand after the snapshot (from iex, say) have no traced supervisor to see
+  # them start: the node is scanned for them again, every second, or less often on a node where a
+  # scan takes long (at most 1/50 of the agent's time on the node).
+  defp handle(:roots, st) do
+    began = System.monotonic_time(:millisecond)
+
+    st =
+      case remote_eval(st.target, @scan) do
+        {:ok, sups} ->
+          new = for {pid, _, _, _, _} = sup <- sups, not Map.has_key?(st.pids, pid), do: sup
+          fresh = MapSet.new(for {pid, _, _, _, _} <- new, do: pid)
+
+          Enum.reduce(Enum.sort(new), st, fn {pid, _, _, name, parent}, st ->
+            owner = st.pids[parent] && st.nodes[st.pids[parent]]
+
+            cond do
+              MapSet.member?(fresh, parent) -> st
+              owner != nil and owner.type == "supervisor" -> st
+              Map.has_key?(st.pids, pid) -> st
+              true ->
+                id = if name != [], do: fmt_id(name), else: pid_text(pid)
+                add_sup(st, pid, id, nil, %{id: id, restart: nil, shutdown: nil}, now(st), {:start, %{}})
+            end
+          end)
+
+        _ ->
+          st
+      end
+
+    took = System.monotonic_time(:millisecond) - began
+    Process.send_after(self(), :roots, max(1000, 50 * took))
+    st
   end
 
   defp handle({:suptui_dropped, n}, st) do
@@ -878,10 +922,19 @@ defmodule SuptuiAgent do
 
   # The supervisor spawned: ask it for its children (the call is answered once the start is done)
   # and report the ones not seen running before.
-  defp rescan(st, sup, spath, t) do
+  defp rescan(st, sup, spath, spawned, t) do
     case which_children(sup) do
       :error ->
-        st
+        # it no longer answers (it gave up at once, say): a restart after a crash is of the crashed
+        # child, which is enough to name the new process
+        with {cause, _, _, _} <- Map.get(st.last_crash, spath),
+             %{state: state, type: "worker"} = old when state != "running" <- st.nodes[cause] do
+          {extra, st} = start_fields(st, spath, cause, t)
+          fields = Map.take(old, [:id, :type, :actor, :restart, :shutdown])
+          add_node(st, spawned, List.last(String.split(cause, "/")), spath, fields, t, {:start, extra})
+        else
+          _ -> st
+        end
 
       kids ->
         sup_node = st.nodes[spath]

@@ -183,3 +183,22 @@ def test_errors_are_one_line(lesson: LessonNode, case: str) -> None:
     else:
         assert "no node nobody_here@" in lines[0]
     assert "wrong" not in lines[0].replace("may be wrong", "")  # the cookie is not printed
+
+
+def test_a_supervisor_started_by_hand_after_attaching_is_found(lesson: LessonNode) -> None:
+    """The lesson in iex: attach first, then start the supervisor by hand; the agent's scan for new
+    roots (every second) finds it and reports its start and its children's, then traces it."""
+    connection = open_beam(lesson.name, lesson.cookie)
+    try:
+        lesson.command("lesson", "lesson started")
+        events = collect(connection, 4.0, until=lambda e: e.kind == "crash")
+        starts = [e for e in events if e.kind == "start"]
+        root = next(e for e in starts if "/" not in e.path)
+        assert (root.strategy, root.max_restarts, root.max_seconds) == ("one_for_one", 5, 5)
+        assert {e.path for e in starts} >= {f"{root.path}/bomb1", f"{root.path}/bomb2", f"{root.path}/bomb3"}
+        crash = events[-1]
+        assert (crash.kind, crash.path) == ("crash", f"{root.path}/bomb1")
+        assert crash.t - root.t <= 2000 + TOLERANCE_MS
+    finally:
+        connection.close()
+    assert _clean(lesson)
