@@ -80,6 +80,7 @@ from .reasons import (
     safe_repr,
     safe_str,
 )
+from .specs import SupFlags
 from .supervisor import Supervisor
 from .watchdog import Watchdog
 
@@ -142,6 +143,19 @@ def _start_fields(info: dict[str, Any]) -> dict[str, Any]:
     if isinstance(stamps, list):
         fields["stamps"] = tuple(stamps)
     return fields
+
+
+def _top_level_info(cls: type[Actor], args: dict[str, Any]) -> dict[str, Any]:
+    """What a top-level process's ``start`` event says of it when nobody supervises it: its type and
+    class, and a supervisor's flags, as a parent supervisor would have put them (a reader that
+    attaches after the start, or a recording, must know the root is a supervisor and its budget)."""
+    if not issubclass(cls, Supervisor):
+        return {"restart": False, "type": "worker", "actor": cls.__name__}
+    flags = args.get("flags")
+    if not isinstance(flags, SupFlags):
+        flags = SupFlags()
+    return {"restart": False, "type": "supervisor", "actor": cls.__name__, "strategy": flags.strategy,
+            "max_restarts": flags.max_restarts, "max_seconds": flags.max_seconds}
 
 
 class _Timer:
@@ -236,7 +250,10 @@ class Runtime:
         future: Future[StartResult] = Future()
         with self._lock:
             self._check_open()
-            proc = self._new_process(cls, args or {}, EXTERNAL, path, start_info or {})
+            info = _top_level_info(cls, args or {})
+            if start_info:
+                info.update(start_info)
+            proc = self._new_process(cls, args or {}, EXTERNAL, path, info)
             proc.init_async = True
             self._init_futures[proc.pid] = future
             self._deliver(proc, INIT)
