@@ -620,7 +620,13 @@ defmodule SuptuiAgent do
   def fmt_id(id), do: inspect(id, limit: 10, printable_limit: 100) |> safe_id()
   defp safe_id(text), do: text |> String.slice(0, 200) |> String.replace("/", "|")
 
-  def pid_text(pid), do: List.to_string(:erlang.pid_to_list(pid))
+  # A pid as the node itself shows it (`<0.140.0>`, as in iex), not as a remote pid (`<17170.140.0>`).
+  def pid_text(pid) do
+    case String.split(List.to_string(:erlang.pid_to_list(pid)), ".") do
+      ["<" <> _, b, c] -> "<0.#{b}.#{c}"
+      _ -> List.to_string(:erlang.pid_to_list(pid))
+    end
+  end
 
   # ------------------------------------------------------------------ reasons
 
