@@ -5,7 +5,7 @@ Textual's built-in ``Tree`` rebuilds every line on add, remove and expand, which
 cached per node version, and an event batch costs one ``refresh_line`` per touched visible row.
 
 The pane is as wide as its widest row (``width: auto`` asks :meth:`SupervisionTree.get_content_width`),
-up to a share of the screen: past it, the pid column goes, then the restart type, so the log beside
+up to a share of the screen: past it, the restart type column goes, then the pid, so the log beside
 gets the rest of the screen instead of the tree's empty right half.
 """
 
@@ -206,11 +206,12 @@ class SupervisionTree(ScrollView, can_focus=True):
                 + COUNT_WIDTH + STRATEGY_WIDTH + self._budget_width)
 
     def columns_for(self, available: int) -> tuple[bool, bool]:
-        """The columns that fit in ``available`` cells: the pid goes first, then the restart type."""
+        """The columns that fit in ``available`` cells: the restart type goes first (the details say
+        it too), then the pid (a restart is seen as a new pid: the lesson's point)."""
         if available <= 0:
             return True, True
         fixed = self.content_width((False, False))
-        return available >= fixed + RESTART_WIDTH + self._pid_width, available >= fixed + RESTART_WIDTH
+        return available >= fixed + self._pid_width, available >= fixed + RESTART_WIDTH + self._pid_width
 
     def _fit_columns(self) -> tuple[bool, bool]:
         return self.columns_for(self.scrollable_content_region.width or self.size.width)

@@ -355,3 +355,17 @@ def test_the_fast_wrap_cuts_where_the_measured_wrap_does() -> None:
         width = rng.randint(1, 50)
         assert _wrap_narrow(text, width) == _wrap_cells(text, width), (text, width)
     assert wrap_starts("word " * 4, 5) == [0, 5, 10, 15]  # no empty row after a trailing space
+
+
+async def test_a_narrow_tree_pane_keeps_the_pids_and_drops_the_restart_type_first(app_factory) -> None:
+    """At 120x36 the bombs' rows do not fit whole under the pane's share: the restart type (the
+    details say it too) goes, and the pids stay, since a restart shows as a new pid."""
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 2000)
+        drawn = pane_rows(app, "tree")
+        bomb1 = next(row for row in drawn if "bomb1" in row)
+        assert app.model.nodes["root/bomb1"].pid in bomb1  # the restarted bomb's new pid
+        assert "permanent" not in bomb1
+        tree = app.query_one(SupervisionTree)
+        assert tree.columns_for(tree.content_width((True, True))) == (True, True)  # room: both
