@@ -156,8 +156,7 @@ defmodule SuptuiAgent do
               (_, _) -> ignore
            end,
   FilterOk = logger:add_primary_filter(Fid, {Filter, Self}),
-  Cleanup = fun(Traced) ->
-      catch logger:remove_primary_filter(Fid),
+  Off = fun(Traced) ->
       lists:foreach(fun(P) ->
           case catch erlang:trace_info(P, tracer) of
               {tracer, Self} -> catch erlang:trace(P, false, Flags);
@@ -165,53 +164,62 @@ defmodule SuptuiAgent do
           end
       end, Traced)
   end,
-  Fwd = fun(Msg, {W, C, D}) ->
+  Cleanup = fun(Traced) ->
+      catch logger:remove_primary_filter(Fid),
+      Off(Traced)
+  end,
+  Drain = fun Drain(N) ->
+      receive
+          {trace_ts, _, _, _, _} -> Drain(N + 1);
+          {trace_ts, _, _, _, _, _} -> Drain(N + 1)
+      after 0 -> N
+      end
+  end,
+  %% At most Limit messages a second go to the agent. Past that, all tracing is turned off at once and
+  %% what is queued is dropped: the agent resynchronises (a fresh snapshot traces again) a second later.
+  Fwd = fun(Msg, Traced, {W, C}) ->
       Now = erlang:monotonic_time(millisecond),
-      {W1, C1, D1} = case Now - W >= 1000 of
-          true ->
-              case D > 0 of true -> Agent ! {suptui_dropped, D}; false -> ok end,
-              {Now, 0, 0};
-          false -> {W, C, D}
+      {W1, C1} = case Now - W >= 1000 of
+          true -> {Now, 0};
+          false -> {W, C}
       end,
-      case Msg =/= none andalso C1 < Limit of
-          true -> Agent ! Msg, {W1, C1 + 1, D1};
-          false when Msg =:= none -> {W1, C1, D1};
-          false -> {W1, C1, D1 + 1}
+      case C1 < Limit of
+          true ->
+              Agent ! Msg,
+              {Traced, {W1, C1 + 1}};
+          false ->
+              Off(Traced),
+              Agent ! {suptui_dropped, 1 + Drain(0)},
+              {[], {W1, C1}}
       end
   end,
   Agent ! {suptui_ready, Self, FilterOk},
-  Loop = fun Loop(Traced, R) ->
+  Loop = fun Loop({Traced, R}) ->
       receive
           {trace_ts, P, 'receive', {'EXIT', From, Why}, Ts} ->
-              Loop(Traced, Fwd({suptui_ev, Ms(Ts), P, 'EXIT', From, Cut(Why)}, R));
+              Loop(Fwd({suptui_ev, Ms(Ts), P, 'EXIT', From, Cut(Why)}, Traced, R));
           {trace_ts, P, 'receive', {'DOWN', _, process, From, Why}, Ts} ->
-              Loop(Traced, Fwd({suptui_ev, Ms(Ts), P, 'DOWN', From, Cut(Why)}, R));
+              Loop(Fwd({suptui_ev, Ms(Ts), P, 'DOWN', From, Cut(Why)}, Traced, R));
           {trace_ts, P, spawn, Child, _, Ts} ->
-              Loop(Traced, Fwd({suptui_ev, Ms(Ts), P, spawn, Child, none}, R));
+              Loop(Fwd({suptui_ev, Ms(Ts), P, spawn, Child, none}, Traced, R));
           {trace_ts, P, exit, Why, Ts} ->
-              Loop(lists:delete(P, Traced), Fwd({suptui_ev, Ms(Ts), P, exit, P, Cut(Why)}, R));
-          {trace_ts, _, _, _, _} -> Loop(Traced, R);
-          {trace_ts, _, _, _, _, _} -> Loop(Traced, R);
+              Loop(Fwd({suptui_ev, Ms(Ts), P, exit, P, Cut(Why)}, lists:delete(P, Traced), R));
+          {trace_ts, _, _, _, _} -> Loop({Traced, R});
+          {trace_ts, _, _, _, _, _} -> Loop({Traced, R});
           {suptui_give_up, Ts, P, Rep} ->
-              Loop(Traced, Fwd({suptui_give_up, Ms(Ts), P, Cut(Rep)}, R));
+              Loop(Fwd({suptui_give_up, Ms(Ts), P, Cut(Rep)}, Traced, R));
           {suptui_trace, Pids} ->
               New = [P || P <- Pids, not lists:member(P, Traced),
                           (catch erlang:trace(P, true, [{tracer, Self} | Flags])) =:= 1],
-              Agent ! {suptui_traced, New},
-              Loop(New ++ Traced, R);
-          {suptui_now, From} ->
-              From ! {suptui_now, Ms(erlang:monotonic_time())},
-              Loop(Traced, R);
+              Loop({New ++ Traced, R});
           {suptui_stop, From} ->
               Cleanup(Traced),
               From ! {suptui_stopped, Self};
           {'DOWN', Ref, process, _, _} ->
               Cleanup(Traced)
-      after 1000 ->
-          Loop(Traced, Fwd(none, R))
       end
   end,
-  Loop([], {erlang:monotonic_time(millisecond), 0, 0}).
+  Loop({[], {erlang:monotonic_time(millisecond), 0}}).
   """
 
   # Every supervisor on the node: its pid, kind, callback module, registered name and parent (the
@@ -321,7 +329,7 @@ defmodule SuptuiAgent do
     st = %{
       target: target, tracer: tracer, t0: t0, seq: 0, last_t: 0, out: [],
       nodes: %{}, order: [], pids: %{}, killed: %{}, api: %{}, decision: 0,
-      last_crash: %{}, stopping: MapSet.new(), gone: MapSet.new()
+      last_crash: %{}, stopping: MapSet.new(), suspended: false
     }
 
     st = snapshot(st)
@@ -672,6 +680,9 @@ defmodule SuptuiAgent do
 
   # ------------------------------------------------------------------ what the tracer tells
 
+  defp handle({:suptui_ev, _, _, _, _, _}, %{suspended: true} = st), do: st
+  defp handle({:suptui_give_up, _, _, _}, %{suspended: true} = st), do: st
+
   defp handle({:suptui_ev, t, sup, :EXIT, child, why}, st) do
     spath = st.pids[sup]
     cpath = st.pids[child]
@@ -691,22 +702,6 @@ defmodule SuptuiAgent do
       true ->
         # an exit signal from its parent (or a linked non-child): the supervisor is stopping
         %{st | stopping: MapSet.put(st.stopping, spath)}
-    end
-  end
-
-  defp by_supervisor?(st, spath, cpath, why, t) do
-    sup = st.nodes[spath]
-
-    cond do
-      Map.get(st.api, cpath) == :terminate -> true
-      why not in [:shutdown, :killed] -> false
-      MapSet.member?(st.stopping, spath) -> true
-      sup.strategy in ["one_for_all", "rest_for_one"] ->
-        case Map.get(st.last_crash, spath) do
-          {_, _, _, at} -> t - at <= 10_000
-          _ -> false
-        end
-      true -> false
     end
   end
 
@@ -771,6 +766,11 @@ defmodule SuptuiAgent do
   # Supervisors started by hand after the snapshot (from iex, say) have no traced supervisor to see
   # them start: the node is scanned for them again, every second, or less often on a node where a
   # scan takes long (at most 1/50 of the agent's time on the node).
+  defp handle(:roots, %{suspended: true} = st) do
+    Process.send_after(self(), :roots, 1000)
+    st
+  end
+
   defp handle(:roots, st) do
     began = System.monotonic_time(:millisecond)
 
@@ -803,9 +803,16 @@ defmodule SuptuiAgent do
   end
 
   defp handle({:suptui_dropped, n}, st) do
-    # the tracer dropped events past its rate limit: start again from a fresh snapshot
+    # the tracer stopped tracing past its rate limit: tell suptui at once, and start again from a fresh
+    # snapshot (which traces again) a second later
     out(%{type: "overflow", dropped: n, seq: st.seq})
-    st = %{st | nodes: %{}, order: [], pids: %{}, out: []}
+    if not st.suspended, do: Process.send_after(self(), :resync, 1000)
+    %{st | suspended: true, out: []}
+  end
+
+  defp handle(:resync, st) do
+    st = %{st | nodes: %{}, order: [], pids: %{}, out: [], suspended: false, last_crash: %{},
+                stopping: MapSet.new()}
     snapshot(st)
   end
 
@@ -827,6 +834,22 @@ defmodule SuptuiAgent do
   end
 
   defp handle(_, st), do: st
+
+  defp by_supervisor?(st, spath, cpath, why, t) do
+    sup = st.nodes[spath]
+
+    cond do
+      Map.get(st.api, cpath) == :terminate -> true
+      why not in [:shutdown, :killed] -> false
+      MapSet.member?(st.stopping, spath) -> true
+      sup.strategy in ["one_for_all", "rest_for_one"] ->
+        case Map.get(st.last_crash, spath) do
+          {_, _, _, at} -> t - at <= 10_000
+          _ -> false
+        end
+      true -> false
+    end
+  end
 
   defp leave(st, code) do
     st = flush(st)

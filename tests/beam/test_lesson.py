@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from suptui.attach import Connection, Disconnected, Events
+from suptui.attach import Connection, Disconnected, Events, Resynced
 from suptui.beam import open_beam
 from suptui.engine.protocol import Event
 
@@ -199,6 +199,35 @@ def test_a_supervisor_started_by_hand_after_attaching_is_found(lesson: LessonNod
         crash = events[-1]
         assert (crash.kind, crash.path) == ("crash", f"{root.path}/bomb1")
         assert crash.t - root.t <= 2000 + TOLERANCE_MS
+    finally:
+        connection.close()
+    assert _clean(lesson)
+
+
+def test_a_restart_storm_is_cut_off_and_resynchronised(lesson: LessonNode) -> None:
+    """A child that restarts as fast as its supervisor can: past 2,000 trace messages a second the
+    tracer turns tracing off and drops what it holds, the client gets a fresh snapshot a second later,
+    and the stream goes on (the node is never flooded by its observer)."""
+    connection = open_beam(lesson.name, lesson.cookie)
+    try:
+        lesson.command("storm", "storm started")
+        resynced = None
+        deadline = time.monotonic() + 8
+        while resynced is None and time.monotonic() < deadline:
+            update = connection.get(timeout=1)
+            if isinstance(update, Resynced):
+                resynced = update
+            assert not isinstance(update, Disconnected), update
+        assert resynced is not None and resynced.dropped > 0
+        assert resynced.snapshot.node("Lesson.Top/storm") is not None
+        lesson.command("calm", "storm stopped")
+        time.sleep(1.5)  # (another cut-off may be under way: let it end)
+        while connection.get(timeout=0.2) is not None:
+            pass
+        reply = connection.kill("Lesson.Top/nested/ticker").result(10)
+        assert reply.ok, reply
+        events = collect(connection, 4.0, until=lambda e: e.kind == "start")
+        assert [e.kind for e in events][-3:] == ["kill", "crash", "start"], events
     finally:
         connection.close()
     assert _clean(lesson)
