@@ -700,8 +700,14 @@ defmodule SuptuiAgent do
           else: ended(st, cpath, child, why, t, true)
 
       true ->
-        # an exit signal from its parent (or a linked non-child): the supervisor is stopping
-        %{st | stopping: MapSet.put(st.stopping, spath)}
+        # an exit signal from its parent (for a root: from whoever started it): the supervisor stops;
+        # one from anyone else (suptui's exit request, say) it ignores
+        node = st.nodes[spath]
+        parent = node.parent && st.nodes[node.parent]
+
+        if child == self() or (parent != nil and parent.pid != child),
+          do: st,
+          else: %{st | stopping: MapSet.put(st.stopping, spath)}
     end
   end
 
@@ -1052,7 +1058,23 @@ defmodule SuptuiAgent do
         case reason_term(Map.get(req, "reason")) do
           :kill -> run("kill", path, req, st)
           nil -> {{:error, "bad_request", "exit: a reason is text or an array"}, st}
-          reason -> Process.exit(node.pid, reason); {{:ok, "exited"}, st}
+          reason ->
+            # as Process.exit/2 from outside: a process that traps exits gets a message, and `normal`
+            # is ignored by one that does not
+            traps =
+              case :rpc.call(st.target, :erlang, :process_info, [node.pid, :trap_exit], @call_timeout) do
+                {:trap_exit, flag} -> flag
+                _ -> false
+              end
+
+            Process.exit(node.pid, reason)
+            result = cond do
+              traps -> "trapped"
+              reason == :normal -> "ignored"
+              true -> "exited"
+            end
+
+            {{:ok, result}, st}
         end
 
       op in ["terminate_child", "restart_child", "delete_child"] and parent == nil ->

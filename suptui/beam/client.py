@@ -22,8 +22,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from ..attach import AttachError, Attachment, Connected, Connection, Hello, Reconnecting
-from ..attach.client import Closed
+from ..attach import AttachError, Attachment, Closed, Connected, Connection, Hello, Reconnecting
 from ..engine import wire
 from ..engine.mirror import Snapshot
 from ..engine.protocol import PROTOCOL_VERSION

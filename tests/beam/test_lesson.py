@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from suptui.attach import Connection, Disconnected, Events, Resynced
-from suptui.beam import open_beam
+from suptui.attach import Attachment, Closed, Connected, Connection, Disconnected, Events, Resynced
+from suptui.beam import BeamAttachment, open_beam
 from suptui.engine.protocol import Event
 
 from .conftest import LessonNode, needs_elixir
@@ -110,7 +110,14 @@ def test_tree_timeline_kill_and_cleanup(lesson: LessonNode) -> None:
         reply = connection.restart_child("Lesson.Top/nested/ticker").result(10)
         assert not reply.ok and reply.error == "running"
         assert connection.kill("Lesson.Top/nowhere").result(10).error == "noproc"
-        assert connection.request("exit", "Lesson.Top/nested/ticker", reason="normal").result(10).ok
+        assert connection.exit("Lesson.Top/nested/ticker", "normal").result(10).result == "ignored"
+        assert connection.exit("Lesson.Top/nested", "shutdown").result(10).result == "trapped"
+        reply = connection.exit("Lesson.Top/nested/ticker", ["shutdown", "done"]).result(10)
+        assert reply.ok and reply.result == "exited"
+        events = collect(connection, 3.0, until=lambda e: e.kind == "start")
+        assert [(e.kind, e.path) for e in events][:2] == [("exit", "Lesson.Top/nested/ticker"),
+                                                         ("start", "Lesson.Top/nested/ticker")], events
+        assert events[0].reason == "{shutdown, done}"
     finally:
         connection.close()
     assert _clean(lesson)
@@ -230,4 +237,26 @@ def test_a_restart_storm_is_cut_off_and_resynchronised(lesson: LessonNode) -> No
         assert [e.kind for e in events][-3:] == ["kill", "crash", "start"], events
     finally:
         connection.close()
+    assert _clean(lesson)
+
+
+def test_beam_attachment_is_an_attachment(lesson: LessonNode) -> None:
+    """What the app will use: the same updates and requests as for a served Python program."""
+    seen: list[Any] = []
+    attachment = BeamAttachment(lesson.name, lesson.cookie, on_update=seen.append)
+    assert isinstance(attachment, Attachment)
+    first = attachment.connect()
+    assert isinstance(first, Connected) and first.hello.title == lesson.name
+    assert first.snapshot.node("Lesson.Top/nested/ticker") is not None
+    reply = attachment.kill("Lesson.Top/nested/ticker").result(10)
+    assert reply.ok and reply.result == "killed"
+    deadline = time.monotonic() + 5
+    kinds: list[str] = []
+    while "start" not in kinds and time.monotonic() < deadline:
+        update = attachment.get(timeout=0.5)
+        if isinstance(update, Events):
+            kinds += [e.kind for e in update.events]
+    assert kinds[:3] == ["kill", "crash", "start"]
+    attachment.close()
+    assert isinstance(seen[-1], Closed) and attachment.state == "closed"
     assert _clean(lesson)
