@@ -975,7 +975,8 @@ defmodule SuptuiAgent do
         sup_node = st.nodes[spath]
         info = if sup_node.dynamic, do: sup_info(sup), else: %{dynamic: false, children: %{}}
 
-        Enum.reduce(Enum.take(kids, @max_children), st, fn {cid, cpid, ctype, mods}, st ->
+        # (which_children lists the latest started first: starts are told in start order)
+        Enum.reduce(Enum.reverse(Enum.take(kids, @max_children)), st, fn {cid, cpid, ctype, mods}, st ->
           if is_pid(cpid) and not Map.has_key?(st.pids, cpid) do
             cid_text = if sup_node.dynamic or cid == :undefined, do: pid_text(cpid), else: fmt_id(cid)
             cpath = spath <> "/" <> cid_text

@@ -260,3 +260,24 @@ def test_beam_attachment_is_an_attachment(lesson: LessonNode) -> None:
     attachment.close()
     assert isinstance(seen[-1], Closed) and attachment.state == "closed"
     assert _clean(lesson)
+
+
+def test_one_for_all_stops_and_restarts_the_group(lesson: LessonNode) -> None:
+    """A kill in a one_for_all group: the crash, the sibling's terminate as part of the decision, then
+    both starts naming the crash as their cause (OTP 25 stops the sibling while still linked)."""
+    connection = open_beam(lesson.name, lesson.cookie)
+    try:
+        assert connection.snapshot.node("Lesson.Top/group").strategy == "one_for_all"
+        assert connection.kill("Lesson.Top/group/first").result(10).ok
+        events = collect(connection, 4.0, until=lambda e: e.kind == "start" and e.path.endswith("second"))
+        told = [(e.kind, e.path.rsplit("/", 1)[1]) for e in events]
+        assert told == [("kill", "first"), ("crash", "first"), ("terminate", "second"), ("start", "first"),
+                        ("start", "second")], told
+        stop = events[2]
+        assert (stop.why, stop.cause, stop.by_strategy, stop.reason) == \
+            ("strategy", "Lesson.Top/group/first", "one_for_all", "shutdown")
+        assert {e.decision for e in events[2:]} == {events[3].decision}
+        assert all(e.cause == "Lesson.Top/group/first" for e in events[3:])
+    finally:
+        connection.close()
+    assert _clean(lesson)
