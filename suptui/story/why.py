@@ -72,7 +72,7 @@ class Why:
     """The decisions that tried again after a start of this one failed (OTP retries at once)."""
     stopped: tuple[Stopped, ...] = ()
     started: tuple[Started, ...] = ()
-    stamps: tuple[int, ...] = ()
+    stamps: Sequence[int] = ()
     """The window after the decision (newest first); at a give-up, the window that was too full."""
     max_restarts: int | None = None
     max_seconds: int | None = None
@@ -207,7 +207,7 @@ def _decided(base: Why, events: Sequence[Event], index: int, decision: int) -> W
     """
     stopped: list[Stopped] = []
     started: list[Started] = []
-    stamps: tuple[int, ...] | None = None
+    stamps: Sequence[int] | None = None
     strategy: str | None = None
     decided_at: int | None = None
     chain, retries, failed_paths = {decision}, [], set()

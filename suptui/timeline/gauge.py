@@ -10,6 +10,7 @@ screen can never disagree with the moment the engine gives up.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..engine.intensity import stamp
@@ -28,7 +29,7 @@ class Gauge:
     max_restarts: int
     frees_in_ms: int | None
     max_seconds: int
-    stamps: tuple[int, ...] = ()
+    stamps: Sequence[int] = ()
     """The counted stamps, newest first, in whole seconds."""
     gave_up: bool = False
 
@@ -52,7 +53,7 @@ class Gauge:
         return text
 
 
-def counted(window: tuple[int, ...], now_ms: int, max_seconds: int, phase_s: float = 0.0) -> tuple[int, ...]:
+def counted(window: Sequence[int], now_ms: int, max_seconds: int, phase_s: float = 0.0) -> tuple[int, ...]:
     """The stamps of ``window`` (newest first) that still count at ``now_ms``."""
     now_s = stamp(now_ms, phase_s)
     return tuple(s for s in window if now_s - s <= max_seconds)
@@ -66,7 +67,7 @@ def leaves_at_ms(stamp_s: int, max_seconds: int, phase_s: float = 0.0) -> int:
     return math.ceil((stamp_s + max_seconds + 1 - phase_s) * 1000)
 
 
-def gauge_at(window: tuple[int, ...], now_ms: int, max_restarts: int, max_seconds: int, *,
+def gauge_at(window: Sequence[int], now_ms: int, max_restarts: int, max_seconds: int, *,
              phase_s: float = 0.0, gave_up: bool = False) -> Gauge:
     """The gauge for a supervisor whose last decision left ``window`` (newest first), read at ``now_ms``."""
     kept = counted(window, now_ms, max_seconds, phase_s)

@@ -59,7 +59,7 @@ class TimelineModel:
         self._group_ts: list[int] = []
         self._max_group_span = 0
         self._deaths: dict[str, _Death] = {}
-        self._windows: dict[str, tuple[str, tuple[int, ...], int | None]] = {}
+        self._windows: dict[str, tuple[str, Sequence[int], int | None]] = {}
         """Per supervisor path: its pid, the last window seen and its decision number (a start of
         the same decision is not a new one)."""
         self.feed_all(events)
@@ -168,7 +168,7 @@ class TimelineModel:
 
     # ---------------------------------------------------------------- restart windows
 
-    def _decide(self, lane: Lane, t: int, window: tuple[int, ...], *, fatal: bool, pid: str | None = None,
+    def _decide(self, lane: Lane, t: int, window: Sequence[int], *, fatal: bool, pid: str | None = None,
                 cause: str | None = None, decision: int | None = None) -> None:
         """Record the decisions that produced ``window``.
 
@@ -188,7 +188,7 @@ class TimelineModel:
         self._windows[lane.path] = (pid, window, decision)
         new = _new_stamps(previous, window)
         for index in range(new - 1, -1, -1):
-            lane._add_decision(Decision(t, pid, window[index], window[index:], fatal and index == 0, cause))
+            lane._add_decision(Decision(t, pid, window[index], tuple(window[index:]), fatal and index == 0, cause))
 
     def _decided_at(self, event: Start, cause: str | None, stamps: Sequence[int]) -> int:
         """When a restart was decided: its start may come later (slow siblings to stop first), but
@@ -294,7 +294,7 @@ _HANDLERS: dict[type[Event], Callable[[TimelineModel, Event, Lane], None]] = {
 """What each kind adds to the lanes; a fault adds nothing (nothing died)."""
 
 
-def _new_stamps(previous: tuple[int, ...], window: tuple[int, ...]) -> int:
+def _new_stamps(previous: Sequence[int], window: Sequence[int]) -> int:
     """How many stamps at the head of ``window`` are new since ``previous``.
 
     A decision keeps a prefix of the previous window and puts its own stamp first, so the answer is

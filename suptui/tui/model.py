@@ -11,7 +11,7 @@ import dataclasses
 import inspect
 import itertools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,8 +72,9 @@ class NodeView:
     strategy: str | None = None
     max_restarts: int | None = None
     max_seconds: int | None = None
-    stamps: tuple[int, ...] = ()
-    """A supervisor's restart stamps (integer seconds, newest first), as its restart events report them."""
+    stamps: Sequence[int] = ()
+    """A supervisor's restart stamps (integer seconds, newest first), as its restart events report them
+    (the engine's immutable ``intensity.Window``, which compares and hashes as the tuple of stamps)."""
     last_end: str | None = None
     """How it last ended: ``crashed``, ``killed``, ``exited`` or ``terminated``."""
     last_reason: str | None = None
