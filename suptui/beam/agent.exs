@@ -894,6 +894,7 @@ defmodule SuptuiAgent do
 
       st = emit(st, event)
       st = mark_ended(st, path, if(kind == "exit", do: "exited", else: "crashed"), text, t)
+      st = if node.type == "supervisor", do: orphans(st, path, why, t), else: st
 
       if in_sup do
         decision = st.decision + 1
@@ -902,6 +903,23 @@ defmodule SuptuiAgent do
         st
       end
     end
+  end
+
+  # A supervisor that ended without stopping its children (killed, say) took them along through its
+  # links: each child still running ends with its reason, the deepest first. (Its own traced
+  # children's later EXIT/DOWN, if any, are then about processes already told as ended.)
+  defp orphans(st, path, why, t) do
+    prefix = path <> "/"
+    text = reason_text(why)
+    kind = if orderly?(why), do: "exit", else: "crash"
+
+    st.nodes
+    |> Enum.filter(fn {p, n} -> String.starts_with?(p, prefix) and n.state == "running" end)
+    |> Enum.sort_by(fn {p, _} -> -length(String.split(p, "/")) end)
+    |> Enum.reduce(st, fn {p, n}, st ->
+      st = emit(st, %{t: t, event: kind, path: p, pid: pid_text(n.pid), reason: text})
+      mark_ended(st, p, if(kind == "exit", do: "exited", else: "crashed"), text, t)
+    end)
   end
 
   defp terminated(st, spath, path, pid, why, t) do

@@ -281,3 +281,23 @@ def test_one_for_all_stops_and_restarts_the_group(lesson: LessonNode) -> None:
     finally:
         connection.close()
     assert _clean(lesson)
+
+
+def test_a_killed_supervisor_takes_its_children_along(lesson: LessonNode) -> None:
+    """Killing a supervisor: its crash, its children's ends (through their links), then its parent
+    restarts it and its children start again with new pids."""
+    connection = open_beam(lesson.name, lesson.cookie)
+    try:
+        before = connection.snapshot.node("Lesson.Top/group/first")
+        assert connection.kill("Lesson.Top/group").result(10).ok
+        events = collect(connection, 4.0, until=lambda e: e.kind == "start" and e.path == "Lesson.Top/group")
+        told = [(e.kind, e.path) for e in events]
+        assert told[:2] == [("kill", "Lesson.Top/group"), ("crash", "Lesson.Top/group")], told
+        ended = {path for kind, path in told[2:4] if kind in ("crash", "exit", "terminate")}
+        assert ended == {"Lesson.Top/group/first", "Lesson.Top/group/second"}, told
+        assert told[-3:] == [("start", "Lesson.Top/group/first"), ("start", "Lesson.Top/group/second"),
+                             ("start", "Lesson.Top/group")], told
+        assert events[-3].pid != before.pid and events[-1].restart is True
+    finally:
+        connection.close()
+    assert _clean(lesson)
