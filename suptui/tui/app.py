@@ -42,7 +42,7 @@ from .attachrun import AttachRun
 from .attachview import AttachView
 from .background import BackgroundRuns
 from .bindings import APP_BINDINGS, FILTER_BINDINGS
-from .collector import Collector
+from ..gcpolicy import Collector
 from .commands import BindingCommands, NodeCommands, Palette
 from .describe import LIMIT_S, Descriptions
 from .details import DetailsPane, NodeFacts, describe, frees_in_text
@@ -132,7 +132,7 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.attached = attach
         """A live program attached to (``suptui attach``; see :mod:`.attachview`), or None."""
         self.collector = collector
-        """The garbage collector policy (see :mod:`.collector`): ``run_app`` gives one, so the real app
+        """The garbage collector policy (see :mod:`suptui.gcpolicy`): ``run_app`` gives one, so the real app
         keeps collections off while a tree starts and freezes the started tree; None leaves the
         collector alone (tests, embedders)."""
         self.current_tree = tree if replay is None else replay.tree
@@ -1005,7 +1005,7 @@ def run_app(tree: Tree | None, source: str | None, *, speed: float = 1.0, paused
     """Open the playground on ``tree`` (or a picker of bundled trees), in predict mode if asked, in
     projector mode if asked; returns the exit status."""
     collector = Collector()
-    collector.hold()  # from here to the started tree's freeze: see .collector
+    collector.hold()  # from here to the started tree's freeze: see suptui.gcpolicy
     app = SuptuiApp(tree, source, speed=speed, paused=paused, seed=seed, predict=predict, collector=collector)
     app.projector = projector or (tree is not None and tree.projector)
     return _run_to_the_end(app)

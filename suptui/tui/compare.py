@@ -96,7 +96,7 @@ def run_strategies(tree: Tree, until: int, seed: int = 0,
         as_written = strategy == tree.root.strategy
         try:
             events: list[Event] = run_headless(with_root_strategy(tree, strategy), until, seed=seed,
-                                               cancelled=cancelled)
+                                               cancelled=cancelled, collector=None)  # the app's own
         except Exception as exc:  # an engine or worker bug must not take the screen down
             runs.append(StrategyRun(strategy, as_written, None, error=exc_text(exc)))
             continue

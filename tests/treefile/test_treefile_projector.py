@@ -7,8 +7,8 @@ import textwrap
 import pytest
 
 import suptui.tui.app as app_module
+from suptui.gcpolicy import Collector
 from suptui.treefile import parse_tree
-from suptui.tui.collector import Collector
 
 TREE = 'id = "root"\n[[children]]\nid = "a"\nworker = "bomb"\n'
 

@@ -4,50 +4,18 @@ spool and the timeline defer, checkpoints that share nodes, rows that are not wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from suptui.engine import Start
+from suptui.gcpolicy import Collector
 from suptui.treefile import load_tree
-from suptui.tui.collector import Collector
 from suptui.tui.details import DetailsPane
 from suptui.tui.export import EventSpool
 from suptui.tui.livetimeline import LiveTimeline
 from suptui.tui.model import TreeModel, freeze, thaw
 
+from tests.support.fakegc import FakeGc
 from tests.support.tui import SIZE, advance, select, settle
-
-
-@dataclass
-class FakeGc:
-    """Records what the policy asks of :mod:`gc` (the real one is the test process's own)."""
-
-    enabled: bool = True
-    calls: list[str] = field(default_factory=list)
-
-    def isenabled(self) -> bool:
-        return self.enabled
-
-    def enable(self) -> None:
-        self.enabled = True
-        self.calls.append("enable")
-
-    def disable(self) -> None:
-        self.enabled = False
-        self.calls.append("disable")
-
-    def freeze(self) -> None:
-        self.calls.append("freeze")
-
-    def unfreeze(self) -> None:
-        self.calls.append("unfreeze")
-
-    def collect(self, generation: int = 2) -> int:
-        self.calls.append("collect")
-        return 0
-
-    def get_freeze_count(self) -> int:
-        return 1234
 
 
 def test_the_collector_is_held_during_a_start_then_the_tree_is_frozen_and_collection_is_back() -> None:

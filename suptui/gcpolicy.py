@@ -1,15 +1,17 @@
-"""The app's use of CPython's cyclic garbage collector: off while a tree starts, then the tree frozen.
+"""suptui's use of CPython's cyclic garbage collector, as a program: off while a tree starts, then the
+tree frozen. Both faces use it, the app (``run_app``) and the headless runner
+(:func:`suptui.headless.run_headless`); it imports neither.
 
-Why the app does this, and not the engine: the collector belongs to the host program. The engine is a
-library and leaves it alone (a host may have its own policy); the app *is* the host here, so it
-chooses, and this module is the whole of that choice.
+Why here, and not in the engine: the collector belongs to the host program. The engine is a library
+and leaves it alone (a host may have its own policy); the app and the ``suptui`` command *are* the
+host, so they choose, and this module is the whole of that choice.
 
 Why at all: a tree of 100,000 workers is about 2.6 million objects the collector tracks (processes,
-their records, the view-model's rows, the timeline's lanes). CPython 3.11 runs a full collection
-whenever the objects that survived into the oldest generation grow by a quarter, and a full
-collection walks every tracked object: while 100,000 workers start, that is some twenty full passes
-(about half the start-up), and every later one stops the app for one to three seconds, which is
-what a user saw as the app freezing.
+their records, the view-model's rows, the timeline's lanes, the recorded events). CPython 3.11 runs a
+full collection whenever the objects that survived into the oldest generation grow by a quarter, and
+a full collection walks every tracked object: while 100,000 workers start, that is some twenty full
+passes (about half the app's start-up, over a second of a headless run's), and in the app every later
+one stops it for one to three seconds, which is what a user saw as the app freezing.
 
 What it does:
 
@@ -32,7 +34,9 @@ memory until the next :meth:`release`. A run keeps its tree for its whole life, 
 objects per killed start-up worker, bounded by the tree's size.
 
 The app only manages the collector when it is given a :class:`Collector` (``run_app`` does); tests
-and embedders that build :class:`~suptui.tui.app.SuptuiApp` themselves keep their own policy.
+and embedders that build :class:`~suptui.tui.app.SuptuiApp` themselves keep their own policy. The
+headless runner holds and settles as the app does, and at its end releases without a collection (what
+was frozen is handed back, collection is as it was); ``collector=None`` leaves it alone.
 """
 
 from __future__ import annotations
@@ -57,7 +61,8 @@ class GcModule(Protocol):
 
 @dataclass
 class Collector:
-    """The app's collector policy (see the module docstring). UI thread only."""
+    """The program's collector policy (see the module docstring). One thread only (the app's UI thread,
+    the headless run's main thread)."""
 
     gc: GcModule = field(default_factory=lambda: gc)  # type: ignore[arg-type]
     holding: bool = False
