@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import secrets
-import select
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -32,23 +33,35 @@ class LessonNode:
     name: str
     cookie: str
     process: subprocess.Popen[str]
+    lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
+
+    def start_reading(self) -> None:
+        """A thread reads the node's stdout into :attr:`lines` (select on a buffered pipe would miss
+        lines already read into its buffer)."""
+        def read() -> None:
+            assert self.process.stdout is not None
+            with self.process.stdout:
+                for line in self.process.stdout:
+                    self.lines.put(line)
+            self.lines.put(None)
+
+        threading.Thread(target=read, name="lesson-node-stdout", daemon=True).start()
 
     def command(self, line: str, expect: str, timeout: float = 10.0) -> str:
         """Send a command; the first line of its answer that starts with ``expect``."""
-        assert self.process.stdin is not None and self.process.stdout is not None
+        assert self.process.stdin is not None
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
         return self.read_until(expect, timeout)
 
     def read_until(self, expect: str, timeout: float) -> str:
-        assert self.process.stdout is not None
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], deadline - time.monotonic())
-            if not ready:
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
                 break
-            line = self.process.stdout.readline()
-            if not line:
+            if line is None:
                 break
             if line.startswith(expect):
                 return line.strip()
@@ -66,6 +79,7 @@ def start_lesson_node() -> LessonNode:
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True, start_new_session=True)
     node = LessonNode("", cookie, process)
+    node.start_reading()
     ready = node.read_until("ready ", 30.0)
     node.name = ready.split()[1]
     assert node.name.startswith(name + "@"), ready
@@ -81,8 +95,6 @@ def stop_lesson_node(node: LessonNode) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(node.process.pid, 9)
         node.process.wait(5)
-    if node.process.stdout is not None:
-        node.process.stdout.close()
 
 
 @pytest.fixture(scope="module")
