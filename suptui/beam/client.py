@@ -148,7 +148,12 @@ class _AgentPipe:
 def _agent_command(node: str, elixir: str) -> list[str]:
     host = node.split("@", 1)[1]
     me = f"suptui_{secrets.token_hex(6)}"
-    naming = ["--name", f"{me}@{host}" if host.count(".") else me] if "." in host else ["--sname", me]
+    if "." not in host:
+        naming = ["--sname", me]  # short names, as 'iex --sname'
+    elif host.startswith("127.") or host == "localhost.localdomain":
+        naming = ["--name", f"{me}@127.0.0.1"]  # a node named on the loopback address
+    else:
+        naming = ["--name", me]  # long names: the VM names this host itself (its fully qualified name)
     return [elixir, *naming, str(AGENT), node, _version()]
 
 
@@ -209,6 +214,13 @@ def _read(reader: wire.LineReader, pipe: _AgentPipe, node: str, timeout: float) 
     try:
         obj = wire.decode(line, wire.MAX_SERVER_LINE)
     except wire.WireError as exc:
+        text = line[:300].decode("utf-8", "replace")
+        if "nodistribution" in text or "Kernel pid terminated" in text:
+            host = node.split("@", 1)[1]
+            hint = (" (long names need this machine to have a fully qualified name; try NAME@127.0.0.1 for a "
+                    "local node started with --name NAME@127.0.0.1)" if "." in host else "")
+            raise AttachError(f"{node}: the agent's Erlang VM could not start distribution{hint}: "
+                              f"{text[:160]}") from None
         raise AttachError(f"{node}: the agent sent something else than the attach wire ({exc})") from None
     if obj.get("type") == "error":
         message = obj.get("message")
