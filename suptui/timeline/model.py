@@ -188,7 +188,8 @@ class TimelineModel:
         self._windows[lane.path] = (pid, window, decision)
         new = _new_stamps(previous, window)
         for index in range(new - 1, -1, -1):
-            lane._add_decision(Decision(t, pid, window[index], tuple(window[index:]), fatal and index == 0, cause))
+            lane._add_decision(Decision(t, pid, window[index], tuple(window[index:]), fatal and index == 0,
+                                        cause))
 
     def _decided_at(self, event: Start, cause: str | None, stamps: Sequence[int]) -> int:
         """When a restart was decided: its start may come later (slow siblings to stop first), but

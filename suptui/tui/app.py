@@ -34,6 +34,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from ..engine.recording import Recording, RecordingStream
+from ..gcpolicy import Collector
 from ..safetext import visible
 from ..treefile.bundled import notes_for
 from ..treefile.errors import TreeFileError
@@ -42,7 +43,6 @@ from .attachrun import AttachRun
 from .attachview import AttachView
 from .background import BackgroundRuns
 from .bindings import APP_BINDINGS, FILTER_BINDINGS
-from ..gcpolicy import Collector
 from .commands import BindingCommands, NodeCommands, Palette
 from .describe import LIMIT_S, Descriptions
 from .details import DetailsPane, NodeFacts, describe, frees_in_text
@@ -50,7 +50,16 @@ from .dialogs import ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path, send_to_browser
 from .feed import FeedLogHandler
 from .guard import exc_text, guarded
-from .header import HeaderState, PlaygroundHeader, header_content, root_ended_at, root_ended_line, title_width
+from .header import (
+    HeaderState,
+    Pieces,
+    PlaygroundHeader,
+    header_content,
+    header_pieces,
+    root_ended_at,
+    root_ended_line,
+    title_width,
+)
 from .history import History, Moment
 from .lanekeys import LaneKeys
 from .lanes import LanesView
@@ -263,6 +272,10 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     def format_title(self, title: str, sub_title: str) -> Content:
         return header_content(title, self._header, title_width(self.size.width))
+
+    def header_pieces(self) -> Pieces:
+        """What the header shows (:func:`format_title`) in pieces: before the clock, the clock, after."""
+        return header_pieces(self.title, self._header, title_width(self.size.width))
 
     # ------------------------------------------------------------------ runs
 
@@ -511,10 +524,15 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
             self._clock_drawn = wall
             if int(state.t_ms // 1000) != int(self._header.t_ms // 1000):
                 self.tree_view.refresh()  # restart stamps leave the budget windows by the second
+            clock_only = dataclasses.replace(state, t_ms=self._header.t_ms) == self._header
             self._header = state
-            self.query_one(PlaygroundHeader).redraw()
+            headers = [self.query_one(PlaygroundHeader)]
             if isinstance(self.screen, LanesScreen):
-                for header in self.screen.query(PlaygroundHeader):
+                headers += self.screen.query(PlaygroundHeader)
+            for header in headers:
+                if clock_only:
+                    header.tick(state.t_ms)  # the clock's cells alone, no layout
+                else:
                     header.redraw()
 
     @staticmethod

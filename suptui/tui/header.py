@@ -13,12 +13,13 @@ speed, the badges and the budget stay whole.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.visual import VisualType
-from textual.widgets import Header
+from textual.widgets import Header, Static
 from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
 
 from ..safetext import visible
@@ -57,6 +58,10 @@ HEADER_CHROME = 18
 APP_PREFIX = "suptui · "
 
 
+Pieces = tuple[Content, Content, Content]
+"""The header line as the text before the clock, the clock, and the text after it."""
+
+
 def title_width(screen_width: int) -> int:
     """The cells the header's title line has on a screen this wide."""
     return max(0, screen_width - HEADER_CHROME)
@@ -64,25 +69,43 @@ def title_width(screen_width: int) -> int:
 
 def header_content(title: str, state: HeaderState, width: int | None = None) -> Content:
     """The header line; with ``width``, the longest wording that fits in it (see the module's note)."""
-    full = _header_content(visible(title), state, short=False)
-    if width is None or full.cell_length <= width:
+    return Content.assemble(*header_pieces(title, state, width))
+
+
+def header_pieces(title: str, state: HeaderState, width: int | None = None) -> Pieces:
+    """:func:`header_content` in three pieces: what comes before the clock, the clock, what follows.
+
+    The header draws the clock as a widget of its own, so that a frame in which only time moved
+    repaints the clock's few cells and nothing else.
+    """
+    full = _header_pieces(visible(title), state, short=False)
+    if width is None or _length(full) <= width:
         return full
-    short = _header_content(visible(title), state, short=True)
-    if short.cell_length <= width:
+    short = _header_pieces(visible(title), state, short=True)
+    if _length(short) <= width:
         return short
     title = visible(title.removeprefix(APP_PREFIX))
-    room = width - _header_content("", state, short=True).cell_length
+    room = width - _length(_header_pieces("", state, short=True))
     if room >= cell_len(title):
-        return _header_content(title, state, short=True)
+        return _header_pieces(title, state, short=True)
     if room >= 6:  # a cut title still says which tree
-        return _header_content(set_cell_size(title, room - 1).rstrip() + "…", state, short=True)
-    return _header_content("", state, short=True, lead=False)
+        return _header_pieces(set_cell_size(title, room - 1).rstrip() + "…", state, short=True)
+    return _header_pieces("", state, short=True, lead=False)
 
 
-def _header_content(title: str, state: HeaderState, *, short: bool, lead: bool = True) -> Content:
-    parts: list[str | tuple[str, str]] = [(title, "bold"), "   "] if lead else []
-    parts += [(f"t = {format_t(state.t_ms)} s", "bold"), "  ",
-              (speed_label(state.speed), "bold $text-accent")]
+def _length(pieces: Pieces) -> int:
+    return sum(piece.cell_length for piece in pieces)
+
+
+def clock_content(t_ms: float) -> Content:
+    """The header's clock: ``t = 12.400 s``."""
+    return Content.assemble((f"t = {format_t(t_ms)} s", "bold"))
+
+
+def _header_pieces(title: str, state: HeaderState, *, short: bool,
+                   lead: bool = True) -> Pieces:
+    before: list[str | tuple[str, str]] = [(title, "bold"), "   "] if lead else []
+    parts: list[str | tuple[str, str]] = ["  ", (speed_label(state.speed), "bold $text-accent")]
     if state.replay:
         parts += ["  ", (" REPLAY ", "bold reverse $accent")]
     if state.loading is not None:
@@ -101,7 +124,7 @@ def _header_content(title: str, state: HeaderState, *, short: bool, lead: bool =
         parts += ["  ", (f"{visible(state.root)} {words}", style)]
     if state.needle:
         parts += ["  ", (f"filter: {visible(state.needle)}", "italic")]
-    return Content.assemble(*parts)
+    return Content.assemble(*before), clock_content(state.t_ms), Content.assemble(*parts)
 
 
 def root_ended_at(model: TreeModel) -> tuple[str, float] | None:
@@ -125,19 +148,74 @@ def root_ended_line(model: TreeModel, source: str | None) -> str | None:
     return f"{visible(root.id)} {how} at {format_t(t_ms)} s — {again}p predicts, , . travel back"
 
 
+class _Piece(Static):
+    """A piece of the header's title line, as wide as its text (the width changes with a layout)."""
+
+    DEFAULT_CSS = """
+    _Piece { width: 0; height: 100%; text-wrap: nowrap; content-align: left middle; }
+    _Piece.-before { content-align: right middle; }
+    """
+
+    def __init__(self, *, classes: str = "") -> None:
+        super().__init__(classes=classes, markup=False)
+        self.cells = 0
+
+    def show(self, content: Content, cells: int) -> None:
+        if cells != self.cells:
+            self.cells = cells
+            self.styles.width = cells  # a layout (the text grew or shrank; the line moved)
+        self.update(content, layout=False)
+
+
+class HeaderTime(_Piece):
+    """The header's clock, a few cells of its own: a frame in which only time moved repaints these
+    cells and nothing else of the screen, with no layout (its width changes only with a digit more)."""
+
+
 class _LiveTitle(HeaderTitle):
-    """The header's title line, redrawn without a layout pass: its size never changes, and the
-    virtual clock changes it 30 times a second (a layout each time cost a quarter of a core)."""
+    """The header's title line: the text before the clock, the clock, the text after it, centred as
+    one line. Textual's ``Header`` updates it when the app's title changes: it then asks the header."""
+
+    DEFAULT_CSS = """
+    _LiveTitle { layout: horizontal; height: 100%; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield _Piece(classes="-before")
+        yield HeaderTime()
+        yield _Piece(classes="-after")
 
     def update(self, content: VisualType = "", *, layout: bool = False) -> None:
-        super().update(content, layout=False)
+        if isinstance(self.parent, PlaygroundHeader):
+            self.parent.redraw()
+
+    def show(self, pieces: Pieces, width: int) -> None:
+        """Lay the pieces out centred in ``width`` cells (as a centred line of their text would be)."""
+        if not self.children:
+            return
+        before, clock, after = pieces
+        offset = max(0, (width - _length(pieces)) // 2)
+        widgets = list(self.query_children(_Piece))
+        widgets[0].show(before, offset + before.cell_length)
+        widgets[1].show(clock, clock.cell_length)
+        widgets[2].show(after, max(0, width - offset - before.cell_length - clock.cell_length))
+
+    def tick(self, clock: Content) -> bool:
+        """Only time moved: redraw the clock alone; False if it needs more room (a full redraw)."""
+        time = self.query_children(HeaderTime).first() if self.children else None
+        if time is None or clock.cell_length != time.cells:
+            return False
+        time.update(clock, layout=False)
+        return True
 
 
 class PlaygroundHeader(Header):
-    """Textual's Header (icon opens the palette, title from ``App.format_title``), cheap to refresh.
+    """Textual's Header (icon opens the palette, title from the app's :func:`header_pieces`), cheap to
+    refresh.
 
     The live part is not pushed through ``App.sub_title``: changing an app reactive repaints the whole
-    screen, and the clock changes 30 times a second.
+    screen, and the clock changes 10 to 30 times a second. The clock is a widget of its own
+    (:class:`HeaderTime`): when only time moved, :meth:`tick` repaints its cells alone.
     """
 
     def compose(self) -> ComposeResult:
@@ -145,14 +223,28 @@ class PlaygroundHeader(Header):
         yield _LiveTitle()
         yield HeaderClockSpace()
 
+    def _pieces(self) -> Pieces:
+        pieces = getattr(self.app, "header_pieces", None)
+        if callable(pieces):
+            return cast(Pieces, pieces())
+        return Content(""), Content(""), self.format_title()
+
     def redraw(self) -> None:
-        """Show the app's current ``format_title`` (call when the header state changed).
+        """Show the app's current header (call when the header state changed).
 
         Before the header has composed its children (a screen being pushed or rebuilt) there is
         nothing to draw yet; the next refresh tick shows the state.
         """
         for title in self.query(_LiveTitle):
-            title.update(self.format_title())
+            title.show(self._pieces(), title_width(self.app.size.width))
+
+    def tick(self, t_ms: float) -> None:
+        """Only the clock moved (to ``t_ms``): repaint the clock's cells, nothing else."""
+        clock = clock_content(t_ms)
+        for title in self.query(_LiveTitle):
+            if not title.tick(clock):
+                self.redraw()
+                return
 
     def on_resize(self) -> None:
         """The wording depends on the width (see :func:`header_content`)."""

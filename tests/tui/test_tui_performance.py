@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widget import Widget
+
 from suptui.engine import Start
 from suptui.gcpolicy import Collector
 from suptui.treefile import load_tree
 from suptui.tui.details import DetailsPane
 from suptui.tui.export import EventSpool
+from suptui.tui.header import HeaderTime, PlaygroundHeader
 from suptui.tui.livetimeline import LiveTimeline
 from suptui.tui.model import TreeModel, freeze, thaw
 
@@ -137,3 +140,45 @@ def test_flatten_hands_back_the_same_rows_until_rows_come_or_go() -> None:
     assert model.flatten(collapsed={"root"}) is not rows
     model.remove("root/bomb3")
     assert [row.path for row in model.flatten()] == ["root", "root/bomb1", "root/bomb2"]
+
+
+def screen_rows(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def test_a_frame_in_which_only_time_moved_repaints_the_clock_alone_without_a_layout(
+        app_factory, monkeypatch) -> None:
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 500)
+        header = app.query_one(PlaygroundHeader)
+        redraws: list[object] = []
+        refreshes: list[tuple[str, bool]] = []
+        original_redraw, original_refresh = PlaygroundHeader.redraw, Widget.refresh
+        monkeypatch.setattr(PlaygroundHeader, "redraw",
+                            lambda self: (redraws.append(self), original_redraw(self)))
+
+        def refresh(self: Widget, *regions: object, layout: bool = False, **kwargs: object) -> Widget:
+            if self is header or header in self.ancestors:
+                refreshes.append((type(self).__name__, layout))
+            return original_refresh(self, *regions, layout=layout, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Widget, "refresh", refresh)
+        for t in (600, 700, 1250):  # bombs' first crash is at 2 s: nothing but time happens
+            await advance(pilot, t)
+        assert redraws == []
+        assert refreshes and all(refresh == ("HeaderTime", False) for refresh in refreshes)
+        assert "t = 1.250 s" in screen_rows(app)[0]
+        await advance(pilot, 2500)  # a crash: the budget changes, the whole line is redrawn
+        assert redraws and "root 1/5" in screen_rows(app)[0]
+
+
+async def test_the_clock_gaining_a_digit_lays_the_line_out_again(app_factory) -> None:
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 1500)
+        clock = app.query_one(HeaderTime)
+        assert clock.cells == len("t = 1.500 s")
+        app.live.clock.advance_to(10_250)
+        await settle(pilot)
+        assert clock.cells == len("t = 10.250 s") and "t = 10.250 s" in screen_rows(app)[0]
