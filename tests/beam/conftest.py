@@ -72,10 +72,12 @@ class LessonNode:
         return self.command("check", "check ")
 
 
-def start_lesson_node() -> LessonNode:
+def start_lesson_node(long_name: bool = False) -> LessonNode:
+    """The fixture node, named ``lesson_<random>@<short host>`` (or ``…@127.0.0.1`` with ``long_name``)."""
     name = f"lesson_{secrets.token_hex(4)}"
     cookie = secrets.token_hex(12)
-    process = subprocess.Popen(["elixir", "--sname", name, "--cookie", cookie, str(FIXTURE)],
+    naming = ["--name", f"{name}@127.0.0.1"] if long_name else ["--sname", name]
+    process = subprocess.Popen(["elixir", *naming, "--cookie", cookie, str(FIXTURE)],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True, start_new_session=True)
     node = LessonNode("", cookie, process)

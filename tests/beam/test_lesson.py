@@ -16,7 +16,7 @@ from suptui.attach import Attachment, Closed, Connected, Connection, Disconnecte
 from suptui.beam import BeamAttachment, open_beam
 from suptui.engine.protocol import Event
 
-from .conftest import LessonNode, needs_elixir
+from .conftest import LessonNode, needs_elixir, start_lesson_node, stop_lesson_node
 
 pytestmark = needs_elixir
 TOLERANCE_MS = 500
@@ -301,3 +301,22 @@ def test_a_killed_supervisor_takes_its_children_along(lesson: LessonNode) -> Non
     finally:
         connection.close()
     assert _clean(lesson)
+
+
+def test_long_names_and_the_node_going_down() -> None:
+    """A node named on the loopback address (``--name NAME@127.0.0.1``); when it ends, the stream ends
+    as a served program's does when the program ends: exit 0."""
+    node = start_lesson_node(long_name=True)
+    try:
+        with subprocess.Popen([sys.executable, "-m", "suptui", "attach", "--beam", node.name, "--cookie",
+                               node.cookie, "--headless"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) as process:
+            assert process.stdout is not None
+            assert "start" in process.stdout.readline()
+            assert node.process.stdin is not None
+            node.process.stdin.write("quit\n")
+            node.process.stdin.flush()
+            _, err = process.communicate(timeout=20)
+            assert process.returncode == 0, err
+    finally:
+        stop_lesson_node(node)
