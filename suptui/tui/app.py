@@ -30,9 +30,11 @@ from textual.command import CommandPalette
 from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.notifications import SeverityLevel
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from ..engine import Event
 from ..engine.recording import Recording, RecordingStream
 from ..gcpolicy import Collector
 from ..safetext import visible
@@ -123,6 +125,11 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
     BINDINGS = APP_BINDINGS
     COMMANDS = App.COMMANDS | {BindingCommands, NodeCommands}
     DRAIN_HZ = 30
+    IDLE_DRAIN_HZ = 10
+    """The drain's rate once nothing has happened for :attr:`IDLE_AFTER_TICKS` drains: the clock's
+    own idle rate (:attr:`CLOCK_IDLE_S`). A key, a mouse event or a drain that found something puts it
+    back to :attr:`DRAIN_HZ` at once."""
+    IDLE_AFTER_TICKS = 30
     DETAILS_EVERY_TICKS = 6
     CLOCK_IDLE_S = 0.1
     """While nothing but time happens, the header's clock is redrawn this often (wall seconds)."""
@@ -172,6 +179,16 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
         """When (``time.monotonic``) the last key or mouse event came: the screen is being redrawn
         for it anyway, so the clock keeps its full rate in those frames."""
         self._ticks = 0
+        self._drain_timer: Timer | None = None
+        self._drain_slow = False
+        """The drain runs at :attr:`IDLE_DRAIN_HZ` (nothing happened for a while), not :attr:`DRAIN_HZ`."""
+        self._quiet_ticks = 0
+        """Timer drains in a row that found nothing to fold and came with no key or mouse event."""
+        self._happened = False
+        self._windows_open_until = -float("inf")
+        """Until when (tree time, ms) a restart window shown in the tree may still lose a stamp: the tree
+        is redrawn by the second until then (a run whose restarts are all long past has none to age)."""
+        """The last drain folded something (an event or a log line)."""
         self._details_tick = 0
         self._details_due = False
         """An answer to a describe question came: redraw the details at this drain, throttled or not."""
@@ -253,7 +270,7 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
         self.query_one("#log").border_title = "log"
         logger = logging.getLogger("suptui")
         logger.addHandler(self._log_handler)
-        self.set_interval(1 / self.DRAIN_HZ, self._tick)
+        self._drain_timer = self.set_interval(1 / self.DRAIN_HZ, self._tick)
         self.tree_view.followers.append(self._cursor_moved)
         self.tree_view.focus()
         if self.attached is not None:
@@ -268,6 +285,7 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseEvent):
             self._input_at = time.monotonic()
+            self._drain_rate(slow=False)
         await super().on_event(event)
 
     def format_title(self, title: str, sub_title: str) -> Content:
@@ -317,6 +335,7 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
         view.rebuild()
         view.select(self.model.root)
         run = self.runs.open(tree, paused=self._paused or tree.paused)
+        self._windows_open_until = -float("inf")  # a new run: no restart yet
         if (self._paused or tree.paused) and not predict:
             self.note("paused: press space to start", "note")
         self.descriptions = self._descriptions_for(run)
@@ -402,10 +421,53 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     def _tick(self) -> None:
         try:
+            if self._resting():
+                return
             self.drain_now(throttle=True)
+            typing = time.monotonic() - self._input_at < self.CLOCK_IDLE_S * 3
+            self._quiet_ticks = 0 if self._happened or typing else self._quiet_ticks + 1
+            self._drain_rate(slow=self._quiet_ticks >= self.IDLE_AFTER_TICKS)
         except Exception as exc:  # a bug of ours must not kill the playground either
             log.debug("drain failed", exc_info=True)
             self.note(f"display update failed: {exc!r}", "error")
+
+    def _note_windows(self, events: list[Event]) -> None:
+        """Restarts drained: their supervisors' windows age for ``max_seconds`` (and a second's slack)."""
+        for event in events:
+            if not getattr(event, "stamps", None):
+                continue
+            node = self.live_model.nodes.get(event.path)
+            parent = self.live_model.nodes.get(node.parent or "") if node is not None else None
+            seconds = parent.max_seconds if parent is not None and parent.max_seconds is not None else None
+            if seconds is None:
+                self._windows_open_until = float("inf")
+                return
+            until = event.t + (seconds + 2) * 1000
+            self._windows_open_until = max(self._windows_open_until, until)
+
+    def _drain_rate(self, *, slow: bool) -> None:
+        """Run the drain timer at :attr:`IDLE_DRAIN_HZ` (``slow``) or :attr:`DRAIN_HZ`.
+
+        An idle app drained 30 times a second for nothing; once nothing has happened for a second
+        it drains at the clock's idle rate, and any key, mouse event or drained event brings the
+        full rate back at once (the key's own drain runs in its handler, not on the timer)."""
+        if slow == self._drain_slow or self._drain_timer is None:
+            return
+        if not slow:
+            self._quiet_ticks = 0
+        self._drain_slow = slow
+        self._drain_timer.stop()
+        self._drain_timer = self.set_interval(1 / (self.IDLE_DRAIN_HZ if slow else self.DRAIN_HZ), self._tick)
+
+    def _resting(self) -> bool:
+        """Nothing can have changed since the last drain: a live run paused and idle (no event, note or
+        reply queued, no flash to expire, no describe answer, nothing deferred, no load): the timer's
+        drain is skipped."""
+        run = self.live
+        return (self._drain_slow and isinstance(run, LiveRun) and run.time.paused and self.moment is None
+                and not run.feed.pending() and not self._details_due and not self.tree_view.flashes
+                and not self.timeline.backlog and not run.spool.pending and self.loads.waiting is None
+                and (self.collector is None or not self.collector.holding))
 
     def drain_now(self, throttle: bool = False) -> None:
         """Fold everything the engine said since the last drain into the model and the screen.
@@ -429,13 +491,19 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
         if batch is not None:
             if batch.events and isinstance(run, LiveRun):
                 self.predict_mode.record(batch.events)
+                self._note_windows(batch.events)
             self._draw(batch)
         self._ticks += 1
         self.tree_view.expire_flashes(self.wall())
-        happened = batch is not None and bool(batch.events or batch.lines)
+        happened = self._happened = batch is not None and bool(batch.events or batch.lines)
+        if happened:
+            self._drain_rate(slow=False)
         typing = time.monotonic() - self._input_at < self.CLOCK_IDLE_S * 3
-        self._update_header(run, clock_only_due=not throttle or happened or typing)
-        regular = not throttle or self._ticks - self._details_tick >= self.DETAILS_EVERY_TICKS
+        self._update_header(run, clock_only_due=not throttle or happened or typing or self._drain_slow)
+        every = self.DETAILS_EVERY_TICKS  # ticks, at the full rate: as often in wall time when slow
+        if self._drain_slow:
+            every = max(1, round(every * self.IDLE_DRAIN_HZ / self.DRAIN_HZ))
+        regular = not throttle or self._ticks - self._details_tick >= every
         if regular:
             self._details_tick = self._ticks  # asked or not, redrawn or not: the next is ticks away
         if regular or self._details_due:
@@ -522,7 +590,8 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
                     and dataclasses.replace(state, t_ms=self._header.t_ms) == self._header):
                 return  # only the clock moved, and it was drawn a moment ago
             self._clock_drawn = wall
-            if int(state.t_ms // 1000) != int(self._header.t_ms // 1000):
+            if (int(state.t_ms // 1000) != int(self._header.t_ms // 1000)
+                    and (state.t_ms <= self._windows_open_until or not isinstance(run, LiveRun))):
                 self.tree_view.refresh()  # restart stamps leave the budget windows by the second
             clock_only = dataclasses.replace(state, t_ms=self._header.t_ms) == self._header
             self._header = state

@@ -182,3 +182,67 @@ async def test_the_clock_gaining_a_digit_lays_the_line_out_again(app_factory) ->
         app.live.clock.advance_to(10_250)
         await settle(pilot)
         assert clock.cells == len("t = 10.250 s") and "t = 10.250 s" in screen_rows(app)[0]
+
+
+def idle_for_a_while(app) -> None:
+    """The drain timer's ticks in a row with nothing to fold and no key."""
+    app._input_at = 0.0
+    for _ in range(app.IDLE_AFTER_TICKS):
+        app._tick()
+
+
+async def test_the_drain_backs_off_when_nothing_happens_and_comes_back_on_an_event(app_factory) -> None:
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 500)
+        assert not app._drain_slow and app._drain_timer._interval == 1 / app.DRAIN_HZ
+        idle_for_a_while(app)
+        assert app._drain_slow and app._drain_timer._interval == 1 / app.IDLE_DRAIN_HZ
+        app.live.clock.advance_to(2500)  # bomb1 crashes at 2 s
+        app.live.session.runtime.wait_idle()
+        app._tick()
+        assert not app._drain_slow and app._drain_timer._interval == 1 / app.DRAIN_HZ
+        assert "bomb1" in " ".join(line.text for line in app.event_log.shown)
+
+
+async def test_a_key_brings_the_full_drain_rate_back(app_factory) -> None:
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 500)
+        idle_for_a_while(app)
+        assert app._drain_slow
+        await pilot.press("down")
+        assert not app._drain_slow and app._drain_timer._interval == 1 / app.DRAIN_HZ
+
+
+async def test_a_paused_idle_app_skips_the_drain_until_something_is_queued(app_factory, monkeypatch) -> None:
+    app = app_factory("bombs", paused=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        idle_for_a_while(app)
+        assert app._drain_slow and app.live.time.paused
+        drains: list[bool] = []
+        original = type(app).drain_now
+        monkeypatch.setattr(type(app), "drain_now",
+                            lambda self, throttle=False: (drains.append(throttle), original(self, throttle)))
+        app._tick()
+        assert drains == []  # nothing can have changed: no drain at all
+        app.note("something to show")
+        app._tick()
+        assert drains == [True] and not app._drain_slow
+
+
+async def test_the_tree_is_redrawn_by_the_second_only_while_a_restart_window_can_age(
+        app_factory, monkeypatch) -> None:
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 500)
+        calls: list[object] = []
+        original = app.tree_view.refresh
+        monkeypatch.setattr(app.tree_view, "refresh", lambda *a, **k: (calls.append(k), original(*a, **k))[1])
+        await advance(pilot, 1500)  # a second passes before any restart: no window to age
+        assert calls == []
+        await advance(pilot, 2500)  # bomb1 restarted at 2 s: root's window (5 s) ages
+        calls.clear()
+        await advance(pilot, 3500)
+        assert calls
