@@ -44,7 +44,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPTUI = ROOT / ".venv" / "bin" / "suptui"
-SESSION = "suptui-bench"
+SESSION = os.environ.get("SUPTUI_BENCH_SESSION", "suptui-bench")
 RUNNING = re.compile(r"\broot\b\s+\S+\s+running")
 CLOCK = re.compile(r"t = (\d+\.\d+) s")
 TICKS = os.sysconf("SC_CLK_TCK")
