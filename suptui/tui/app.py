@@ -185,10 +185,10 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
         self._quiet_ticks = 0
         """Timer drains in a row that found nothing to fold and came with no key or mouse event."""
         self._happened = False
+        """The last drain folded something (an event or a log line)."""
         self._windows_open_until = -float("inf")
         """Until when (tree time, ms) a restart window shown in the tree may still lose a stamp: the tree
         is redrawn by the second until then (a run whose restarts are all long past has none to age)."""
-        """The last drain folded something (an event or a log line)."""
         self._details_tick = 0
         self._details_due = False
         """An answer to a describe question came: redraw the details at this drain, throttled or not."""
