@@ -313,7 +313,7 @@ def parse_attach_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def _attach(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
     if args.beam is not None:
-        return _attach_beam(args)
+        return _attach_beam(args, argv)
     if not args.headless:
         return _attach_app(args, argv)
     from .headless.attached import attach_headless
@@ -340,11 +340,19 @@ def _attach_app(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return run_attach(args.address, args.token)
 
 
-def _attach_beam(args: argparse.Namespace) -> int:
-    """``suptui attach --beam NAME@HOST --headless``: the node's trees through suptui's BEAM agent."""
+def _attach_beam(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
+    """``suptui attach --beam NAME@HOST``: the node's trees through suptui's BEAM agent, in the app (it
+    connects before any screen: a bad name, no elixir, an unreachable node or a wrong cookie is one
+    line and exit 2) or streamed with ``--headless``."""
     if not args.headless:
-        raise UsageError("the app view of --beam is coming; for now use 'suptui attach --beam NAME@HOST "
-                         "--headless'")
+        if terminal.should_watch():
+            return terminal.run_watched(argv)
+        enable_faulthandler()
+        from .beam import BeamAttachment
+        from .tui.attachview import run_attach
+
+        return run_attach(args.beam, make_attachment=lambda: BeamAttachment(args.beam, args.cookie,
+                                                                             reconnect=True))
     from .beam import open_beam
     from .headless.attached import attach_headless
 

@@ -11,6 +11,7 @@ program is back. See :mod:`.attachrun` for the run itself.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..attach import (
@@ -157,13 +158,15 @@ class AttachView:
         return None, banner_text(self.model, None)
 
 
-def run_attach(address: str, token: str | None = None) -> int:
+def run_attach(address: str, token: str | None = None, *,
+               make_attachment: Callable[[], Attachment] | None = None) -> int:
     """``suptui attach ADDRESS``: connect first (a bad address, a refusal, a wrong token or another
-    protocol is one line on stderr and exit 2, before any screen), then open the app on the program."""
+    protocol is one line on stderr and exit 2, before any screen), then open the app on the program.
+    ``make_attachment`` builds another kind of attachment (``--beam``: a BEAM node through the agent)."""
     from .app import SuptuiApp, _run_to_the_end
 
-    attachment = Attachment(address, token)
     try:
+        attachment = make_attachment() if make_attachment is not None else Attachment(address, token)
         attachment.connect()
     except AttachError as exc:
         print(f"suptui: error: {visible(str(exc))}", file=sys.stderr)

@@ -463,8 +463,13 @@ class TreeModel:
                 for i, kid in enumerate(kids):
                     visit(kid, depth + 1, below, i == len(kids) - 1)
 
-        if keep is None or self.root in keep:
-            visit(self.root, 0, "", True)
+        # A program or a BEAM node may run several trees side by side (an application's top
+        # supervisor and one started by hand): the first is the root, the others follow it.
+        tops = [self.root, *(path for path, node in self.nodes.items()
+                             if node.parent is None and path != self.root)]
+        for top in tops:
+            if keep is None or top in keep:
+                visit(top, 0, "", True)
         return rows
 
     def _matching(self, needle: str) -> set[str]:

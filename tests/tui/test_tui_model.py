@@ -231,3 +231,20 @@ def test_a_pool_with_churn_keeps_only_the_last_few_forgotten_children() -> None:
     jobs = [c for c in model.nodes[pool].children if "/job" in c]
     assert jobs == [f"{pool}/job{n}" for n in range(5, REMOVED_ROWS_KEPT + 5)]
     assert {model.nodes[j].status for j in jobs} == {"removed"}
+
+
+def test_several_top_level_trees_are_all_rows_the_first_one_first() -> None:
+    """A program (or a BEAM node) may run trees side by side: each is shown, not only the first."""
+    model = TreeModel()
+    model.apply_all([
+        _event(1, "start", "app_sup/worker", "<0.3.0>", restart=False, type="worker", actor="W"),
+        _event(2, "start", "app_sup", "<0.2.0>", restart=False, type="supervisor", actor="S",
+               strategy="one_for_one", max_restarts=3, max_seconds=5),
+        _event(3, "start", "by_hand", "<0.7.0>", restart=False, type="supervisor", actor="S",
+               strategy="one_for_all", max_restarts=1, max_seconds=5),
+        _event(4, "start", "by_hand/ticker", "<0.8.0>", restart=False, type="worker", actor="W"),
+    ])
+    rows = model.flatten()
+    assert [(row.path, row.depth) for row in rows] == [
+        ("app_sup", 0), ("app_sup/worker", 1), ("by_hand", 0), ("by_hand/ticker", 1)]
+    assert [row.path for row in model.flatten(needle="ticker")] == ["by_hand", "by_hand/ticker"]
