@@ -100,9 +100,14 @@ def _length(pieces: Pieces) -> int:
     return sum(piece.cell_length for piece in pieces)
 
 
-def clock_content(t_ms: float) -> Content:
+def clock_text(t_ms: float) -> str:
     """The header's clock: ``t = 12.400 s``."""
-    return Content.assemble((f"t = {format_t(t_ms)} s", "bold"))
+    return f"t = {format_t(t_ms)} s"
+
+
+def clock_content(t_ms: float) -> Content:
+    """The header's clock, as the line's piece (bold)."""
+    return Content.assemble((clock_text(t_ms), "bold"))
 
 
 def _header_pieces(title: str, state: HeaderState, *, short: bool,
@@ -214,9 +219,13 @@ class _LiveTitle(HeaderTitle):
     _LiveTitle { layout: horizontal; height: 100%; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.time = HeaderTime()
+
     def compose(self) -> ComposeResult:
         yield _Piece(classes="-before")
-        yield HeaderTime()
+        yield self.time
         yield _Piece(classes="-after")
 
     def update(self, content: VisualType = "", *, layout: bool = False) -> None:
@@ -231,15 +240,14 @@ class _LiveTitle(HeaderTitle):
         offset = max(0, (width - _length(pieces)) // 2)
         first, last = self.query_children(_Piece)
         first.show(before, offset + before.cell_length)
-        self.query_children(HeaderTime).first().show(clock, clock.cell_length)
+        self.time.show(clock, clock.cell_length)
         last.show(after, max(0, width - offset - before.cell_length - clock.cell_length))
 
-    def tick(self, clock: Content) -> bool:
+    def tick(self, clock: str) -> bool:
         """Only time moved: redraw the clock alone; False if it needs more room (a full redraw)."""
-        time = self.query_children(HeaderTime).first() if self.children else None
-        if time is None or clock.cell_length != time.cells:
+        if not self.time.is_mounted or cell_len(clock) != self.time.cells:
             return False
-        time.update(clock.plain)
+        self.time.update(clock)
         return True
 
 
@@ -252,9 +260,13 @@ class PlaygroundHeader(Header):
     (:class:`HeaderTime`): when only time moved, :meth:`tick` repaints its cells alone.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = _LiveTitle()
+
     def compose(self) -> ComposeResult:
         yield HeaderIcon().data_bind(Header.icon)
-        yield _LiveTitle()
+        yield self.line
         yield HeaderClockSpace()
 
     def _pieces(self) -> Pieces:
@@ -274,11 +286,8 @@ class PlaygroundHeader(Header):
 
     def tick(self, t_ms: float) -> None:
         """Only the clock moved (to ``t_ms``): repaint the clock's cells, nothing else."""
-        clock = clock_content(t_ms)
-        for title in self.query(_LiveTitle):
-            if not title.tick(clock):
-                self.redraw()
-                return
+        if not self.line.tick(clock_text(t_ms)):
+            self.redraw()
 
     def on_resize(self) -> None:
         """The wording depends on the width (see :func:`header_content`)."""
