@@ -481,7 +481,7 @@ class Attachment(Requests):
 
     def connect(self) -> Connected:
         """The first connection (raises :class:`AttachError`); starts the reading thread."""
-        connection = open_connection(self.address, self.token)
+        connection = self._open()
         first = self._connected(connection)
         self._thread = threading.Thread(target=self._run, args=(connection,), name="suptui-attach",
                                         daemon=True)
@@ -528,6 +528,11 @@ class Attachment(Requests):
 
                 logging.getLogger(__name__).exception("attach: on_update failed")
 
+    def _open(self) -> Connection:
+        """One connection to the program (another kind of attachment opens its own: a BEAM node's
+        agent); raises :class:`AttachError`."""
+        return open_connection(self.address, self.token)
+
     def _connected(self, connection: Connection) -> Connected:
         self._connection = connection
         self.state = "connected"
@@ -553,7 +558,7 @@ class Attachment(Requests):
             if self._stop.wait(min(self.max_retry_s, self.retry_s * attempt)):
                 break
             try:
-                connection = open_connection(self.address, self.token)
+                connection = self._open()
             except AttachError as exc:
                 error = str(exc)
                 continue

@@ -22,7 +22,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from ..attach import AttachError, Attachment, Closed, Connected, Connection, Hello, Reconnecting
+from ..attach import AttachError, Attachment, Connection, Hello
 from ..engine import wire
 from ..engine.mirror import Snapshot
 from ..engine.protocol import PROTOCOL_VERSION
@@ -250,39 +250,3 @@ class BeamAttachment(Attachment):
 
     def _open(self) -> Connection:
         return open_beam(self.address, self._cookie)
-
-    def connect(self) -> Connected:
-        connection = self._open()
-        first = self._connected(connection)
-        self._thread = threading.Thread(target=self._run, args=(connection,), name="suptui-beam", daemon=True)
-        self._thread.start()
-        return first
-
-    def _run(self, connection: Connection | None) -> None:
-        attempt = 0
-        error: str | None = None
-        while True:
-            if connection is not None:
-                attempt, error = 0, None
-                for update in connection.updates():
-                    self._put(update)
-                self._connection = None
-            if self._stop.is_set() or not self.reconnect:
-                break
-            attempt += 1
-            self.state = "reconnecting"
-            connection = None
-            self._put(Reconnecting(attempt, error))
-            if self._stop.wait(min(self.max_retry_s, self.retry_s * attempt)):
-                break
-            try:
-                connection = self._open()
-            except AttachError as exc:
-                error = str(exc)
-                continue
-            if self._stop.is_set():
-                connection.close()
-                break
-            self._connected(connection)
-        self.state = "closed"
-        self._put(Closed())
