@@ -30,6 +30,7 @@ from textual.command import CommandPalette
 from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -586,8 +587,12 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
             loading=self._loading_label(run), attached=self.attach_badge())
         if state != self._header:
             wall = time.monotonic()
-            if (not clock_only_due and wall - self._clock_drawn < self.CLOCK_IDLE_S
-                    and dataclasses.replace(state, t_ms=self._header.t_ms) == self._header):
+            only_time = dataclasses.replace(state, t_ms=self._header.t_ms) == self._header
+            if only_time and isinstance(self.screen, ModalScreen):
+                # Behind a dialog (help, a question, predict) a clock frame makes Textual repaint
+                # the whole dimmed screen under it (~30 ms); the clock catches up when it closes.
+                return
+            if not clock_only_due and wall - self._clock_drawn < self.CLOCK_IDLE_S and only_time:
                 return  # only the clock moved, and it was drawn a moment ago
             self._clock_drawn = wall
             if (int(state.t_ms // 1000) != int(self._header.t_ms // 1000)

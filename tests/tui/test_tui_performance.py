@@ -246,3 +246,21 @@ async def test_the_tree_is_redrawn_by_the_second_only_while_a_restart_window_can
         calls.clear()
         await advance(pilot, 3500)
         assert calls
+
+
+async def test_behind_a_dialog_the_clock_waits_and_catches_up_when_it_closes(
+        app_factory, monkeypatch) -> None:
+    """A clock frame under a modal screen made Textual repaint the whole dimmed screen (~30 ms a
+    frame, a third of a core while help was open): only time moved, so the clock waits for it."""
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 500)
+        await pilot.press("question_mark")
+        ticks: list[float] = []
+        monkeypatch.setattr(PlaygroundHeader, "tick", lambda self, t_ms: ticks.append(t_ms))
+        await advance(pilot, 1250)  # only time moves (bombs' first crash is at 2 s)
+        assert ticks == []
+        await pilot.press("escape")
+        assert ticks == [1250]  # caught up as the dialog closed
+        await advance(pilot, 1300)
+        assert ticks == [1250, 1300]
