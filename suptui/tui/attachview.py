@@ -95,14 +95,7 @@ class AttachView:
         if self.moment is not None:
             self.moment = None
             self.event_log.show_live()
-        self.model = model
-        view = self.tree_view
-        keep = view.cursor_path
-        view.model = model
-        view.flashes.clear()
-        view.rebuild()
-        view.select(keep if keep in model.nodes else model.root)
-        self._details_key = None
+        self._show_model(model)  # as time travel shows a moment: the cursor kept where it can be
         self.title = visible(f"suptui · attached · {run.who()} · {run.where()}")
         running = sum(1 for node in snapshot.nodes if node.state == "running")
         at = f"{running} processes running at t = {format_t(snapshot.t)} s"

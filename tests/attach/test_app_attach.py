@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import queue
 import signal
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from suptui.attach import Attachment, Connected, Disconnected, Events, Hello, Resynced
 from suptui.cli import main
@@ -32,6 +30,7 @@ from suptui.tui.rules import ATTACH_OFF
 
 from tests.attach.conftest import Idle, start_tree
 from tests.attach.test_example import _try_echo, service  # noqa: F401  (the fixture: the example running)
+from tests.support.tui import until
 from tests.support.waiting import wait_for
 
 SIZE = (120, 36)
@@ -67,20 +66,6 @@ def attached_app(address: str, tmp_path: Path) -> SuptuiApp:
     app.theme = "textual-dark"
     app.animation_level = "none"
     return app
-
-
-async def until(pilot: Pilot, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Let the app run (its drain timer and ours) until ``predicate`` holds."""
-    app = pilot.app
-    assert isinstance(app, SuptuiApp)
-    deadline = time.monotonic() + timeout
-    while True:
-        app.drain_now()
-        value = predicate()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"not within {timeout} s"
-        await pilot.pause(0.02)
 
 
 def log_texts(app: SuptuiApp) -> list[str]:

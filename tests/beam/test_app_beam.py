@@ -6,12 +6,7 @@ program; the tree, the pids and ``k`` are the node's. Skipped without ``elixir``
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from textual.pilot import Pilot
 
 from suptui.beam import BeamAttachment
 from suptui.tui.app import SuptuiApp
@@ -19,23 +14,9 @@ from suptui.tui.attachrun import AttachRun
 from suptui.tui.rules import ATTACH_OFF
 
 from tests.beam.conftest import LessonNode, needs_elixir
-from tests.support.tui import SIZE
+from tests.support.tui import SIZE, until
 
 pytestmark = needs_elixir
-
-
-async def until(pilot: Pilot, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
-    """Let the app drain the node's updates until ``predicate`` holds."""
-    app = pilot.app
-    assert isinstance(app, SuptuiApp)
-    deadline = time.monotonic() + timeout
-    while True:
-        app.drain_now()
-        value = predicate()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"not within {timeout} s"
-        await pilot.pause(0.05)
 
 
 async def test_the_app_shows_the_nodes_trees_and_k_kills_on_the_node(
@@ -46,7 +27,7 @@ async def test_the_app_shows_the_nodes_trees_and_k_kills_on_the_node(
     app.animation_level = "none"
     ticker = "Lesson.Top/nested/ticker"
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: ticker in app.model.nodes)
+        await until(pilot, lambda: ticker in app.model.nodes, 15.0, every=0.05)
         before = app.model.nodes[ticker].pid
         assert before and before.startswith("<") and app.model.nodes["Lesson.Top"].kind == "supervisor"
         assert lesson.name in app.title and "ATTACHED" in app.status_text
@@ -55,12 +36,12 @@ async def test_the_app_shows_the_nodes_trees_and_k_kills_on_the_node(
             node = app._selected()
             return node is not None and node.path == ticker
 
-        await until(pilot, selected)
+        await until(pilot, selected, 15.0, every=0.05)
         await pilot.press("k")
-        await until(pilot, lambda: app.model.nodes[ticker].pid not in (None, before))
+        await until(pilot, lambda: app.model.nodes[ticker].pid not in (None, before), 15.0, every=0.05)
         assert any("ticker killed" in line.text for line in app.event_log.lines)
         await pilot.press("space")  # real time on a real node: pause is off, with the reason
-        await until(pilot, lambda: ATTACH_OFF["toggle_pause"] in app.event_log.lines[-1].text)
+        await until(pilot, lambda: ATTACH_OFF["toggle_pause"] in app.event_log.lines[-1].text, 15.0)
         tops = [row.path for row in app.tree_view.rows if row.depth == 0]
         assert "Lesson.Top" in tops and len(tops) > 1  # every tree of the node, not only the first
     attachment.close()

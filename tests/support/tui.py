@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import wait
 from pathlib import Path
@@ -101,3 +102,19 @@ def events(app: SuptuiApp, kind: str | None = None, path: str | None = None) -> 
     assert app.live is not None and app.live.session.recorder is not None
     return [e for e in app.live.session.recorder.snapshot()
             if (kind is None or e.kind == kind) and (path is None or e.path == path)]
+
+
+async def until(pilot: Pilot, predicate: Callable[[], Any], timeout: float = 5.0, *,
+                every: float = 0.02) -> Any:
+    """Let the app run on real time (an attached program or node: nothing here moves its clock),
+    draining as its timer would, until ``predicate`` holds; its value, or a failed assertion."""
+    app = pilot.app
+    assert isinstance(app, SuptuiApp)
+    deadline = time.monotonic() + timeout
+    while True:
+        app.drain_now()
+        value = predicate()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"not within {timeout} s"
+        await pilot.pause(every)
