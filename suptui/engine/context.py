@@ -161,8 +161,8 @@ class ProcessContext:
             if target is None or not target.alive:
                 runtime._exit_signal(other, me, "noproc")
                 return
-            me.links.add(other)
-            target.links.add(me.pid)
+            me.add_link(other)
+            target.add_link(me.pid)
 
     def unlink(self, other: Pid) -> None:
         """Remove a link (both ends); an EXIT already queued stays queued (see :meth:`take_exit`)."""
@@ -171,10 +171,10 @@ class ProcessContext:
 
     def _drop_link(self, me: ProcessState, other: Pid) -> None:
         """Both ends of the link between ``me`` and ``other`` gone (the runtime lock is held)."""
-        me.links.discard(other)
+        me.drop_link(other)
         target = self.runtime._procs.get(other)
         if target is not None:
-            target.links.discard(me.pid)
+            target.drop_link(me.pid)
 
     def monitor(self, other: Pid) -> Ref:
         """Watch ``other``: a :class:`DownMsg` with this ref arrives when it ends (at once, with

@@ -144,7 +144,10 @@ class ProcessState:
         # processes never get a message, a timer or a monitor, and each empty container would cost
         # memory (a deque is 760 bytes) and a garbage-collector-tracked object per process.
         self.mailbox: deque[Any] | None = None
-        self.links: set[Pid] = set()
+        self.links: Pid | set[Pid] | None = None
+        """Linked processes: none, one pid (a worker's one link, to its supervisor: a set is 216
+        bytes a process), or a set once there are two or more. Change it through :meth:`add_link`
+        and :meth:`drop_link`; read it through :meth:`linked`."""
         self.monitors: dict[Ref, Pid] | None = None
         self.monitored_by: dict[Ref, Pid] | None = None
         self.timers: set[TimerHandle] | None = None
@@ -171,6 +174,29 @@ class ProcessState:
         """Wakes a callback blocked in ``Runtime.wait`` on this process's thread (set while it waits)."""
         self.system: deque[DescribeMsg] | None = None
         """System requests (describe), served before the mailbox and whatever the process waits for."""
+
+    def add_link(self, pid: Pid) -> None:
+        links = self.links
+        if links is None:
+            self.links = pid
+        elif isinstance(links, set):
+            links.add(pid)
+        elif links != pid:
+            self.links = {links, pid}
+
+    def drop_link(self, pid: Pid) -> None:
+        links = self.links
+        if isinstance(links, set):
+            links.discard(pid)
+        elif links == pid:
+            self.links = None
+
+    def linked(self) -> tuple[Pid, ...] | set[Pid]:
+        """The linked pids (a copy-free view: do not change links while iterating it)."""
+        links = self.links
+        if links is None:
+            return ()
+        return links if isinstance(links, set) else (links,)
 
     @property
     def trap_exit(self) -> bool:

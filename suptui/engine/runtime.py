@@ -685,8 +685,8 @@ class Runtime:
                 raise ProcessKilled()
             child = self._new_process(cls, args, me.pid, path, start_info)
             child.ack_to = me.pid
-            me.links.add(child.pid)
-            child.links.add(me.pid)
+            me.add_link(child.pid)
+            child.add_link(me.pid)
             if child.dedicated:
                 child.init_async = True
                 self._deliver(child, INIT)
@@ -963,16 +963,16 @@ class Runtime:
             status = "ignore" if phase == "ignore" else "error"
             self._finish_init(proc, StartResult(status, None, None if status == "ignore" else reason))
         signal = KILLED if is_reason(reason, KILL) else reason
-        for other in proc.links:
+        for other in proc.linked():
             peer = self._procs.get(other)
             if peer is None or not peer.alive:
                 continue
-            peer.links.discard(proc.pid)
+            peer.drop_link(proc.pid)
             if peer.trap_exit:
                 self._deliver(peer, _exit_msg((proc.pid, signal)))
             elif not is_reason(signal, NORMAL):
                 pending.append((peer, signal, None))
-        proc.links.clear()
+        proc.links = None
         if proc.monitored_by:
             for ref, watcher_pid in proc.monitored_by.items():
                 watcher = self._procs.get(watcher_pid)

@@ -51,7 +51,9 @@ class NodeDef:
         """The engine child spec for this node (recursively for supervisors)."""
         if self.kind == "worker":
             assert self.actor is not None, f"{self.path}: worker class not resolved"
-            return ChildSpec(self.id, self.actor, dict(self.args), self.restart, self.shutdown, "worker",
+            # The node's own args, not a copy: a spec's args are read-only (the engine only unpacks
+            # them into the actor's constructor), and the copies ``count`` makes share one dict.
+            return ChildSpec(self.id, self.actor, self.args, self.restart, self.shutdown, "worker",
                              self.significant)
         children = [child.spec() for child in self.children]
         args: dict[str, Any] = {"flags": self.flags(), "children": children}

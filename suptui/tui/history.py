@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..engine.protocol import Crash, Ended, Event, Kill, Start
@@ -48,7 +49,8 @@ class Checkpoint:
     """The tree after the first ``n`` events of the run."""
 
     n: int
-    nodes: Frozen
+    nodes: Frozen | None
+    """The nodes then; ``None`` for moment 0 of a history that can make its base again (``rebuild``)."""
     root: str | None
 
 
@@ -74,13 +76,21 @@ class History:
     """Every event of a run (or its latest ``max_events``), and checkpoints of its tree model."""
 
     def __init__(self, base: TreeModel, *, spacing: int = SPACING, max_checkpoints: int = MAX_CHECKPOINTS,
-                 max_events: int | None = None) -> None:
-        """``base`` is the model before any event (the tree file's skeleton, all pending)."""
+                 max_events: int | None = None, rebuild: Callable[[], TreeModel] | None = None) -> None:
+        """``base`` is the model before any event (the tree file's skeleton, all pending).
+
+        ``rebuild``, when given, makes that model again (``TreeModel(tree)``): moment 0 is then not
+        kept but made when a seek needs it, and ``base`` is not frozen, so the model that goes on to
+        take the events changes its nodes in place. Frozen, every node of ``base`` would be copied at
+        its first event and the skeleton kept beside the copies for ever: a second tree, about 300
+        bytes a node (30 MB at 100,000), to make the start-up's first moments seekable a little faster.
+        """
         self.spacing = spacing
         self.max_checkpoints = max(4, max_checkpoints)
         self.max_events = max_events
         self._defs: dict[str, NodeDef] = base._defs
-        self._checkpoints: list[Checkpoint] = [Checkpoint(0, freeze(base), base.root)]
+        self._rebuild = rebuild
+        self._checkpoints: list[Checkpoint] = [base_checkpoint(base, rebuild)]
         self._events: list[Event] = []
         self._times = array("q")
         """Each kept event's time, for the bisects of "the moment at t" (8 bytes each, not an int object)."""
@@ -132,9 +142,10 @@ class History:
         self.count = folded.count
         self._checkpoints = folded.checkpoints
         self.spacing = folded.spacing
+        self._rebuild = folded.rebuild
 
     def _checkpoint(self, model: TreeModel) -> None:
-        frozen = freeze(model, self._checkpoints[-1].nodes)
+        frozen = freeze(model)
         self._checkpoints.append(Checkpoint(self.count, frozen, model.root))
         if len(self._checkpoints) > self.max_checkpoints:
             self._checkpoints = self._checkpoints[::2]  # the oldest stays: every moment has one before it
@@ -228,7 +239,7 @@ class History:
         return max(self.first, min(self.count, n))
 
     def memory_report(self) -> str:
-        nodes = {id(node) for c in self._checkpoints for node in c.nodes.values()}
+        nodes = {id(node) for c in self._checkpoints if c.nodes is not None for node in c.nodes.values()}
         return (f"{len(self._events):,} events, {len(self._checkpoints)} checkpoints every "
                 f"{self.spacing:,} events ({len(nodes):,} distinct node copies)")
 
@@ -250,7 +261,7 @@ class History:
         begin = max(self.first, n - context)
         window = n if lanes_ms is None else min(n, max(self.first, self.last_before_time(t - lanes_ms)))
         start = self._checkpoint_before(min(begin, window))
-        model = thaw(start.nodes, start.root, self._defs)
+        model = self._thaw(start)
         lines: list[LogLine] = []
         seeds: list[Start] | None = None
         apply = model.apply
@@ -286,6 +297,15 @@ class History:
             feed(self._events[i - self.first])
         return model
 
+    def _thaw(self, checkpoint: Checkpoint) -> TreeModel:
+        """A model to take events from ``checkpoint`` on (moment 0 made again if it was not kept)."""
+        if checkpoint.nodes is not None:
+            return thaw(checkpoint.nodes, checkpoint.root, self._defs)
+        assert self._rebuild is not None, "only a history with rebuild keeps no moment 0"
+        model = self._rebuild()
+        model._defs = self._defs  # children added since (the app's `a`) are known by their definition
+        return model
+
     def _checkpoint_before(self, n: int) -> Checkpoint:
         index = bisect_right([c.n for c in self._checkpoints], n) - 1
         return self._checkpoints[max(0, index)]
@@ -303,6 +323,8 @@ class Folded:
     """Events folded so far, this chunk's included."""
     checkpoints: list[Checkpoint]
     spacing: int
+    rebuild: Callable[[], TreeModel] | None
+    """How moment 0 is made again (see :class:`History`), when its checkpoint holds no nodes."""
     end: Frozen
     """The tree after the last event of the chunk (the newest moment loaded)."""
     root: str | None
@@ -317,14 +339,16 @@ class Folder:
     The same checkpoints as :meth:`History.fold` when the total is known in time (:meth:`expect`),
     so a recording loaded in chunks ends up seeking exactly as one folded at once."""
 
-    def __init__(self, base: TreeModel, *, spacing: int = SPACING,
-                 max_checkpoints: int = MAX_CHECKPOINTS) -> None:
-        """``base`` is the model before any event; the folder works on its own copy."""
-        frozen = freeze(base)
-        self.model = thaw(frozen, base.root, base._defs)
+    def __init__(self, base: TreeModel, *, spacing: int = SPACING, max_checkpoints: int = MAX_CHECKPOINTS,
+                 rebuild: Callable[[], TreeModel] | None = None) -> None:
+        """``base`` is the model before any event; the folder works on its own copy, or on ``base``
+        itself when ``rebuild`` can make it again (see :class:`History`)."""
+        first = base_checkpoint(base, rebuild)
+        self.model = base if first.nodes is None else thaw(first.nodes, base.root, base._defs)
+        self.rebuild = rebuild
         self.spacing = spacing
         self.max_checkpoints = max(4, max_checkpoints)
-        self.checkpoints: list[Checkpoint] = [Checkpoint(0, frozen, base.root)]
+        self.checkpoints: list[Checkpoint] = [first]
         self.count = 0
 
     def expect(self, total: int) -> None:
@@ -340,15 +364,19 @@ class Folder:
             apply(event)
             self.count += 1
             if self.count >= due:
-                self.checkpoints.append(Checkpoint(self.count, freeze(model, self.checkpoints[-1].nodes),
-                                                   model.root))
+                self.checkpoints.append(Checkpoint(self.count, freeze(model), model.root))
                 if len(self.checkpoints) > self.max_checkpoints:
                     self.checkpoints = self.checkpoints[::2]  # as History._checkpoint does
                     self.spacing *= 2
                 due = self.count + self.spacing
-        end = freeze(model, self.checkpoints[-1].nodes)
+        end = freeze(model)
         return Folded(events, array("q", [event.t for event in events]), self.count, list(self.checkpoints),
-                      self.spacing, end, model.root, fraction)
+                      self.spacing, self.rebuild, end, model.root, fraction)
+
+
+def base_checkpoint(base: TreeModel, rebuild: Callable[[], TreeModel] | None) -> Checkpoint:
+    """Moment 0: ``base`` frozen, or nothing kept when ``rebuild`` can make it again."""
+    return Checkpoint(0, None if rebuild is not None else freeze(base), base.root)
 
 
 def _alive(model: TreeModel) -> list[Start]:

@@ -204,8 +204,10 @@ class TreeModel:
             view = self._view_from_def(node)
             view.defined = True
             self.nodes[node.path] = view
-            if view.parent in self.nodes:
-                adopt(self.nodes[view.parent], node.path)
+            above = self.nodes.get(view.parent) if view.parent is not None else None
+            if above is not None:
+                view.parent = above.path  # its supervisor's own string, not one cut per child (5 MB at 100k)
+                adopt(above, node.path)
         for step in tree.script:  # children the script will add: show their specs once they start
             if step.child is not None:
                 for node in step.child.walk():
@@ -539,8 +541,8 @@ Frozen = dict[str, NodeView]
 in it is ``shared``, and a model copies a shared node before it changes it)."""
 
 
-def freeze(model: TreeModel, previous: Frozen | None = None) -> Frozen:
-    """The model's nodes as they are now, without copying one (``previous`` is not needed any more).
+def freeze(model: TreeModel) -> Frozen:
+    """The model's nodes as they are now, without copying one.
 
     Copy on write: every node is marked ``shared`` and the checkpoint holds the model's own objects;
     the model copies a shared node before it changes it (:meth:`TreeModel._get`). So a checkpoint of

@@ -157,7 +157,7 @@ class ReplayRun:
         self._defs = base._defs
         self.model = TreeModel(tree)
         """The tree at the end of the recording ("now" in a replay), or of the part loaded so far."""
-        self.history = History(base)
+        self.history = History(base, rebuild=lambda: TreeModel(tree))
         self.recording = Recording(recording.header, self.history.events)
         """The header and the events loaded (the history's list: it grows while loading)."""
         self.loading: float | None = None
@@ -173,7 +173,7 @@ class ReplayRun:
         self.loader: threading.Thread | None = None
         if isinstance(recording, RecordingStream):
             self.loading = 0.0
-            folder = Folder(TreeModel(tree))
+            folder = Folder(TreeModel(tree), rebuild=lambda: TreeModel(tree))
             self.loader = threading.Thread(target=self._load, args=(recording, folder),
                                            name="suptui-replay-loader", daemon=True)
             self.loader.start()

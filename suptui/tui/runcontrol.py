@@ -97,7 +97,7 @@ class RunControl:
         # twice that, which costs about what copying the checkpoint's nodes costs anyway.
         spacing = max(LIVE_SPACING, len(self.live_model.nodes))
         self.history = History(self.live_model, spacing=spacing, max_events=MAX_LIVE_EVENTS,
-                               max_checkpoints=MAX_LIVE_CHECKPOINTS)
+                               max_checkpoints=MAX_LIVE_CHECKPOINTS, rebuild=lambda: TreeModel(tree))
         return self.live_model
 
     def open(self, tree: Tree, *, paused: bool) -> LiveRun:
