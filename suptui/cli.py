@@ -36,6 +36,7 @@ from .engine.recording import (
     open_recording,
     read_recording,
 )
+from .gcpolicy import Collector
 from .headless import DEFAULT_UNTIL_MS, FORMATS, render, run_headless
 from .headless.output import STREAMED_FORMATS, Output, private_stdout
 from .safetext import visible
@@ -390,17 +391,24 @@ def _headless(args: argparse.Namespace) -> int:
     """Load and run a tree without the app, its workers' stdout kept out of the output.
 
     The tree is loaded inside :func:`private_stdout`: loading imports worker modules, and what they
-    print at import must not reach the output either.
+    print at import must not reach the output either. One collector policy covers the command: held
+    while the tree loads and starts (the run settles it once started), held again while the output
+    is made from the events (a 100,000-worker run's output walks 200,000 events: no cycles to find).
     """
     enable_faulthandler()
-    with private_stdout() as output:
-        check_tree_file(args.tree)
-        tree = load_tree(args.tree)
-        if args.predict is not None:
-            return _run_predict(tree, args, output)
-        if args.at is not None:
-            return _run_at(tree, args, output)
-        return _run_headless(tree, args, output)
+    collector = Collector()
+    collector.hold()  # loading a big tree makes objects, not garbage (see suptui.gcpolicy)
+    try:
+        with private_stdout() as output:
+            check_tree_file(args.tree)
+            tree = load_tree(args.tree)
+            if args.predict is not None:
+                return _run_predict(tree, args, output, collector)
+            if args.at is not None:
+                return _run_at(tree, args, output, collector)
+            return _run_headless(tree, args, output, collector)
+    finally:
+        collector.release(collect=False)
 
 
 def enable_faulthandler() -> None:
@@ -415,7 +423,7 @@ def enable_faulthandler() -> None:
         faulthandler.enable(file=sys.stderr, all_threads=True)
 
 
-def _run_headless(tree: Tree, args: argparse.Namespace, output: Output) -> int:
+def _run_headless(tree: Tree, args: argparse.Namespace, output: Output, collector: Collector) -> int:
     """Run and print; ``text`` and ``jsonl`` are printed as events happen, the others at the end."""
     fmt = args.format or "text"
     until = args.until if args.until is not None else DEFAULT_UNTIL_MS
@@ -423,7 +431,8 @@ def _run_headless(tree: Tree, args: argparse.Namespace, output: Output) -> int:
     failure: Exception | None = None
     try:
         events = run_headless(tree, until, seed=args.seed, realtime=args.realtime, on_event=stream,
-                              on_header=stream.header if stream is not None else None)
+                              on_header=stream.header if stream is not None else None,
+                              collector=lambda: collector)
     except Exception as exc:  # an engine or worker bug: one line, not a traceback
         failure = exc
     finally:
@@ -433,17 +442,19 @@ def _run_headless(tree: Tree, args: argparse.Namespace, output: Output) -> int:
         print(f"suptui: the run failed: {type(failure).__name__}: {failure}", file=sys.stderr)
         return 1
     if stream is None:
+        collector.hold()
         output.write(render(events, fmt, until=until, title=tree.title))
     return 0
 
 
-def _run_at(tree: Tree, args: argparse.Namespace, output: Output) -> int:
+def _run_at(tree: Tree, args: argparse.Namespace, output: Output, collector: Collector) -> int:
     """Run to ``--at`` (its events included), then print the tree as it stood then."""
     from .headless.at import tree_at
 
     headers: list[Header] = []
     try:
-        events = run_headless(tree, args.at + 1, seed=args.seed, on_header=headers.append)
+        events = run_headless(tree, args.at + 1, seed=args.seed, on_header=headers.append,
+                              collector=lambda: collector)
     except Exception as exc:  # an engine or worker bug: one line, not a traceback
         print(f"suptui: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -451,7 +462,7 @@ def _run_at(tree: Tree, args: argparse.Namespace, output: Output) -> int:
     return 0
 
 
-def _run_predict(tree: Tree, args: argparse.Namespace, output: Output) -> int:
+def _run_predict(tree: Tree, args: argparse.Namespace, output: Output, collector: Collector) -> int:
     """Read the prediction (a bad file is exit 2 before anything runs), run, print the scored diff.
 
     Exit 0 when every moment was predicted right, 1 when not; scoring runs to the end of the second
@@ -464,7 +475,7 @@ def _run_predict(tree: Tree, args: argparse.Namespace, output: Output) -> int:
         return 2
     until = args.until if args.until is not None else horizon(prediction)
     try:
-        events = run_headless(tree, until, seed=args.seed)
+        events = run_headless(tree, until, seed=args.seed, collector=lambda: collector)
     except Exception as exc:  # an engine or worker bug: one line, not a traceback
         print(f"suptui: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -7,6 +7,8 @@ root for its own supervisor. Nothing here imports the engine or the UI: every fa
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 SEP = "/"
 
 
@@ -25,10 +27,19 @@ def leaf(path: str) -> str:
     return path.rsplit(SEP, 1)[-1]
 
 
-def ancestors(path: str) -> list[str]:
-    """Every supervisor above ``path``, the root first: ``root/a/b`` → ``["root", "root/a"]``."""
+def ancestors(path: str) -> tuple[str, ...]:
+    """Every supervisor above ``path``, the root first: ``root/a/b`` → ``("root", "root/a")``.
+
+    Kept per supervisor (a run's story asks it for each of a supervisor's 100,000 children)."""
+    above = parent(path)
+    return () if above is None else _lineage(above)
+
+
+@lru_cache(maxsize=4096)
+def _lineage(path: str) -> tuple[str, ...]:
+    """``path`` and every supervisor above it, the root first."""
     parts = path.split(SEP)
-    return [SEP.join(parts[:i]) for i in range(1, len(parts))]
+    return tuple(SEP.join(parts[:i]) for i in range(1, len(parts) + 1))
 
 
 def is_below(path: str, under: str) -> bool:
