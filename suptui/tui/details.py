@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -22,6 +21,7 @@ from ..story import glyphs
 from ..story.counts import GROUP_ONCE, frees_rule
 from ..timeline.gauge import gauge_at
 from ..workers import BUILTIN_WORKERS
+from .fieldgrid import FieldGrid
 from .model import NodeView, TreeModel
 from .narrate import format_t
 
@@ -54,7 +54,7 @@ def next_strategy(strategy: str | None) -> str:
     return STRATEGIES[(index + 1) % len(STRATEGIES)]
 
 
-def _field(fields: Table, label: str, value: str, style: str = "") -> None:
+def _field(fields: FieldGrid, label: str, value: str, style: str = "") -> None:
     """One row. The value is a ``Text`` (a ``str`` cell would be parsed as Rich markup) of visible
     text: reasons, state descriptions, worker names and summaries come from user code."""
     fields.add_row(label, Text(visible(value), style))
@@ -82,9 +82,7 @@ def describe(facts: NodeFacts, model: TreeModel) -> Group:
     title.append(f"  {state_label(node)}", STATUS_COLOURS.get(node.status, ""))
     if node.pid:
         title.append(f"  {node.pid}", "dim")
-    fields = Table.grid(padding=(0, 1))
-    fields.add_column(style="bold", no_wrap=True, min_width=9)
-    fields.add_column()
+    fields = FieldGrid(min_label=9, label_style="bold")
     if node.is_supervisor:
         _supervisor_fields(fields, node, facts, model)
     else:
@@ -107,7 +105,7 @@ def state_label(node: NodeView) -> str:
     return " ".join(glyphs.of_node(node))
 
 
-def _worker_fields(fields: Table, node: NodeView, facts: NodeFacts) -> None:
+def _worker_fields(fields: FieldGrid, node: NodeView, facts: NodeFacts) -> None:
     worker = node.worker or "?"
     if node.actor and node.actor != worker:
         worker = f"{worker} ({node.actor})"
@@ -120,7 +118,7 @@ def _worker_fields(fields: Table, node: NodeView, facts: NodeFacts) -> None:
     _field(fields, "restarted", _restarted(node))
 
 
-def _supervisor_fields(fields: Table, node: NodeView, facts: NodeFacts, model: TreeModel) -> None:
+def _supervisor_fields(fields: FieldGrid, node: NodeView, facts: NodeFacts, model: TreeModel) -> None:
     kind = "dynamic supervisor" if node.kind == "dynamic" else "supervisor"
     _field(fields, "kind", f"{kind}   strategy {node.strategy}")
     if facts.budget is not None:
@@ -185,7 +183,7 @@ def frees_in_text(node: NodeView, budget: tuple[int, int, int] | None, now_ms: f
     return None if gauge.frees_in_ms is None else f"{gauge.frees_in_ms / 1000:.1f}"
 
 
-def _budget_fields(fields: Table, node: NodeView, facts: NodeFacts) -> None:
+def _budget_fields(fields: FieldGrid, node: NodeView, facts: NodeFacts) -> None:
     assert facts.budget is not None
     used, most, _ = facts.budget
     head, *rest = budget_lines(node, facts)
@@ -194,7 +192,7 @@ def _budget_fields(fields: Table, node: NodeView, facts: NodeFacts) -> None:
         fields.add_row("", Text(visible(line), "dim"))
 
 
-def _last_exit(fields: Table, node: NodeView) -> None:
+def _last_exit(fields: FieldGrid, node: NodeView) -> None:
     if node.last_end is None or node.last_end_t is None:
         return
     _field(fields, "last exit", f"{glyphs.ended_word(node.last_end)} at {format_t(node.last_end_t)} s: "
