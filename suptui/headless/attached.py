@@ -31,9 +31,16 @@ take the cores the program itself needs (a client that falls behind is resynchro
 
 def snapshot_starts(snapshot: Snapshot) -> list[Start]:
     """A ``start`` for each running process of the snapshot, children before their supervisor (the
-    engine's order), at the snapshot's time: what a recording of an attach begins with."""
+    engine's order), at the snapshot's time: what a recording of an attach begins with.
+
+    One tree after another, in the snapshot's order of their roots (a node's own trees come before
+    its system applications': the agent orders them so), each told deepest level first."""
     running = [node for node in snapshot.nodes if node.state == "running"]
-    running.sort(key=lambda node: -node.path.count("/"))  # (stable: first-seen order within a depth)
+    trees: dict[str, int] = {}
+    for node in snapshot.nodes:
+        trees.setdefault(node.path.split("/", 1)[0], len(trees))
+    # (stable: first-seen order within a tree and a depth)
+    running.sort(key=lambda node: (trees[node.path.split("/", 1)[0]], -node.path.count("/")))
     return [Start(seq=0, t=snapshot.t, path=node.path, pid=node.pid, restart=False,
                   child_type="supervisor" if node.type == "supervisor" else "worker"
                   if node.type is not None else None,
