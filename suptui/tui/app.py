@@ -509,7 +509,9 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
             self._details_tick = self._ticks  # asked or not, redrawn or not: the next is ticks away
         if regular or self._details_due:
             self._update_details(run, ask=regular)
-        catching_up = self.runs.catch_up()
+        # The start's deferred work goes on at the timer's drains only: a drain for a key (a kill in a
+        # storm, a step) must not also spend a catch-up slice before the key's frame is drawn.
+        catching_up = self.runs.catch_up() if throttle else self.runs.behind()
         self.tick_lanes()
         if isinstance(run, LiveRun):
             self.predict_step(run, now_before)

@@ -190,6 +190,13 @@ class RunControl:
                 run.spool.catch_up(CATCH_UP_SLICE)
         return bool(self.timeline.backlog or run.spool.pending)
 
+    def behind(self) -> bool:
+        """Whether the spool or the timeline still has start-up work queued (see :meth:`catch_up`)."""
+        run = self.run
+        if not isinstance(run, LiveRun) or run.spool.deferring:
+            return False
+        return bool(self.timeline.backlog or run.spool.pending)
+
     def _feed_timeline(self, feed: Callable[[], bool], run: LiveRun) -> None:
         """The timeline gets the same events as the view-model; one it chokes on costs only itself."""
         try:
