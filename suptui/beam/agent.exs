@@ -260,6 +260,63 @@ defmodule SuptuiAgent do
   end, [], application:which_applications(5000)).
   """
 
+  # Which of Roots (bound) belong to an application of the OTP or Elixir distribution: [Pid]. A root
+  # belongs to the application of its group leader (none for one started by hand from iex or a
+  # script). Where the application's code lives decides: under Elixir's own lib directory (the parent
+  # of elixir's) is Elixir's; under the root's lib directory is OTP's if OTP's list of what it installed
+  # (releases/REL/installed_application_versions) names it, or, without that list (a release, whose
+  # root holds the user's applications too), if its .app declares runtime_dependencies, as each of
+  # OTP's does. Elixir's applications copied under the root (a release) are known by name. An
+  # application whose code is not found (defined in memory) is the user's.
+  @system ~S"""
+  Norm = fun(Dir) ->
+      lists:reverse(lists:foldl(fun("..", [_ | Acc]) -> Acc; (".", Acc) -> Acc; (S, Acc) -> [S | Acc] end,
+                                [], filename:split(filename:absname(Dir))))
+  end,
+  LibDir = fun(App) ->
+      case catch code:lib_dir(App) of
+          D when is_list(D) -> Norm(D);
+          _ -> none
+      end
+  end,
+  Root = code:root_dir(),
+  OtpLib = Norm(filename:join(Root, "lib")),
+  ElixirLib = case LibDir(elixir) of
+      none -> none;
+      E -> lists:droplast(E)
+  end,
+  Manifest = case catch file:read_file(filename:join([Root, "releases", erlang:system_info(otp_release),
+                                                       "installed_application_versions"])) of
+      {ok, Bin} -> [hd(string:split(L, "-", trailing)) || L <- string:lexemes(binary_to_list(Bin), "\r\n")];
+      _ -> none
+  end,
+  ElixirApps = [elixir, logger, iex, mix, eex, ex_unit],
+  Declares = fun(App, Dir) ->
+      case catch file:consult(filename:join(Dir ++ ["ebin", atom_to_list(App) ++ ".app"])) of
+          {ok, [{application, _, Keys}]} when is_list(Keys) -> lists:keymember(runtime_dependencies, 1, Keys);
+          _ -> false
+      end
+  end,
+  System = fun(App) ->
+      case LibDir(App) of
+          none -> false;
+          Dir ->
+              case {ElixirLib =/= none andalso ElixirLib =/= OtpLib andalso lists:prefix(ElixirLib, Dir),
+                    lists:prefix(OtpLib, Dir)} of
+                  {true, _} -> true;
+                  {false, false} -> false;
+                  {false, true} when Manifest =:= none -> Declares(App, Dir) orelse lists:member(App, ElixirApps);
+                  {false, true} -> lists:member(atom_to_list(App), Manifest) orelse lists:member(App, ElixirApps)
+              end
+      end
+  end,
+  [P || P <- Roots,
+        case catch application:get_application(P) of
+            {ok, App} -> System(App);
+            _ -> false
+        end].
+  """
+
   # What the fixture-free check needs: does any process still have a tracer, is the filter there.
   defp parse(source) do
     {:ok, tokens, _} = :erl_scan.string(String.to_charlist(source))
@@ -267,8 +324,8 @@ defmodule SuptuiAgent do
     exprs
   end
 
-  defp remote_eval(node, source, timeout \\ 10_000) do
-    case :rpc.call(node, :erl_eval, :exprs, [parse(source), []], timeout) do
+  defp remote_eval(node, source, bindings \\ [], timeout \\ 10_000) do
+    case :rpc.call(node, :erl_eval, :exprs, [parse(source), bindings], timeout) do
       {:value, value, _} -> {:ok, value}
       other -> {:error, other}
     end
@@ -430,7 +487,7 @@ defmodule SuptuiAgent do
           into: MapSet.new(), do: cpid
 
     roots = for {pid, _, _, _, _} <- sups, not MapSet.member?(owned, pid), do: pid
-    roots = Enum.sort(roots)
+    roots = user_first(st.target, Enum.sort(roots))
 
     t = now(st)
 
@@ -451,6 +508,20 @@ defmodule SuptuiAgent do
       end)
 
     send_snapshot(st, t)
+  end
+
+  # The node's own trees first, then those of OTP's and Elixir's applications (kernel, stdlib, logger,
+  # elixir, iex, …), each group in start (pid) order: the trees a user came to see are at the top.
+  defp user_first(target, roots) do
+    case remote_eval(target, @system, [{:Roots, roots}]) do
+      {:ok, system} when is_list(system) ->
+        system = MapSet.new(system)
+        {sys, user} = Enum.split_with(roots, &MapSet.member?(system, &1))
+        user ++ sys
+
+      _ ->
+        roots
+    end
   end
 
   defp ok_or_fail({:ok, v}, _), do: {:ok, v}
