@@ -48,7 +48,7 @@ from .background import BackgroundRuns
 from .bindings import APP_BINDINGS, FILTER_BINDINGS
 from .commands import BindingCommands, NodeCommands, Palette
 from .describe import LIMIT_S, Descriptions
-from .details import DetailsPane, NodeFacts, describe, frees_in_text
+from .details import OFFERED_IN_DETAILS, DetailsPane, NodeFacts, describe, frees_in_text
 from .dialogs import ChoiceScreen, ConfirmScreen, HelpScreen
 from .export import export_path, send_to_browser
 from .feed import FeedLogHandler
@@ -78,7 +78,7 @@ from .panes import TreeBand
 from .picker import NotesScreen, PickerScreen
 from .predictmode import PredictMode
 from .replayrun import ReplayRun
-from .rules import Situation, refusals_in, why_not
+from .rules import Situation, off_among, offers, refusals_in, why_not
 from .runcontrol import Batch, RunControl
 from .sources import default_bundled, default_loader
 from .travelkeys import TravelKeys
@@ -586,7 +586,8 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
             root=root.id if root is not None else "root",
             budget=self.budget_of(root.path) if root is not None else None,
             needle=self.tree_view.needle, replay=isinstance(run, ReplayRun), past_of=past_of,
-            loading=self._loading_label(run), attached=self.attach_badge())
+            loading=self._loading_label(run), attached=self.attach_badge(),
+            given=self._given_strategy(), strategy=root.strategy if root is not None else None)
         if state != self._header:
             wall = time.monotonic()
             only_time = dataclasses.replace(state, t_ms=self._header.t_ms) == self._header
@@ -611,6 +612,14 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
                 else:
                     header.redraw()
 
+    def _given_strategy(self) -> str | None:
+        """The root's strategy as the tree file (or a recording's skeleton of it) gave it: the header's
+        title may name it, and must not once the root's strategy was switched (see :mod:`.header`)."""
+        tree = self.current_tree
+        if tree is None or self.attached is not None or not tree.root.is_supervisor:
+            return None
+        return tree.root.strategy
+
     @staticmethod
     def _loading_label(run: LiveRun | ReplayRun) -> str | None:
         if not isinstance(run, ReplayRun):
@@ -626,8 +635,11 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
 
     def _update_banner(self) -> None:
         banner = self.query_one("#banner", Static)
-        text = banner_text(self.model, self.source, replay=self.replay is not None)
-        next_line = root_ended_line(self.model, self.source) if self.replay is None else None
+        situation = self.situation()
+        text = banner_text(self.model, self.source, replay=self.replay is not None,
+                           restart_off=why_not("restart_tree", (), situation) if self.source else None)
+        next_line = root_ended_line(self.model, lambda action: offers(action, situation)) \
+            if self.replay is None else None
         if self.attached is not None:
             next_line, text = self.attach_banner()
         if text is None:
@@ -657,17 +669,19 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
         parent_budget = self.budget_of(parent.path) if parent is not None else None
         now = self.shown_ms()
         acting = isinstance(run, LiveRun) and self.moment is None
+        off = off_among(OFFERED_IN_DETAILS, self.situation()) if acting else frozenset()
         # What the pane shows, and nothing else: the clock only through "next frees in 2.6 s", a
         # supervisor's children only through how many run (the model's epoch says whether any changed)
         key = (path, id(self.model), node.version, budget, parent_budget, state,
                frees_in_text(node, budget, now, run.intensity_phase),
                parent.version if parent is not None else 0,
-               self.model.epoch if node.is_supervisor else 0, acting)
+               self.model.epoch if node.is_supervisor else 0, acting, off)
         if key == self._details_key:
             return
         self._details_key = key
         self._details_tick = self._ticks
-        facts = NodeFacts(node, budget, parent_budget, state, now, acting, phase_s=run.intensity_phase)
+        facts = NodeFacts(node, budget, parent_budget, state, now, acting, phase_s=run.intensity_phase,
+                          off=off)
         self.query_one("#details", DetailsPane).show(describe(facts, self.model))
 
     def _state_of(self, run: LiveRun | ReplayRun, node: NodeView, *, ask: bool = True) -> str | None:

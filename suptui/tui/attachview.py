@@ -148,7 +148,7 @@ class AttachView:
             return (f"⚠ {run.who()} at {run.where()}: {run.down}",
                     "what was seen is kept: , [ ] g j travel over it, e and S export it; the app "
                     "reattaches when the program serves again (q quits)")
-        return None, banner_text(self.model, None)
+        return None, banner_text(self.model, None, restart_off=self._why_not("restart_tree"))
 
 
 def run_attach(address: str, token: str | None = None, *,

@@ -47,6 +47,14 @@ class NodeFacts:
     """The runtime's ``intensity_phase``: where whole seconds fall for the stamps (0 on a virtual clock)."""
     traps_exits: bool | None = None
     """The worker traps exits, if the app knows; else it is read from a built-in worker's class."""
+    off: frozenset[str] = frozenset()
+    """The actions of :data:`OFFERED_IN_DETAILS` that do not work now, as the rules say (an attached
+    program has no ``R``, a read-only one no node keys): the pane does not offer them."""
+
+
+OFFERED_IN_DETAILS = ("kill", "exit_reason", "terminate_child", "restart_child", "delete_child",
+                      "restart_tree", "cycle_strategy", "add_child")
+"""The actions the details' ``keys`` rows offer (see :func:`key_effects`)."""
 
 
 def next_strategy(strategy: str | None) -> str:
@@ -229,27 +237,36 @@ def _frame_code(lines: list[str], line: str) -> bool:
 
 
 def key_effects(facts: NodeFacts, model: TreeModel) -> list[tuple[str, str]]:
-    """(key, what it would do now) for the keys that apply to this node."""
+    """(key, what it would do now) for the keys that apply to this node and work now (not
+    ``facts.off``)."""
     node = facts.node
     parent = model.nodes.get(node.parent or "")
     effects: list[tuple[str, str]] = []
+
+    def offer(action: str) -> bool:
+        return action not in facts.off
+
     if node.running:
-        effects.append(("k", _kill_effect(node, parent, facts, model)))
-        effects.extend(exit_effects(facts, model))
-        if parent is not None:
+        if offer("kill"):
+            effects.append(("k", _kill_effect(node, parent, facts, model)))
+        if offer("exit_reason"):
+            effects.extend(exit_effects(facts, model))
+        if parent is not None and offer("terminate_child"):
             effects.append(("d", f"terminate_child: {model.display(parent.path)} stops it; it stays stopped"))
     elif parent is not None and node.status in ("stopped", "crashed") and parent.running:
-        effects.append(("r", f"restart_child: {model.display(parent.path)} starts it again from its spec"))
-        effects.append(("del", "delete_child: forget its spec"))
-    if node.parent is None and node.status not in ("running", "pending"):
+        if offer("restart_child"):
+            effects.append(("r", f"restart_child: {model.display(parent.path)} starts it again from its "
+                                 "spec"))
+        if offer("delete_child"):
+            effects.append(("del", "delete_child: forget its spec"))
+    if node.parent is None and node.status not in ("running", "pending") and offer("restart_tree"):
         effects.append(("R", "start the whole tree again from its file"))
     sup = node if node.is_supervisor else parent
     if sup is not None and sup.running:
-        if sup.kind == "dynamic":
-            effects.append(("a", f"start_child: add a worker to {model.display(sup.path)}"))
-        else:
+        if sup.kind != "dynamic" and offer("cycle_strategy"):
             effects.append(("s", f"{model.display(sup.path)} strategy {sup.strategy} → "
                                  f"{next_strategy(sup.strategy)}   (1 2 3 pick one)"))
+        if offer("add_child"):
             effects.append(("a", f"start_child: add a worker to {model.display(sup.path)}"))
     return effects
 
@@ -257,7 +274,8 @@ def key_effects(facts: NodeFacts, model: TreeModel) -> list[tuple[str, str]]:
 def _kill_effect(node: NodeView, parent: NodeView | None, facts: NodeFacts, model: TreeModel) -> str:
     name = model.display(node.path)
     if parent is None:
-        return f"kill {name}: the whole tree goes down (asks first; R starts it again)"
+        again = "; R starts it again" if "restart_tree" not in facts.off else ""
+        return f"kill {name}: the whole tree goes down (asks first{again})"
     cascade = " and its subtree" if node.is_supervisor else ""
     return f"kill {name}{cascade}: {_answer(node, parent, facts, model, abnormal=True)}"
 

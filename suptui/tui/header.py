@@ -1,17 +1,25 @@
 """What the header says: tree title, virtual time, speed, a PAUSED badge, the past mark and the root's
 budget.
 
+The title is the tree file's, and a file's title often names the root's strategy (``Bombs
+(one_for_one)``). Once the root's strategy is switched live (``s``, ``1`` ``2`` ``3``), the title must not
+keep saying the old one: the strategy of the moment shown replaces the file's in the title, marked as a
+switch (``Bombs (⇄ one_for_all)``); a title that does not name it gets ``· root ⇄ one_for_all``.
+
 Kept as a small value so the app only re-renders the header when something on it changed, and so
 tests can check it as data. Textual's ``Header`` shows ``App.format_title``; the app hands it
 :func:`header_content`.
 
 On a narrow screen the header says less rather than lose its end (Textual would cut the budget to
 ``roo…``): the budget is written short, then the title loses its ``suptui ·``, then it is cut; time,
-speed, the badges and the budget stay whole.
+speed, the badges and the budget stay whole. A cut title that would lose a switched strategy gives way
+to the switch alone (``⇄ one_for_all``): the tree's name goes before the truth about its root.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -47,6 +55,18 @@ class HeaderState:
     """A replay still being read (``loading 37 %``), or cut short by a bad line (``partial``)."""
     attached: str | None = None
     """A live program attached to: ``ATTACHED``, or why not now (``PROGRAM ENDED``, ``RECONNECTING``)."""
+    given: str | None = None
+    """The root's strategy as its tree file gave it (None without a file: an attached program)."""
+    strategy: str | None = None
+    """The root's strategy at the moment shown (the view-model's); the header says it when it is not
+    :attr:`given`."""
+
+    @property
+    def switched(self) -> str | None:
+        """The root's strategy when it was switched away from the file's (the title must say it)."""
+        if self.given is None or self.strategy is None or self.strategy == self.given:
+            return None
+        return self.strategy
 
     def plain(self) -> str:
         """The same information as plain text (the app's ``sub_title``, for screen readers and logs)."""
@@ -81,19 +101,55 @@ def header_pieces(title: str, state: HeaderState, width: int | None = None) -> P
     The header draws the clock as a widget of its own, so that a frame in which only time moved
     repaints the clock's few cells and nothing else.
     """
-    full = _header_pieces(visible(title), state, short=False)
+    full = _header_pieces(_title(visible(title), state), state, short=False)
     if width is None or _length(full) <= width:
         return full
-    short = _header_pieces(visible(title), state, short=True)
+    short = _header_pieces(_title(visible(title), state), state, short=True)
     if _length(short) <= width:
         return short
     title = visible(title.removeprefix(APP_PREFIX))
-    room = width - _length(_header_pieces("", state, short=True))
-    if room >= cell_len(title):
-        return _header_pieces(title, state, short=True)
-    if room >= 6:  # a cut title still says which tree
-        return _header_pieces(set_cell_size(title, room - 1).rstrip() + "…", state, short=True)
-    return _header_pieces("", state, short=True, lead=False)
+    room = width - _length(_header_pieces((), state, short=True))
+    whole = _title(title, state)
+    if room >= _cells(whole):
+        return _header_pieces(whole, state, short=True)
+    switched = state.switched
+    if switched is not None:  # a cut title would cut the switch, or keep the file's stale strategy
+        alone = _switch_alone(switched, root=False)
+        if room >= _cells(alone):
+            return _header_pieces(alone, state, short=True)
+    elif room >= 6:  # a cut title still says which tree
+        return _header_pieces(((set_cell_size(title, room - 1).rstrip() + "…", "bold"),), state, short=True)
+    return _header_pieces((), state, short=True, lead=False)
+
+
+TitleParts = tuple[tuple[str, str], ...]
+"""The title as (text, style) parts: the file's words, and a switched strategy's mark."""
+
+SWITCH_STYLE = "bold $text-warning"
+
+
+def _title(title: str, state: HeaderState) -> TitleParts:
+    """The title (already made visible) with the root's switched strategy in place of the file's, if
+    it was switched (see the module's note)."""
+    switched = state.switched
+    if switched is None or state.given is None:
+        return ((title, "bold"),)
+    mention = re.search(rf"(?<![\w]){re.escape(state.given)}(?![\w])", title)
+    if not title:
+        return _switch_alone(switched)
+    if mention is None:
+        return ((title, "bold"), (" · ", "bold"), *_switch_alone(switched))
+    return ((title[:mention.start()], "bold"), (f"⇄ {switched}", SWITCH_STYLE),
+            (title[mention.end():], "bold"))
+
+
+def _switch_alone(switched: str, *, root: bool = True) -> TitleParts:
+    """The switch without the title (``root`` named unless the budget beside the clock names it)."""
+    return ((("root ", "bold"),) if root else ()) + ((f"⇄ {switched}", SWITCH_STYLE),)
+
+
+def _cells(parts: TitleParts) -> int:
+    return sum(cell_len(text) for text, _ in parts)
 
 
 def _length(pieces: Pieces) -> int:
@@ -110,9 +166,9 @@ def clock_content(t_ms: float) -> Content:
     return Content.assemble((clock_text(t_ms), "bold"))
 
 
-def _header_pieces(title: str, state: HeaderState, *, short: bool,
+def _header_pieces(title: TitleParts, state: HeaderState, *, short: bool,
                    lead: bool = True) -> Pieces:
-    before: list[str | tuple[str, str]] = [(title, "bold"), "   "] if lead else []
+    before: list[str | tuple[str, str]] = [*title, "   "] if lead else []
     parts: list[str | tuple[str, str]] = ["  ", (speed_label(state.speed), "bold $text-accent")]
     if state.replay:
         parts += ["  ", (" REPLAY ", "bold reverse $accent")]
@@ -145,15 +201,21 @@ def root_ended_at(model: TreeModel) -> tuple[str, float] | None:
     return root.last_end or "ended", root.last_end_t if root.last_end_t is not None else 0.0
 
 
-def root_ended_line(model: TreeModel, source: str | None) -> str | None:
-    """The banner's first line once the root is down: when, and what to do next."""
+def root_ended_line(model: TreeModel, offers: Callable[[str], bool]) -> str | None:
+    """The banner's first line once the root is down: when, and what to do next (only the keys that
+    ``offers``, the rules' :func:`~suptui.tui.rules.offers`, says work now)."""
     ended = root_ended_at(model)
     if ended is None:
         return None
     how, t_ms = ended
     root = model.nodes[model.root or ""]
-    again = "R starts it again, " if source else ""
-    return f"{visible(root.id)} {how} at {format_t(t_ms)} s — {again}p predicts, , . travel back"
+    line = f"{visible(root.id)} {how} at {format_t(t_ms)} s"
+    nexts = [words for action, words in (("restart_tree", "R starts it again"), ("predict", "p predicts"))
+             if offers(action)]
+    travel = [key for action, key in (("back_event", ","), ("step", ".")) if offers(action)]
+    if travel and travel[0] == ",":
+        nexts.append(f"{' '.join(travel)} travel back" if len(travel) > 1 else ", travels back")
+    return f"{line} — {', '.join(nexts)}" if nexts else line
 
 
 class _Piece(Static):

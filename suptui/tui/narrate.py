@@ -163,13 +163,19 @@ _DESCRIBERS: dict[type[Event], Callable[[Any, TreeModel], tuple[str, str]]] = {
 }
 
 
-def banner_text(model: TreeModel, source: str | None, *, replay: bool = False) -> str | None:
-    """What the banner says once the root is down (why, and how to start again), else None."""
+def banner_text(model: TreeModel, source: str | None, *, replay: bool = False,
+                restart_off: str | None = None) -> str | None:
+    """What the banner says once the root is down (why, and how to start again), else None.
+
+    ``restart_off``: why ``R`` does not work now (the rules' :func:`~suptui.tui.rules.why_not`: an
+    attached program, the past), said instead of offering it."""
     root = model.nodes.get(model.root or "")
     if root is None or root.status in ("running", "pending"):
         return None
     if replay:
         again = "this recording ends here; , [ g go back through it"
+    elif restart_off is not None:
+        again = restart_off
     else:
         again = f"press R to start it again from {source}" if source else "no file to restart it from"
     if root.gave_up:

@@ -8,7 +8,7 @@ come first for every key.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,17 @@ def why_not(action: str, params: tuple[Any, ...], s: Situation) -> str | None:
         return f"you are looking at the past (t = {s.past_t / 1000:.3f} s): n returns to now"
     rule = _RULES.get(action)
     return rule(params, s) if rule is not None else None
+
+
+def offers(action: str, s: Situation) -> bool:
+    """Whether a text may offer ``action``'s key now (a banner's "R starts it again", the details'
+    keys): only what would work if pressed, so every hint asks here rather than know the mode."""
+    return why_not(action, (), s) is None
+
+
+def off_among(actions: Iterable[str], s: Situation) -> frozenset[str]:
+    """The ``actions`` a text must not offer now (see :func:`offers`)."""
+    return frozenset(action for action in actions if not offers(action, s))
 
 
 def _attached(action: str, s: Situation) -> str | None:
