@@ -42,6 +42,7 @@ class Watchdog:
         self._zombie_after = zombie_after_s
         self._runaway = runaway_s
         self._poll = min(0.1, grace_s / 2, runaway_s / 4)
+        self._idle_poll = max(self._poll, runaway_s / 4)
         self._watched: dict[int, tuple[Any, int, float, bool]] = {}
         self._cond = threading.Condition(runtime._lock)
         self._closed = False
@@ -112,4 +113,7 @@ class Watchdog:
                     overdue = bool(stack) and now - stack[-1][1] >= self._runaway
                     if overdue and thread_id not in self._runtime._retired:
                         self._runtime._detach_runaway(list(stack), thread_id)
-                self._cond.wait(self._poll)
+                # Fine-grained only while a death waits on a thread (the grace before the kill is
+                # thrown is 50 ms); otherwise only runaways are watched for, and a quarter of their
+                # limit is soon enough: an idle app's watchdog woke 40 times a second for nothing.
+                self._cond.wait(self._poll if self._watched else self._idle_poll)
