@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__, terminal
+from . import terminal
 from .engine import faults
 from .engine.pacer import MAX_SPEED, MIN_SPEED
 from .engine.recording import (
@@ -171,7 +171,7 @@ def _build_parser() -> _Parser:
     parser.add_argument("tree", nargs="?", metavar="TREE",
                         help="a tree file (TOML) or the name of a bundled tree, e.g. bombs")
     parser.add_argument("--list", action="store_true", help="list the bundled trees and exit")
-    parser.add_argument("--version", action="version", version=f"suptui {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="seed for workers that use randomness (default 0)")
     headless = parser.add_argument_group("headless mode")
@@ -409,6 +409,21 @@ def _headless(args: argparse.Namespace) -> int:
             return _run_headless(tree, args, output, collector)
     finally:
         collector.release(collect=False)
+
+
+class _Version(argparse.Action):
+    """``--version``: the package's version, read only when asked for (see ``suptui.__version__``)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **_: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the program's version number and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from . import __version__
+
+        print(f"suptui {__version__}")
+        parser.exit()
 
 
 def enable_faulthandler() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -56,8 +57,9 @@ class Session:
         # The faces show the stream themselves: no crash reports on the log as well.
         self.runtime = Runtime(self.clock, schedulers=schedulers, seed=seed, log_reports=False)
         self.recorder: EventRecorder | None = EventRecorder() if record else None
+        self._unrecord: Callable[[], None] | None = None
         if self.recorder is not None:
-            self.runtime.events.subscribe(self.recorder)
+            self._unrecord = self.runtime.events.subscribe(self.recorder)
         self.root_pid: Pid | None = None
         self.script_log: list[tuple[int, ScriptStep, ActionOutcome]] = []
         self.started: Future | None = None
@@ -83,15 +85,14 @@ class Session:
             spec.actor, dict(spec.args), path=root.id,
             start_info={"restart": False, "type": "supervisor", "actor": spec.actor.__name__,
                         **self._flags_info(root)})
-        self.started.add_done_callback(self._root_started)
+        # Through a weak reference: a bound method kept in the future's callbacks (which it never
+        # clears) and the future kept here made the whole session cyclic garbage, its recorded events
+        # and tree freed only by a full collection (0.14 s at the end of a 100,000-worker run).
+        session = weakref.ref(self)
+        self.started.add_done_callback(lambda done: _root_started(session(), done))
         for step in self.tree.script:
             self.clock.call_later(step.at - self.clock.now_ms(), lambda step=step: self._run_step(step))
         return self.started
-
-    def _root_started(self, done: Future) -> None:
-        result: StartResult = done.result()
-        if result.status == "ok":
-            self.root_pid = result.pid
 
     def start(self, timeout: float | None = None) -> StartResult:
         """:meth:`begin`, then wait for the start (``timeout``: wall-clock seconds, see ``Runtime.wait``)."""
@@ -167,6 +168,12 @@ class Session:
         if timeout is None:
             timeout = STUCK_SHUTDOWN_S if isinstance(self.clock, VirtualClock) else 10.0
         self.runtime.shutdown(timeout)
+        if self._unrecord is not None:
+            # The shutdown's events are in; the recording is the session's now, not the runtime's
+            # (whose threads and watchdog hold it in cycles: a big run's events would wait for a
+            # full collection to be freed, 0.1 s at 100,000 workers, instead of going with the session).
+            self._unrecord()
+            self._unrecord = None
 
     # ------------------------------------------------------------------ actions (non-blocking)
 
@@ -288,3 +295,9 @@ class Session:
             return self.delete_child(step.target)
         return ActionOutcome(False, f"unknown action {step.action!r}")
 
+
+def _root_started(session: Session | None, done: Future) -> None:
+    """The root's start is over: remember its pid (when the session is still there)."""
+    result: StartResult = done.result()
+    if session is not None and result.status == "ok":
+        session.root_pid = result.pid
