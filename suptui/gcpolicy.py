@@ -36,7 +36,10 @@ objects per killed start-up worker, bounded by the tree's size.
 The app only manages the collector when it is given a :class:`Collector` (``run_app`` does); tests
 and embedders that build :class:`~suptui.tui.app.SuptuiApp` themselves keep their own policy. The
 headless runner holds and settles as the app does, and at its end releases without a collection (what
-was frozen is handed back, collection is as it was); ``collector=None`` leaves it alone.
+was frozen is handed back, collection is as it was); ``collector=None`` leaves it alone. The
+``suptui --headless`` command passes the runner one policy for the whole command: held from before the
+tree file is loaded (a 100,000-node file is objects, not garbage), settled by the run once the tree has
+started, and held again while the output is made from the events.
 """
 
 from __future__ import annotations
