@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from suptui.engine import ChildSpec
+from typing import Any
+
+from suptui.engine import Actor, ChildSpec, DownMsg, ExitMsg
 
 from tests.support.harness import Harness, Sleeper, SlowStop
 
@@ -70,3 +72,62 @@ def test_a_child_exiting_by_itself_during_shutdown_keeps_its_own_reason(h: Harne
         "1000 terminate root/slow shutdown",
         "1000 exit root shutdown",
     ]
+
+
+class _Watcher(Actor):
+    """Links to and monitors ``target`` (a path), trapping exits; writes what it hears to ``heard``."""
+
+    trap_exit = True
+
+    def __init__(self, target: str, heard: list) -> None:
+        self.target, self.heard = target, heard
+
+    def init(self) -> None:
+        pid = self.runtime.whereis(self.target)
+        self.context.link(pid)
+        self.context.monitor(pid)
+
+    def handle_info(self, msg: Any) -> None:
+        if isinstance(msg, DownMsg):
+            self.heard.append(("DOWN", msg.reason))
+        elif isinstance(msg, ExitMsg):
+            self.heard.append(("EXIT", msg.reason))
+
+
+class _Fickle(Actor):
+    """A trap_exit that changes its answer each time it is read (hostile code)."""
+
+    reads = 0
+
+    def __init__(self) -> None:
+        pass
+
+    @property  # type: ignore[override]
+    def trap_exit(self) -> bool:  # type: ignore[override]
+        type(self).reads += 1
+        return type(self).reads % 2 == 0
+
+
+def test_a_stopped_childs_other_links_and_monitors_still_hear_of_its_end(h: Harness) -> None:
+    """The supervisor's own monitor and link are the only ones a stop may skip (docs/semantics.md R6)."""
+    heard: list = []
+    sup = h.start([ChildSpec("a", Sleeper),
+                   ChildSpec("watch", _Watcher, {"target": "root/a", "heard": heard})])
+    sup.terminate_child("a")
+    h.rt.wait_idle()
+    assert sorted(heard) == [("DOWN", "shutdown"), ("EXIT", "shutdown")]
+    assert h.lines(kinds=("terminate",)) == ["0 terminate root/a shutdown"]
+    sup.restart_child("a")
+    h.rt.wait(h.rt.stop(h.root, "shutdown"))
+    assert h.lines(kinds=("terminate",))[-2:] == ["0 terminate root/watch shutdown",
+                                                  "0 terminate root/a shutdown"]
+
+
+def test_a_child_whose_trap_exit_keeps_changing_is_still_stopped_for_good(h: Harness) -> None:
+    sup = h.start([ChildSpec("fickle", _Fickle, shutdown=500)])
+    for attempt in range(4):  # each stop reads trap_exit at a different parity
+        sup.terminate_child("fickle")
+        h.advance_to(h.clock.now_ms() + 1000)
+        assert h.rt.whereis("root/fickle") is None, attempt
+        assert h.rt.process_count() == 1, attempt  # the supervisor alone: nothing left behind unlinked
+        sup.restart_child("fickle")
