@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -31,7 +32,9 @@ class WhyScreen(DismissOnce, ModalScreen[None]):
         with Vertical(id="why", classes="dialog"):
             yield Label(shown(self.title_text), id="question")
             with VerticalScroll():
-                yield Static(shown("\n".join(f"– {line}" for line in self.lines)), id="why-text")
+                # One line each: the lines are made visible one by one (worker text), then joined,
+                # so the newlines between them stay newlines rather than a visible "\n".
+                yield Static(Content("\n").join(shown(f"– {line}") for line in self.lines), id="why-text")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -209,6 +209,10 @@ async def test_j_then_w_explains_the_selected_nodes_last_crash(replay_factory) -
         text = "\n".join(app.screen.lines)
         assert "rest_for_one" in text and "bomb3" in text
         assert app.screen.title_text.startswith("Why bomb3")
+        shown = app.screen.query_one("#why-text").render()
+        plain = getattr(shown, "plain", str(shown))
+        assert "\\n" not in plain  # one sentence a line, not a visible escape between them
+        assert plain.split("\n") == [f"– {line}" for line in app.screen.lines]
         await keys(pilot, "escape")
         assert not isinstance(app.screen, WhyScreen)
 
