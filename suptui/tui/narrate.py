@@ -8,6 +8,7 @@ strategy was in force" are the facts of that moment.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -50,8 +51,12 @@ rule, not a glyph)."""
 
 
 def format_t(ms: float) -> str:
-    """Virtual time as the header and log show it: seconds with milliseconds (``12.400``)."""
-    return f"{ms / 1000:.3f}"
+    """Virtual time as the header and log show it: seconds with milliseconds (``12.400``).
+
+    Whole milliseconds, cut rather than rounded: an event's time is the clock's, cut to the
+    millisecond, so the header's clock at 1,718.6 ms must say 1.718 as the log line made then does
+    (rounded, it said 1.719 beside a 1.718 line)."""
+    return f"{math.floor(ms) / 1000:.3f}"
 
 
 def narrate(event: Event, model: TreeModel) -> LogLine:

@@ -173,3 +173,12 @@ def _root_down_model() -> TreeModel:
     model = _model_at(7000)  # bombs' root gives up at 6.000
     assert model.nodes["root"].gave_up is not None
     return model
+
+
+def test_the_header_clock_cuts_to_the_millisecond_as_event_times_are() -> None:
+    """An event at clock 1,718.6 ms is at t = 1718 (the engine cuts); the header then said 1.719."""
+    from suptui.tui.header import clock_text
+    from suptui.tui.narrate import format_t
+
+    assert clock_text(1718.6) == "t = 1.718 s" and format_t(1718) == "1.718"
+    assert format_t(1999.9999) == "1.999" and format_t(2000) == "2.000"
