@@ -212,9 +212,8 @@ def root_ended_line(model: TreeModel, offers: Callable[[str], bool]) -> str | No
     line = f"{visible(root.id)} {how} at {format_t(t_ms)} s"
     nexts = [words for action, words in (("restart_tree", "R starts it again"), ("predict", "p predicts"))
              if offers(action)]
-    travel = [key for action, key in (("back_event", ","), ("step", ".")) if offers(action)]
-    if travel and travel[0] == ",":
-        nexts.append(f"{' '.join(travel)} travel back" if len(travel) > 1 else ", travels back")
+    if offers("back_event"):  # (not ".": at the root's end it has nothing to step to, only once back)
+        nexts.append(", travels back")
     return f"{line} — {', '.join(nexts)}" if nexts else line
 
 

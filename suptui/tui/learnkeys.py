@@ -143,7 +143,7 @@ class LearnKeys:
             for problem in exc.problems:
                 self.note(problem, "error")
             return
-        self.note(f"prediction scored: {score.headline()}", "ok" if score.perfect else "error")
+        self.note(f"prediction scored: {score.headline()}", "ok" if score.perfect else "note")
         words = f" · {pending.tree_words}" if pending.tree_words else ""
         title = f"Your prediction for {self._tree_name()}{words}, scored up to {pending.until // 1000} s"
         self.push_screen(PredictResultScreen(pending.draft, score, title), self._after_result)

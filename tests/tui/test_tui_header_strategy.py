@@ -129,10 +129,10 @@ def test_narrow_the_title_goes_before_the_switch_and_the_budget_stays_whole() ->
 def test_the_banners_first_line_offers_only_the_keys_the_rules_let_work() -> None:
     model = _root_down_model()
     every = root_ended_line(model, lambda action: True)
-    assert every is not None and "R starts it again, p predicts, , . travel back" in every
+    assert every is not None and every.endswith("R starts it again, p predicts, , travels back")
     attached = root_ended_line(model, lambda action: action in ("back_event", "step"))
     assert attached is not None and "R " not in attached and "p predicts" not in attached
-    assert attached.endswith("— , . travel back")
+    assert attached.endswith("— , travels back")  # (. only steps forward once back in the past)
     alone = root_ended_line(model, lambda action: action == "back_event")
     assert alone is not None and alone.endswith("— , travels back")
     assert root_ended_line(model, lambda action: False) == "root gave up at 6.000 s"

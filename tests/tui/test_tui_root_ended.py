@@ -30,7 +30,7 @@ async def test_the_root_giving_up_stops_time_and_says_what_next(app_factory) -> 
         assert app.model.nodes["root"].gave_up is not None
         assert app.live.time.paused
         assert "PAUSED" in app.status_text
-        assert "root gave up at 6.000 s — R starts it again, p predicts, , . travel back" in banner(app)
+        assert "root gave up at 6.000 s — R starts it again, p predicts, , travels back" in banner(app)
 
 
 async def test_killing_the_root_stops_time(app_factory) -> None:
