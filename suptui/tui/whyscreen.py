@@ -62,8 +62,11 @@ class GotoScreen(DismissOnce, ModalScreen[float | None]):
         try:
             seconds = float(event.value)
         except ValueError:
-            self.query_one("#question", Label).update(shown(f"not a number: {event.value!r} (0 to "
-                                                             f"{self.last_s:.3f})"))
+            # (the input takes only what a number can hold: letters never reach it, so an empty
+            # value is the usual case, and naming it, '', told nothing)
+            typed = f"not a number: {event.value!r}" if event.value.strip() else "type a number first"
+            self.query_one("#question", Label).update(shown(f"{typed}: seconds from 0 to {self.last_s:.3f}, "
+                                                             "e.g. 5 or 2.5"))
             return
         self.dismiss(max(0.0, seconds))
 

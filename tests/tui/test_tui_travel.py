@@ -225,6 +225,10 @@ async def test_the_goto_input_refuses_what_is_not_a_number(replay_factory) -> No
         app.screen.query_one(Input).value = "abc"
         await keys(pilot, "enter")
         assert app.moment is None and len(app.screen_stack) == 2
+        app.screen.query_one(Input).value = ""
+        await keys(pilot, "a", "b", "c", "enter")  # typed: the number input never takes letters
+        question = str(app.screen.query_one("#question").render())
+        assert "type a number first" in question and "''" not in question, question
         await keys(pilot, "escape")
         assert len(app.screen_stack) == 1
 
