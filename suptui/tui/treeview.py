@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -23,6 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..safetext import visible
 from ..story import glyphs
 from .bindings import TREE_VIEW_BINDINGS
 from .model import Changes, NodeView, Row, TreeModel
@@ -403,6 +405,9 @@ class SupervisionTree(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if not 0 <= index < len(self.rows):
+            if index == 0 and self.needle:  # a filter that matches nothing says so, not a blank pane
+                said = Text(f"no match for {visible(self.needle)!r} (esc clears)", "italic")
+                return Strip(said.render(self.app.console), said.cell_len).crop_extend(0, width, base)
             return Strip.blank(width, base)
         row = self.rows[index]
         node = self.model.nodes.get(row.path)

@@ -249,6 +249,17 @@ async def test_slash_filters_tree_and_log_together(app_factory) -> None:
         assert len(app.event_log.shown) == len(app.event_log.lines)
 
 
+async def test_a_filter_that_matches_nothing_says_so_in_the_tree_pane(app_factory) -> None:
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, 1000)
+        await press(pilot, "slash", "z", "z", "z")
+        tree = app.query_one(SupervisionTree)
+        assert tree.rows == []
+        first = "".join(segment.text for segment in tree.render_line(0))
+        assert "no match for 'zzz'" in first, first
+
+
 async def test_escape_in_the_tree_clears_a_kept_filter(app_factory) -> None:
     """Enter keeps the filter and goes back to the tree; Esc there clears it (it used to stay on)."""
     app = app_factory("bombs")
