@@ -1,5 +1,5 @@
 """``python -m suptui``: the same command as the ``suptui`` console script."""
 
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

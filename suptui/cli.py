@@ -20,6 +20,7 @@ import importlib
 import math
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -70,6 +71,26 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
+
+
+def run() -> NoReturn:
+    """The ``suptui`` command as a program (the console script, ``python -m suptui``): :func:`main`,
+    then the end of the process.
+
+    A worker may start a thread that is not a daemon and never ends; Python would wait for it after
+    the tree is shut down and the output written, for ever (``q`` left a blank screen behind). The
+    tree is over by then: the command says which threads it leaves and ends without them.
+    """
+    code = main()
+    lingering = [thread.name for thread in threading.enumerate()
+                 if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()]
+    if lingering:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            print(f"suptui: not waiting for {len(lingering)} thread(s) a worker started and left running: "
+                  f"{visible(', '.join(lingering[:5]))}", file=sys.stderr, flush=True)
+        os._exit(code)
+    raise SystemExit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
