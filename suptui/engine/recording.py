@@ -213,6 +213,8 @@ class RecordingStream:
                 cut = not text.endswith("\n")
                 hint = " (the line is cut short: was the recording interrupted?)" if cut else ""
                 raise RecordingError(self.source, number, f"not JSON: {exc.msg}{hint}") from None
+            except RecursionError:  # (arrays in arrays thousands deep: no event is shaped so)
+                raise RecordingError(self.source, number, "a JSON value nested too deeply to read") from None
         return obj
 
     def chunks(self, size: int) -> Iterator[list[Event]]:

@@ -40,7 +40,11 @@ def load_tree(source: str | Path) -> Tree:
                                                            f"(bundled: {', '.join(bundled_names())})")])
     path = Path(source)
     if path.is_file():
-        return parse_tree(_read(path, name), name, base_dir=path.parent.resolve())
+        try:
+            return parse_tree(_read(path, name), name, base_dir=path.parent.resolve())
+        except RecursionError:  # (supervisors in supervisors hundreds deep: more than the reader follows)
+            too_deep = "the tree is nested too deeply to read (supervisors within supervisors, hundreds deep)"
+            raise TreeFileError([Problem(name, None, "", too_deep)]) from None
     bundled = find_bundled(name)
     if bundled is not None:
         return parse_tree(bundled.read_text(encoding="utf-8"), bundled.name)
