@@ -14,6 +14,7 @@ A fault no runtime can be blamed for goes to the previous hook, as before.
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import weakref
@@ -123,5 +124,15 @@ def _on_unraisable(unraisable: Any) -> None:
         return
     runtime, where = blamed
     message = unraisable.err_msg or "Exception ignored in"
-    what = f"{message}: {safe_repr(unraisable.object, 120)}" if unraisable.object is not None else message
+    what = f"{message}: {_no_address(safe_repr(unraisable.object, 120))}" if unraisable.object is not None \
+        else message
     runtime.report_fault(where, what, unraisable.exc_value)
+
+
+_ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]+")
+
+
+def _no_address(text: str) -> str:
+    """``<function D.__del__ at 0x7f31…>`` without the address: it changes from run to run, and a run's
+    events must be the same bytes every time (the object's kind and name say enough)."""
+    return _ADDRESS.sub("", text)

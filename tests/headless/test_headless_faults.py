@@ -34,6 +34,7 @@ def test_text_shows_each_fault_as_one_aligned_line(capsys: Capsys, tmp_path: Pat
                                                       ["1.500", "⚠", "fault", "root/dels"]]
     assert faults[0].endswith("thread suptui-test-boom: ValueError: thread went wrong")
     assert "RuntimeError: del went wrong" in faults[1] and "Leaky" in faults[1]
+    assert " at 0x" not in faults[1], "no memory address: the same run prints the same bytes"
     assert len({line.index("<0.") for line in lines}) == 1, "aligned with the other lines"
 
 
