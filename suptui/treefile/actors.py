@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Actor, Supervisor
+from ..engine.reasons import safe_repr
 from ..workers import BUILTIN_WORKERS, Arg
 from .fields import Table, describe, did_you_mean, is_int
 
@@ -140,8 +141,17 @@ def check_args(node: Table, cls: type[Actor], worker: str) -> dict[str, Any]:
 
 
 def _declared(cls: type[Actor]) -> dict[str, Arg] | None:
+    """The class's ``declared_args()``; a ``TypeError`` (reported as its failure) when it is not a
+    mapping of names to :class:`Arg`, as the check of each value needs."""
     declared = getattr(cls, "declared_args", None)
-    return declared() if callable(declared) else None
+    if not callable(declared):
+        return None
+    found = declared()
+    if not isinstance(found, dict) or not all(isinstance(key, str) and isinstance(arg, Arg)
+                                              for key, arg in found.items()):
+        raise TypeError("it must return a dict of argument names to suptui.workers.Arg, got "
+                        f"{safe_repr(found, 80)}")
+    return found
 
 
 def _check_value(args: Table, key: str, value: Any, arg: Arg) -> Any:

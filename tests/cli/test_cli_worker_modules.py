@@ -72,3 +72,18 @@ def test_declared_args_that_raise_are_a_bad_tree_file(capsys: Capsys, tmp_path: 
     assert (code, out) == (2, "")
     assert err.startswith(f"{tree}:")
     assert f'worker "{module}:Worker": its declared_args() failed with KeyboardInterrupt' in err
+
+
+@pytest.mark.parametrize("returned", ["{'a': 5}", "['a']", "{1: None}"])
+def test_declared_args_that_are_no_mapping_of_args_are_a_bad_tree_file(capsys: Capsys, tmp_path: Path,
+                                                                       returned: str) -> None:
+    tree, module = _tree_with_worker(tmp_path, (
+        "from suptui.engine import Actor\n"
+        "class Worker(Actor):\n"
+        "    @classmethod\n"
+        "    def declared_args(cls):\n"
+        f"        return {returned}\n"))
+    code, out, err = run_refused(capsys, str(tree), "--headless")
+    assert (code, out) == (2, "")
+    said = f'worker "{module}:Worker": its declared_args() failed with TypeError: it must return a dict'
+    assert said in err
