@@ -17,6 +17,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -224,6 +225,8 @@ class Runtime:
         self._runaway_s = runaway_ms / 1000.0
         """Seconds of callbacks a process may run without a rest before virtual time stops waiting
         for it (one long callback: the watchdog; many short ones through its own mailbox: ``_after_run``)."""
+        self._recursion_limit = sys.getrecursionlimit()
+        """The interpreter's recursion limit as the program had it: a worker's change is undone."""
         self._owner_pid = os.getpid()
         self._watchdog = Watchdog(self, kill_grace_ms / 1000.0, zombie_after_ms / 1000.0,
                                   runaway_ms / 1000.0)
@@ -1100,7 +1103,7 @@ class Runtime:
     def _invoke(self, proc: ProcessState, kind: str, ctx: Any, fn: Callable[..., Any], *args: Any) -> None:
         try:
             result = fn(*args)
-            self._leave_if_forked()
+            self._after_user_code(proc)
             if isinstance(result, CoroutineType) and isinstance(proc.actor, AsyncActor):
                 result = proc.actor.run_coroutine(result)  # on its own loop, on its own thread
             if isinstance(result, (CoroutineType, AsyncGeneratorType)):
@@ -1110,7 +1113,7 @@ class Runtime:
                                 "nothing would run; subclass AsyncActor for async callbacks, or write "
                                 "plain functions or generators")
         except BaseException as exc:
-            self._leave_if_forked()
+            self._after_user_code(proc)
             self._failed(proc, kind, ctx, exc)
             return
         if isinstance(result, GeneratorType):
@@ -1133,7 +1136,7 @@ class Runtime:
                     request = gen.throw(value.error)
                 else:
                     request = gen.send(value)
-                self._leave_if_forked()
+                self._after_user_code(proc)
                 first = False
                 if not isinstance(request, Receive):
                     raise TypeError(f"a callback yielded {safe_repr(request, 200)}; "
@@ -1149,10 +1152,10 @@ class Runtime:
                     proc.waiting = None
                 value = TIMEOUT if found is NOTHING else found
         except StopIteration as done:
-            self._leave_if_forked()
+            self._after_user_code(proc)
             self._complete(proc, task.kind, task.ctx, done.value)
         except BaseException as exc:
-            self._leave_if_forked()
+            self._after_user_code(proc)
             self._failed(proc, task.kind, task.ctx, exc)
 
     def _suspend(self, proc: ProcessState, task: Suspended, request: Receive) -> None:
@@ -1309,6 +1312,18 @@ class Runtime:
             self._leave_if_forked()
             log.exception("engine error while running %s", proc.pid)
         self._end_callback(proc)
+
+    def _after_user_code(self, proc: ProcessState) -> None:
+        """Right after a worker's code returned (or raised): what it may not keep from the rest of the
+        program. A fork is left at once (see :meth:`_leave_if_forked`); the interpreter's recursion
+        limit, which a worker set to 50 once (the app's own drawing then failed and it hung), is set
+        back, and the worker's fault told."""
+        self._leave_if_forked()
+        if sys.getrecursionlimit() != self._recursion_limit:
+            changed = sys.getrecursionlimit()
+            sys.setrecursionlimit(self._recursion_limit)
+            self.report_fault((proc.path, proc.pid), f"set the interpreter's recursion limit to {changed}: "
+                              f"set back to {self._recursion_limit} (it is the whole program's)", None)
 
     def _leave_if_forked(self) -> None:
         """A worker that forked is back in the engine, in the child: end the child at once.

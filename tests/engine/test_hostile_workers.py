@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any
@@ -159,3 +160,21 @@ def test_a_worker_blocked_in_c_is_abandoned_as_a_zombie_and_never_blocks_its_sup
         assert [e.kind for e in events if e.path == "root/stuck"] == ["start", "terminate", "zombie"]
     finally:
         rt.shutdown()
+
+
+class ShrinksTheStack(Actor):
+    """Sets the interpreter's recursion limit, a setting of the whole program, in its init."""
+
+    def init(self) -> None:
+        sys.setrecursionlimit(60)
+
+
+def test_a_worker_that_changes_the_recursion_limit_has_it_set_back_and_is_told_of(h: Harness) -> None:
+    limit = sys.getrecursionlimit()
+    h.start([ChildSpec("small", ShrinksTheStack), ChildSpec("other", Sleeper)])
+    h.rt.wait_idle()
+    assert sys.getrecursionlimit() == limit  # (at 60 the app's own drawing failed, and it hung)
+    faults = [e for e in h.events if e.kind == "fault"]
+    assert [f.path for f in faults] == ["root/small"]
+    assert f"recursion limit to 60: set back to {limit}" in faults[0].get("what")
+    assert h.rt.whereis("root/other") is not None  # the tree goes on
