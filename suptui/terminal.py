@@ -161,7 +161,29 @@ def child_channel() -> int | None:
     with contextlib.suppress(OSError, ValueError):
         _crash_file = os.fdopen(crash, "wb", buffering=0)
         faulthandler.enable(file=_crash_file, all_threads=True)
+        _screen_to_ourselves(crash)
     return clean
+
+
+def _screen_to_ourselves(aside: int) -> None:
+    """Keep the terminal for the app alone: worker code that writes to file descriptors 1 and 2
+    (``os.write(1, …)``, a subprocess, a C library's ``printf``) would draw over the screen, escape
+    sequences and all. Python's own ``print`` is caught by Textual; these are not.
+
+    The app gets its own descriptor on the terminal (Textual draws on ``sys.__stderr__`` and takes the
+    size from ``sys.__stdout__``), and 1 and 2 go to ``aside``, the crash file the watcher shows
+    after an abnormal end. Only when all three are the terminal (the watched app on a tty).
+    """
+    if not all(os.isatty(fd) for fd in (0, 1, 2)):
+        return
+    terminal = os.dup(1)
+    encoding = sys.__stdout__.encoding if sys.__stdout__ is not None else "utf-8"
+    out = os.fdopen(terminal, "w", buffering=1, encoding=encoding, errors="replace")
+    err = os.fdopen(os.dup(terminal), "w", buffering=1, encoding=encoding, errors="replace")
+    os.dup2(aside, 1)
+    os.dup2(aside, 2)
+    sys.stdout = sys.__stdout__ = out
+    sys.stderr = sys.__stderr__ = err
 
 
 def mark_clean(fd: int) -> None:

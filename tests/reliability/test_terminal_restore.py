@@ -166,3 +166,44 @@ def test_quitting_normally_says_nothing_and_exits_zero(tmux: Tmux, tmp_path: Pat
     _assert_terminal_is_back(tmux, pane)
     assert "EXIT=0" in pane
     assert "suptui:" not in pane
+
+
+SCRIBBLER = '''
+import os
+
+from suptui.engine import Actor
+
+
+class Scribbles(Actor):
+    """Writes to file descriptors 1 and 2 behind Python's back (as a subprocess or C code would),
+    escape sequences included, every 100 ms; and once to each in its init."""
+
+    def init(self):
+        os.write(1, b"FD-ONE-INIT\\n")
+        os.write(2, b"FD-TWO-INIT\\n")
+        self.send_after(100, "go")
+
+    def handle_info(self, msg):
+        os.write(1, b"FD-ONE\\x1b[41mRED\\x1b[2J\\n")
+        os.write(2, b"FD-TWO\\x1b[?1049l\\n")
+        self.send_after(100, "go")
+'''
+
+
+def test_a_worker_writing_to_fds_1_and_2_does_not_draw_over_the_app(tmux: Tmux, tmp_path: Path) -> None:
+    (tmp_path / "scribbler.py").write_text(SCRIBBLER)
+    (tmp_path / "tree.toml").write_text('[[children]]\nid = "s"\nworker = "scribbler:Scribbles"\n')
+    command = shlex.join([sys.executable, "-m", "suptui", "tree.toml"])
+    script = (f'modes=$(stty -g); {command}; echo "EXIT=$?"; '
+              '[ "$(stty -g)" = "$modes" ] && echo "TTY=same" || echo "TTY=changed"; sleep 600')
+    tmux("new-session", "-d", "-s", "app", "-x", "120", "-y", "36", "-c", str(tmp_path), script)
+    _app_is_up(tmux)
+    time.sleep(1.0)  # ten rounds of scribbles (wall time: the app is paced)
+    pane = _pane(tmux)
+    assert "FD-ONE" not in pane and "FD-TWO" not in pane and "RED" not in pane, pane
+    assert _fmt(tmux, "alternate_on") == "1", "a worker's escape left the app's screen"
+    assert "suptui · tree" in pane and "root started" in pane, pane  # the app's own screen, whole
+    tmux("send-keys", "-t", "app", "q")
+    pane = _wait_for_the_end(tmux)
+    _assert_terminal_is_back(tmux, pane)
+    assert "EXIT=0" in pane and "FD-ONE" not in pane, pane
