@@ -23,6 +23,7 @@ from ..safetext import visible
 from ..story import glyphs
 from ..story.counts import BUDGET_NOTE
 from .bindings import CHOICE_BINDINGS, CONFIRM_BINDINGS, HELP_SCREEN_BINDINGS, HELP_SECTIONS, key_label
+from .fieldgrid import FieldGrid
 from .once import DismissOnce
 
 
@@ -103,11 +104,13 @@ class ChoiceScreen(DismissOnce, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         labels = [visible(c.label) for c in self.choices]
-        width = max((len(label) for label in labels), default=8) + 2
+        width = max((len(label) for label in labels), default=8) + 1
         options = []
         for choice, label in zip(self.choices, labels, strict=True):
-            prompt = Text(f"{label:<{width}}", "bold")
-            prompt.append(visible(choice.help), "dim")
+            # The help wraps under itself where the dialog is narrower than it (an 80-column terminal
+            # cut "ignored unless it traps exits (then it is a me"), the label column kept clear.
+            prompt = FieldGrid(min_label=width)
+            prompt.add_row(label, Text(visible(choice.help), "dim"))
             options.append(Option(prompt, id=choice.value))
         with Vertical(id="dialog", classes="dialog"):
             yield Label(shown(self.title_text), id="question")
