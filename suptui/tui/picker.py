@@ -8,6 +8,7 @@ shown with :func:`suptui.safetext.visible` as plain text, never parsed as markup
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,8 +42,30 @@ def lines_visible(text: str) -> str:
 
 
 def notes_text(notes: str) -> Text:
-    """Notes as plain text (control characters made visible), never as markup."""
-    return Text(lines_visible(notes) if notes.strip() else NO_NOTES, no_wrap=False)
+    """Notes as plain text (control characters made visible), never as markup, reflowed for the pane
+    (see :func:`reflowed`)."""
+    return Text(reflowed(notes) if notes.strip() else NO_NOTES, no_wrap=False)
+
+
+def reflowed(notes: str) -> str:
+    """A tree file's comment as the pane can wrap it: its prose paragraphs become one line each (the
+    file wraps them at its own width, and wrapped again at the pane's they broke into ragged halves),
+    a line starting with "- " begins an item of its own, and a paragraph with indented lines (a
+    drawing of the tree, a table) keeps its lines as written."""
+    paragraphs: list[str] = []
+    for paragraph in re.split(r"\n[ \t]*\n", notes.strip("\n")):
+        lines = paragraph.splitlines()
+        if any(line[:1].isspace() for line in lines):
+            paragraphs.append("\n".join(visible(line.rstrip()) for line in lines))
+            continue
+        items: list[str] = []
+        for line in lines:
+            if items and not line.startswith(("- ", "* ")):
+                items[-1] = f"{items[-1]} {line.strip()}"
+            else:
+                items.append(line.strip())
+        paragraphs.append("\n".join(visible(item) for item in items))
+    return "\n\n".join(paragraphs)
 
 
 class PickerScreen(ChoiceScreen):

@@ -116,3 +116,15 @@ async def test_picking_another_tree_stops_the_run_it_replaces(app_factory) -> No
         assert app.live is not old
         assert [t for t in old.session.runtime.threads() if t.is_alive()] == []
         assert any("opened nested" in line.text for line in app.event_log.lines)
+
+
+def test_notes_prose_is_reflowed_and_drawings_and_lists_keep_their_lines() -> None:
+    from suptui.tui.picker import reflowed
+
+    notes = ("A supervisor restarts\na child in its place.\n\n  root\n  ├── a   a worker\n  └── b\n\n"
+             "Try:\n- kill a\n- kill b, then\n  wait\n\nBad\x1b[2J text")
+    assert reflowed(notes).split("\n") == [
+        "A supervisor restarts a child in its place.", "",
+        "  root", "  ├── a   a worker", "  └── b", "",
+        "Try:", "- kill a", "- kill b, then", "  wait", "",  # (an indented line: kept as written)
+        "Bad\\x1b[2J text"]
