@@ -884,11 +884,13 @@ class SuptuiApp(AttachView, TravelKeys, LaneKeys, LearnKeys, App[int]):
         """The row's one engine call; its reply is told as the row says (an outcome at once, a
         supervisor's reply when it comes, through the feed)."""
         run = self._live()
+        before = run.feed.mark()
         sent = row.call(run.session, act)
         if sent.expect is not None:  # before any drain: its start event finds the definition
             self.live_model.expect(sent.expect)
         forget = sent.forget
-        sent.tell(run.feed, then=(lambda: self._forget(forget)) if forget is not None else None)
+        sent.tell(run.feed, then=(lambda: self._forget(forget)) if forget is not None else None,
+                  before=before)
         if sent.at_once:
             self.drain_now()
         else:

@@ -50,10 +50,21 @@ class EventFeed:
             self._items.append(event)
             self.received += 1
 
-    def note(self, text: str, kind: str = "note") -> None:
-        """Queue a non-event log line. Safe from any thread (future callbacks run on engine threads)."""
+    def note(self, text: str, kind: str = "note", *, at: int | None = None) -> None:
+        """Queue a non-event log line. Safe from any thread (future callbacks run on engine threads).
+
+        ``at``: a :meth:`mark` taken before the events this line is the cause of (the reply to an
+        action whose events came during its call): the line goes before them, not after."""
         with self._lock:
-            self._items.append(Note(text, kind))
+            if at is None or at > len(self._items):  # (drained since: nothing to go before)
+                self._items.append(Note(text, kind))
+            else:
+                self._items.insert(at, Note(text, kind))
+
+    def mark(self) -> int:
+        """Where the next item will go (for :meth:`note`'s ``at``; good until the next drain)."""
+        with self._lock:
+            return len(self._items)
 
     def call_soon(self, fn: Callable[[], None]) -> None:
         """Have the UI thread run ``fn`` at its next drain. Safe from any thread."""

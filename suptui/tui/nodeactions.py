@@ -95,16 +95,19 @@ class Sent:
         """The reply is known now (an outcome), not later (a supervisor's future)."""
         return isinstance(self.reply, ActionOutcome)
 
-    def tell(self, feed: EventFeed, then: Callable[[], None] | None = None) -> None:
+    def tell(self, feed: EventFeed, then: Callable[[], None] | None = None, *,
+             before: int | None = None) -> None:
         """Say the reply in the log: an outcome now, a supervisor's reply when it comes.
 
         A future's callback runs on an engine thread, so it only talks to the feed; ``then`` runs on
-        the UI thread at the next drain, after an ok reply.
+        the UI thread at the next drain, after an ok reply. ``before``: the feed's mark from before
+        the call; an outcome told at once goes before the events the call made ("sent bomb1 an exit
+        signal" before "bomb1 exited", cause before effect).
         """
         reply, what, report_ok = self.reply, self.what, self.report_ok
         if isinstance(reply, ActionOutcome):
             if report_ok or not reply.ok:  # an ignored exit signal shows nothing else
-                feed.note(reply.message, "note" if reply.ok else "error")
+                feed.note(reply.message, "note" if reply.ok else "error", at=before)
             return
 
         def done(f: Future[Any]) -> None:

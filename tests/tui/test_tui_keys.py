@@ -75,6 +75,18 @@ async def test_k_x_d_on_a_nested_supervisor_ask_first(app_factory) -> None:
         assert app.model.nodes["root/db"].status == "stopped"
 
 
+async def test_x_tells_the_signal_sent_before_what_it_did(app_factory) -> None:
+    """Cause before effect in the log, as k's "kill bomb1 (by user)" comes before "bomb1 killed"."""
+    app = app_factory("bombs")
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, "root/bomb2")
+        await press(pilot, "x", "down", "enter")  # shutdown
+        texts = [line.text for line in app.event_log.lines]
+        sent = next(i for i, text in enumerate(texts) if "sent root/bomb2 an exit signal (shutdown)" in text)
+        exited = next(i for i, text in enumerate(texts) if "bomb2 exited" in text)
+        assert sent < exited, texts
+
+
 async def test_x_exits_with_the_chosen_reason(app_factory) -> None:
     """Each reason as an exit signal from outside (Erlang's exit/2); the bombs are permanent, so every
     one that ends comes back. A bomb does not trap exits, so ``normal`` is ignored."""
