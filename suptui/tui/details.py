@@ -128,7 +128,8 @@ def _worker_fields(fields: FieldGrid, node: NodeView, facts: NodeFacts) -> None:
 
 def _supervisor_fields(fields: FieldGrid, node: NodeView, facts: NodeFacts, model: TreeModel) -> None:
     kind = "dynamic supervisor" if node.kind == "dynamic" else "supervisor"
-    _field(fields, "kind", f"{kind}   strategy {node.strategy}")
+    _field(fields, "kind", kind)
+    _field(fields, "strategy", node.strategy or "?")  # (its own row: beside the kind, a narrow pane cut it)
     if facts.budget is not None:
         _budget_fields(fields, node, facts)
     if node.parent is not None:
