@@ -729,23 +729,21 @@ defmodule SuptuiAgent do
   defp term_text(a) when is_atom(a), do: Atom.to_string(a)
   defp term_text(x), do: inspect(x, limit: 30, printable_limit: 500) |> String.slice(0, 2000)
 
-  defp traceback({%{__exception__: true}, stack}) when is_list(stack) do
-    try do
-      Exception.format_stacktrace(stack)
-    rescue
-      _ -> nil
-    end
-  end
+  defp traceback({%{__exception__: true}, stack}) when is_list(stack), do: stack_text(stack)
 
-  defp traceback({_reason, [{m, f, a, _} | _] = stack}) when is_atom(m) and is_atom(f) and (is_integer(a) or is_list(a)) do
-    try do
-      Exception.format_stacktrace(stack)
-    rescue
-      _ -> nil
-    end
-  end
+  defp traceback({_reason, [{m, f, a, _} | _] = stack}) when is_atom(m) and is_atom(f) and (is_integer(a) or is_list(a)),
+    do: stack_text(stack)
 
   defp traceback(_), do: nil
+
+  # A stack trace as Elixir prints it; nil when it cannot be formatted (a term that only looks like one).
+  defp stack_text(stack) do
+    try do
+      Exception.format_stacktrace(stack)
+    rescue
+      _ -> nil
+    end
+  end
 
   defp orderly?(r), do: r in [:normal, :shutdown] or match?({:shutdown, _}, r)
 
